@@ -1,0 +1,1 @@
+"""Standardising people: names, nicknames, phonetic keys, dates, ages, sex and places."""
