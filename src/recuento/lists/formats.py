@@ -149,8 +149,8 @@ def _open_csv(path: Path, encoding: str | None, delimiter: str | None) -> RawTab
     if delimiter is None:
         delimiter = sniff_delimiter(sample_lines)
     text.seek(0)
-    lines = _without_nul(text, notes)
-    reader = csv.reader(lines, delimiter=delimiter)
+    consumed: list[str] = []
+    reader = csv.reader(_without_nul(text, notes, consumed), delimiter=delimiter)
     header_cells: list[str] = []
     header_line = 0
     for row in _rows_or_error(reader, path, text):
@@ -161,7 +161,7 @@ def _open_csv(path: Path, encoding: str | None, delimiter: str | None) -> RawTab
     return RawTable(
         format="csv",
         header=header_cells,
-        rows=_csv_rows(reader, text, path),
+        rows=_csv_rows(reader, text, path, consumed),
         unit="line",
         header_number=header_line,
         encoding=encoding,
@@ -211,24 +211,35 @@ def _rows_or_error(reader: Any, path: Path, text: io.TextIOWrapper) -> Iterator[
         yield row
 
 
-def _without_nul(lines: io.TextIOWrapper, notes: list[str]) -> Iterator[str]:
-    """Yield lines with NUL characters removed (the csv module refuses them)."""
+def _without_nul(lines: io.TextIOWrapper, notes: list[str], consumed: list[str]) -> Iterator[str]:
+    """Yield lines with NUL characters removed (the csv module refuses them).
+
+    Each line is also appended to ``consumed``, which the caller clears after every
+    record, so that a record that spans several lines can be checked on its own.
+    """
     removed = 0
     for line in lines:
         if "\x00" in line:
             removed += line.count("\x00")
             line = line.replace("\x00", "")
+        consumed.append(line)
         yield line
     if removed:
         notes.append(f"{removed} NUL characters were removed (a sign of a damaged export)")
 
 
-def _csv_rows(reader: Any, text: io.TextIOWrapper, path: Path) -> Iterator[tuple[int, list[Cell]]]:
+def _csv_rows(
+    reader: Any, text: io.TextIOWrapper, path: Path, consumed: list[str]
+) -> Iterator[tuple[int, list[Cell]]]:
     try:
+        consumed.clear()
         previous = reader.line_num
         for row in _rows_or_error(reader, path, text):
             start = previous + 1
             previous = reader.line_num
+            if previous > start:
+                _check_closed_quotes(consumed, reader.dialect.delimiter, path, start)
+            consumed.clear()
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue  # a blank line is not a row
             yield start, list(row)
@@ -239,6 +250,25 @@ def _csv_rows(reader: Any, text: io.TextIOWrapper, path: Path) -> Iterator[tuple
         ) from e
     finally:
         text.close()
+
+
+def _check_closed_quotes(lines: list[str], delimiter: str, path: Path, start: int) -> None:
+    """Refuse a record whose quote is never closed.
+
+    Python's csv module, when not strict, reads an unclosed quote as a value running to the
+    end of the file, silently swallowing every row after it. A record that spans several
+    lines is parsed again strictly to tell that apart from a legitimate line break inside a
+    quoted value.
+    """
+    try:
+        list(csv.reader(lines, delimiter=delimiter, strict=True))
+    except csv.Error as e:
+        if "unexpected end of data" in str(e):
+            raise InputError(
+                f"{path}, line {start}: a quote opened on this line is never closed, so every "
+                "line after it would be read as one value. Close the quote (or remove it) "
+                "and read the list again."
+            ) from e
 
 
 # --- XLSX ------------------------------------------------------------------------------
