@@ -12,9 +12,6 @@ import click
 from recuento.errors import ProblemsError, RecuentoError
 from recuento.lists.mapping import fold_header, load_mapping_file
 from recuento.lists.messages import Lang, default_lang
-from recuento.lists.reader import parse_list_argument, read_list
-from recuento.lists.rejects import rejects_path, write_rejects
-from recuento.lists.summary import list_summary, render_text
 
 
 @click.command()
@@ -69,6 +66,11 @@ def inspect(
         recuento inspect prensa.csv ong.xlsx fiscalia=lista_fge.csv
         recuento inspect victimas.csv --mapping columnas.toml --json
     """
+    # Imported here so that `recuento --help` does not pay for pyarrow and the standardisers.
+    from recuento.lists.reader import parse_list_argument, read_list
+    from recuento.lists.rejects import rejects_path, write_rejects
+    from recuento.lists.summary import list_summary, render_text
+
     lang = lang or default_lang()
     mapping_file = load_mapping_file(mapping) if mapping is not None else None
     summaries: list[dict[str, Any]] = []
