@@ -1,0 +1,181 @@
+"""One chain of the LCMCR Gibbs sampler, on the aggregated table.
+
+Hand-written because no maintained Python library implements this model (the reference
+implementation is the R package LCMCR, whose GPL source is not used here: everything below
+follows the full conditionals derived in docs/lcmcr.md from Manrique-Vallier (2016)).
+
+The state of a chain is the list-capture probabilities ``lam`` (J x K), the log class
+weights ``log_pi`` (K) and the concentration ``alpha``. One sweep draws, in this order:
+
+1. the class counts of every observed cell, a multinomial per cell;
+2. jointly, the number of people no list recorded, ``n0`` (negative binomial, truncated at
+   ``N0_CAP_RATIO`` times the number observed) and their class counts (a multinomial);
+3. ``lam`` from Beta distributions;
+4. the stick-breaking weights, in log space so that tiny classes never underflow;
+5. ``alpha`` from its Gamma conditional.
+
+The cost of a sweep depends on the number of distinct observed patterns, the number of
+classes and the number of lists, never on the number of people.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from scipy import stats
+
+#: The number of people no list recorded is truncated at this multiple of the number
+#: recorded (N <= (1 + N0_CAP_RATIO) * n), as in the reference implementation. Posterior
+#: mass close to the cap is reported as a warning by :func:`recuento.estimate.lcmcr.fit_lcmcr`.
+N0_CAP_RATIO = 20
+
+#: Sweeps at the start of the burn-in that keep alpha fixed and, at their end, relabel the
+#: classes by decreasing size (a start-up device only: it is never used after burn-in).
+WARMUP_SWEEPS = 500
+
+_EPS = 1e-12
+
+
+def _log_gamma_draws(rng: np.random.Generator, shape: np.ndarray) -> np.ndarray:
+    """Draw log(G) for G ~ Gamma(shape, 1), stable for very small shapes.
+
+    For shape < 1 it uses Gamma(s) = Gamma(s + 1) * U^(1/s) (Marsaglia & Tsang 2000), on the
+    log scale, so that a draw is never rounded to zero.
+    """
+    small = shape < 1.0
+    g = rng.standard_gamma(shape + small)
+    out = np.log(g)
+    if small.any():
+        u = rng.random(shape.shape)
+        out = out + np.where(small, np.log(u) / np.where(small, shape, 1.0), 0.0)
+    return out
+
+
+def _stick_breaking(
+    rng: np.random.Generator, class_sizes: np.ndarray, alpha: float
+) -> tuple[np.ndarray, float]:
+    """Draw the log class weights given the class sizes (step 4).
+
+    V_k ~ Beta(1 + n_k, alpha + sum_{l>k} n_l) for k < K, V_K = 1,
+    pi_k = V_k prod_{l<k} (1 - V_l). Returns (log pi, sum_{k<K} log(1 - V_k)).
+    """
+    k = class_sizes.shape[0]
+    if k == 1:
+        return np.zeros(1), 0.0
+    tail = np.cumsum(class_sizes[::-1])[::-1]  # tail[k] = sum_{l>=k} n_l
+    shape1 = 1.0 + class_sizes[:-1]
+    shape2 = alpha + tail[1:]
+    lg = _log_gamma_draws(rng, np.concatenate([shape1, shape2]))
+    g1, g2 = lg[: k - 1], lg[k - 1 :]
+    norm = np.logaddexp(g1, g2)
+    log_v = g1 - norm
+    log_1mv = g2 - norm
+    cum = np.concatenate([[0.0], np.cumsum(log_1mv)])
+    log_pi = np.concatenate([log_v + cum[:-1], [cum[-1]]])
+    return log_pi, float(cum[-1])
+
+
+def _truncated_negbin(rng: np.random.Generator, size: int, p: float, cap: int) -> int:
+    """Draw from NegBin(size, p) (failures before ``size`` successes) restricted to <= cap."""
+    if p >= 1.0:
+        return 0
+    if p > 1e-9:
+        for _ in range(20):
+            x = int(rng.negative_binomial(size, p))
+            if x <= cap:
+                return x
+    # The cap holds most of the mass only rarely: invert the truncated CDF instead.
+    dist = stats.nbinom(size, p)
+    top = dist.cdf(cap)
+    if not np.isfinite(top) or top <= 0.0:
+        return cap
+    return int(min(cap, dist.ppf(rng.random() * top)))
+
+
+def _normalise_rows(log_w: np.ndarray) -> np.ndarray:
+    w = np.exp(log_w - log_w.max(axis=-1, keepdims=True))
+    return w / w.sum(axis=-1, keepdims=True)
+
+
+def run_chain(
+    patterns: np.ndarray,
+    counts: np.ndarray,
+    *,
+    n_classes: int,
+    a: float,
+    b: float,
+    burnin: int,
+    samples: int,
+    thin: int,
+    rng: np.random.Generator,
+    tick: Callable[[int], None] | None = None,
+) -> np.ndarray:
+    """Run one chain and return ``samples`` draws of the number of unobserved people.
+
+    Args:
+        patterns: (C, J) 0/1 float array of observed, distinct, non-zero capture patterns.
+        counts: (C,) positive integer counts of those patterns.
+        n_classes: K*, the truncation level of the stick-breaking prior.
+        a: Shape of the Gamma prior on alpha.
+        b: Rate of the Gamma prior on alpha.
+        burnin: Sweeps discarded at the start.
+        samples: Draws kept.
+        thin: Sweeps per kept draw.
+        rng: The chain's own generator.
+        tick: Called with the number of sweeps done since the previous call, now and then.
+
+    Returns:
+        (samples,) int64 array of draws of n0.
+    """
+    x = patterns
+    not_x = 1.0 - patterns
+    n_lists = x.shape[1]
+    n = int(counts.sum())
+    cap = N0_CAP_RATIO * n
+    k = n_classes
+
+    # Dispersed start: capture probabilities scattered around each list's share of the
+    # observed people, class weights from the prior with alpha = 1.
+    share = (x * counts[:, None]).sum(axis=0) / n
+    lam = np.clip(share[:, None] * rng.uniform(0.5, 1.5, size=(n_lists, k)), 0.02, 0.98)
+    log_pi, _ = _stick_breaking(rng, np.zeros(k), 1.0)
+    alpha = 1.0
+
+    total = burnin + samples * thin
+    out = np.empty(samples, dtype=np.int64)
+    tick_every = max(1, total // 100)
+    for it in range(total):
+        log_lam = np.log(lam)
+        log_1mlam = np.log1p(-lam)
+        # 1. class counts of the observed cells
+        prob = _normalise_rows(x @ log_lam + not_x @ log_1mlam + log_pi)
+        cell_class = rng.multinomial(counts, prob)
+        # 2. unobserved people and their classes
+        log_miss = log_pi + log_1mlam.sum(axis=0)
+        top = log_miss.max()
+        log_pi0 = top + np.log(np.exp(log_miss - top).sum())
+        n0 = _truncated_negbin(rng, n, float(-np.expm1(min(log_pi0, 0.0))), cap)
+        miss_class = rng.multinomial(n0, _normalise_rows(log_miss))
+        # 3. capture probabilities
+        class_sizes = cell_class.sum(axis=0) + miss_class
+        captured = x.T @ cell_class
+        lam = rng.beta(1.0 + captured, 1.0 + class_sizes - captured)
+        np.clip(lam, _EPS, 1.0 - _EPS, out=lam)
+        # 4. class weights
+        log_pi, sum_log_1mv = _stick_breaking(rng, class_sizes.astype(float), alpha)
+        # 5. concentration (held at 1 during warm-up)
+        if it >= WARMUP_SWEEPS or it >= burnin:
+            alpha = float(rng.gamma(a + k - 1, 1.0 / (b - sum_log_1mv)))
+        elif it == min(WARMUP_SWEEPS, burnin) - 1:
+            order = np.argsort(-class_sizes, kind="stable")
+            lam = lam[:, order]
+            log_pi = log_pi[order]
+        kept = it - burnin
+        if kept >= 0 and (kept + 1) % thin == 0:
+            out[kept // thin] = n0
+        if tick is not None and (it + 1) % tick_every == 0:
+            tick(tick_every)
+    if tick is not None:
+        tick(total % tick_every)
+    return out

@@ -1,0 +1,324 @@
+"""LCMCR: Bayesian latent-class multiple systems estimation (Manrique-Vallier 2016).
+
+The model and its Gibbs sampler are described, with every full conditional derived, in
+docs/lcmcr.md. In short: every person belongs to one of K* latent classes with weights from
+a truncated stick-breaking (Dirichlet process) prior with concentration alpha ~ Gamma(a, b);
+within a class the lists record a person independently, list j with probability
+lambda_jk ~ Beta(1, 1); the population size has the prior p(N) proportional to 1/N.
+
+Several chains are run, each with its own generator spawned from the seed, and the fit
+reports the rank-normalised split R-hat and the bulk effective sample size of N, with a
+warning (never silence) when the chains disagree, when there are too few effective draws or
+when the posterior reaches the truncation of N.
+
+Example:
+    >>> import numpy as np
+    >>> patterns = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 0], [1, 1, 1]])
+    >>> fit = fit_lcmcr(patterns, np.array([60, 50, 40, 20, 10]), K=2, chains=2,
+    ...                 burnin=200, samples=100, thin=2, seed=1)
+    >>> fit.n_observed
+    180
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from recuento.errors import EstimationError, ProblemsError
+from recuento.estimate._lcmcr_kernel import N0_CAP_RATIO, run_chain
+from recuento.estimate.lcmcr_diagnostics import bulk_ess, split_rhat
+
+__all__ = ["LCMCRFit", "LCMCRInputError", "fit_lcmcr"]
+
+#: R-hat above this says the chains disagree (Vehtari et al. 2021 recommend 1.01 for final
+#: results; 1.05 is the looser threshold used for a warning here).
+RHAT_WARN = 1.05
+#: Bulk ESS below this (Vehtari et al. 2021: 100 per chain for 4 chains) gets a warning.
+ESS_WARN = 400.0
+#: Share of draws within 10% of the truncation of N above which a warning is given.
+CAP_SHARE_WARN = 0.01
+
+
+class LCMCRInputError(ProblemsError, EstimationError):
+    """The capture table or the sampler settings given to :func:`fit_lcmcr` are not usable."""
+
+
+@dataclass
+class LCMCRFit:
+    """Posterior draws of the population size N and their diagnostics.
+
+    Attributes:
+        N_draws: (chains, samples) posterior draws of N.
+        n_observed: People recorded by at least one list.
+        rhat: Rank-normalised split R-hat of N across chains (Vehtari et al. 2021).
+        ess: Bulk effective sample size of N.
+        warnings: Plain-language problems with the fit (chains disagree, few effective
+            draws, posterior reaching the truncation of N).
+        settings: The arguments the sampler ran with (for the report's methods section).
+    """
+
+    N_draws: np.ndarray
+    n_observed: int
+    rhat: float
+    ess: float
+    warnings: list[str] = field(default_factory=list)
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def median(self) -> float:
+        """Posterior median of N over all chains."""
+        return float(np.median(self.N_draws))
+
+    def interval(self, level: float = 0.95) -> tuple[float, float]:
+        """Equal-tail credible interval of N over all chains.
+
+        Args:
+            level: Posterior probability inside the interval, strictly between 0 and 1.
+
+        Returns:
+            (lower, upper), the (1 - level)/2 and (1 + level)/2 quantiles (linear
+            interpolation, as R's default ``quantile`` type 7).
+        """
+        if not 0.0 < level < 1.0:
+            raise EstimationError(
+                f"The interval level must be strictly between 0 and 1; got {level}. "
+                "Use for example 0.95 for a 95% interval."
+            )
+        tail = (1.0 - level) / 2.0
+        lower, upper = np.quantile(self.N_draws, [tail, 1.0 - tail])
+        return float(lower), float(upper)
+
+    def to_dict(self, level: float = 0.95, include_draws: bool = False) -> dict[str, Any]:
+        """JSON-ready summary: median, interval, diagnostics, warnings, settings.
+
+        Args:
+            level: Level of the credible interval.
+            include_draws: Add the draws of N, one list per chain.
+        """
+        lower, upper = self.interval(level)
+        out: dict[str, Any] = {
+            "method": "lcmcr",
+            "n_observed": int(self.n_observed),
+            "estimate": self.median(),
+            "estimate_type": "posterior median",
+            "lower": lower,
+            "upper": upper,
+            "level": level,
+            "rhat": None if math.isnan(self.rhat) else float(self.rhat),
+            "ess": None if math.isnan(self.ess) else float(self.ess),
+            "chains": int(self.N_draws.shape[0]),
+            "samples_per_chain": int(self.N_draws.shape[1]),
+            "warnings": list(self.warnings),
+            "settings": dict(self.settings),
+        }
+        if include_draws:
+            out["N_draws"] = self.N_draws.astype(int).tolist()
+        return out
+
+
+def _as_table(patterns: Any, counts: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Validate the capture table, collecting every problem; merge duplicate patterns."""
+    problems: list[str] = []
+    pat = np.asarray(patterns)
+    cnt = np.asarray(counts)
+    if pat.ndim != 2:
+        problems.append(
+            f"patterns must be a 2-D array (one row per capture pattern, one column per "
+            f"list); it has {pat.ndim} dimension(s)."
+        )
+    if cnt.ndim != 1:
+        problems.append(f"counts must be a 1-D array; it has {cnt.ndim} dimension(s).")
+    if pat.ndim == 2 and cnt.ndim == 1 and pat.shape[0] != cnt.shape[0]:
+        problems.append(
+            f"patterns has {pat.shape[0]} rows but counts has {cnt.shape[0]} values; "
+            "give one count per pattern."
+        )
+    if pat.ndim == 2 and pat.shape[1] < 2:
+        problems.append(
+            f"patterns has {pat.shape[1]} list column(s); at least 2 lists are needed "
+            "(3 or more for a credible estimate)."
+        )
+    numeric_pat = pat.dtype.kind in "biuf"
+    numeric_cnt = cnt.dtype.kind in "biuf"
+    if not numeric_pat:
+        problems.append("patterns must hold the numbers 0 and 1 only.")
+    if not numeric_cnt:
+        problems.append("counts must hold non-negative whole numbers.")
+    if pat.ndim == 2 and numeric_pat:
+        bad = ~np.isin(pat, (0, 1))
+        if bad.any():
+            rows = np.unique(np.nonzero(bad)[0])
+            problems.append(
+                f"patterns must hold only 0 and 1; {rows.size} row(s) do not "
+                f"(first rows, counting from 0: {rows[:5].tolist()})."
+            )
+        elif pat.shape[1] >= 1:
+            zero = np.nonzero(pat.sum(axis=1) == 0)[0]
+            if zero.size:
+                problems.append(
+                    f"patterns has {zero.size} all-zero row(s) (first, counting from 0: "
+                    f"{zero[:5].tolist()}); nobody is observed on no list: remove them."
+                )
+    if cnt.ndim == 1 and numeric_cnt:
+        finite = np.isfinite(cnt)
+        bad_cnt = ~finite | (np.where(finite, cnt, 0) < 0)
+        bad_cnt |= finite & (np.where(finite, cnt, 0) % 1 != 0)
+        if bad_cnt.any():
+            rows = np.nonzero(bad_cnt)[0]
+            problems.append(
+                f"counts must be non-negative whole numbers; {rows.size} value(s) are not "
+                f"(first positions, counting from 0: {rows[:5].tolist()})."
+            )
+        elif cnt.sum() <= 0:
+            problems.append("counts add up to 0: nobody was recorded by any list.")
+    if problems:
+        raise LCMCRInputError("The capture table given to LCMCR is not usable:", problems)
+    pat_i = pat.astype(np.int64)
+    cnt_i = cnt.astype(np.int64)
+    keep = cnt_i > 0
+    uniq, inverse = np.unique(pat_i[keep], axis=0, return_inverse=True)
+    merged = np.bincount(inverse.ravel(), weights=cnt_i[keep], minlength=uniq.shape[0])
+    return uniq.astype(float), merged.astype(np.int64)
+
+
+def _check_settings(
+    K: int, a: float, b: float, chains: int, burnin: int, samples: int, thin: int
+) -> None:
+    problems = []
+    for name, value, low in (
+        ("K", K, 1),
+        ("chains", chains, 1),
+        ("burnin", burnin, 0),
+        ("samples", samples, 1),
+        ("thin", thin, 1),
+    ):
+        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
+            problems.append(f"{name} must be a whole number >= {low}; got {value!r}.")
+    for prior_name, prior_value in (("a", a), ("b", b)):
+        if (
+            not isinstance(prior_value, int | float)
+            or not math.isfinite(prior_value)
+            or prior_value <= 0
+        ):
+            problems.append(
+                f"{prior_name} (Gamma prior of alpha) must be a number > 0; got {prior_value!r}."
+            )
+    if problems:
+        raise LCMCRInputError("The LCMCR settings are not usable:", problems)
+
+
+def _warnings(draws: np.ndarray, n: int, rhat: float, ess: float) -> list[str]:
+    out = []
+    if draws.shape[0] > 1 and not math.isnan(rhat) and rhat > RHAT_WARN:
+        per_chain = ", ".join(f"{m:,.0f}" for m in np.median(draws, axis=1))
+        out.append(
+            f"The chains disagree (R-hat of N = {rhat:.2f}, above {RHAT_WARN}): the "
+            f"posterior may have several modes (median of N per chain: {per_chain}). "
+            "Run longer chains, and do not report this estimate without saying so."
+        )
+    if not math.isnan(ess) and ess < ESS_WARN:
+        out.append(
+            f"Only {ess:.0f} effective draws of N (fewer than {ESS_WARN:.0f}): the "
+            "interval ends are imprecise. Run more samples or a larger thinning."
+        )
+    n_max = (1 + N0_CAP_RATIO) * n
+    share = float(np.mean(draws >= 0.9 * n_max))
+    if share > CAP_SHARE_WARN:
+        out.append(
+            f"{share:.1%} of the posterior draws of N are within 10% of the largest value "
+            f"the sampler allows ({N0_CAP_RATIO + 1} times the number observed): the data "
+            "hardly bound N, and the upper end of the interval is set by that limit."
+        )
+    return out
+
+
+def fit_lcmcr(
+    patterns: np.ndarray,
+    counts: np.ndarray,
+    *,
+    K: int = 10,
+    a: float = 0.25,
+    b: float = 0.25,
+    chains: int = 4,
+    burnin: int = 10000,
+    samples: int = 1000,
+    thin: int = 10,
+    seed: int | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> LCMCRFit:
+    """Fit the LCMCR model to a capture table and draw the posterior of the population size.
+
+    Args:
+        patterns: (n_cells, J) 0/1 array of observed capture patterns (no all-zero row);
+            duplicate rows are merged and zero counts dropped.
+        counts: (n_cells,) non-negative whole numbers: how many people have each pattern.
+        K: Number of latent classes K* (truncation of the stick-breaking prior).
+        a: Shape of the Gamma prior of the concentration alpha.
+        b: Rate of the Gamma prior of alpha.
+        chains: Number of independent chains.
+        burnin: Sweeps discarded at the start of each chain.
+        samples: Draws kept per chain.
+        thin: Sweeps per kept draw (each chain runs burnin + samples * thin sweeps).
+        seed: Seed of ``np.random.SeedSequence``; each chain gets a spawned child. None
+            draws fresh entropy (the result is then not reproducible).
+        progress: Called with the fraction of the work done (0 to 1) now and then.
+
+    Returns:
+        An :class:`LCMCRFit`.
+
+    Raises:
+        LCMCRInputError: (an EstimationError) listing every problem with the inputs.
+    """
+    _check_settings(K, a, b, chains, burnin, samples, thin)
+    pat, cnt = _as_table(patterns, counts)
+    n = int(cnt.sum())
+    children = np.random.SeedSequence(seed).spawn(chains)
+    total = chains * (burnin + samples * thin)
+    done = 0
+
+    def tick(sweeps: int) -> None:
+        nonlocal done
+        done += sweeps
+        if progress is not None:
+            progress(min(1.0, done / total))
+
+    n0 = np.empty((chains, samples), dtype=np.int64)
+    for c, child in enumerate(children):
+        n0[c] = run_chain(
+            pat,
+            cnt,
+            n_classes=int(K),
+            a=float(a),
+            b=float(b),
+            burnin=int(burnin),
+            samples=int(samples),
+            thin=int(thin),
+            rng=np.random.default_rng(child),
+            tick=tick,
+        )
+    draws = n0 + n
+    rhat = split_rhat(draws)
+    ess = bulk_ess(draws)
+    settings = {
+        "K": int(K),
+        "a": float(a),
+        "b": float(b),
+        "chains": int(chains),
+        "burnin": int(burnin),
+        "samples": int(samples),
+        "thin": int(thin),
+        "seed": seed,
+        "n_max": (1 + N0_CAP_RATIO) * n,
+    }
+    return LCMCRFit(
+        N_draws=draws,
+        n_observed=n,
+        rhat=rhat,
+        ess=ess,
+        warnings=_warnings(draws, n, rhat, ess),
+        settings=settings,
+    )
