@@ -51,7 +51,19 @@ def quantile_of(values: np.ndarray, probs: np.ndarray, q: float) -> int:
     return int(values[np.searchsorted(np.cumsum(probs), q)])
 
 
-def test_one_class_matches_exact_mt_posterior():
+def kernels() -> list:
+    """Both kernels; the compiled one is skipped (with the reason) when numba is missing."""
+    try:
+        import numba  # noqa: F401
+    except ImportError:
+        compiled = pytest.param("numba", marks=pytest.mark.skip(reason="numba not installed"))
+    else:
+        compiled = pytest.param("numba")
+    return ["numpy", compiled]
+
+
+@pytest.mark.parametrize("kernel", kernels())
+def test_one_class_matches_exact_mt_posterior(kernel: str):
     values, probs = exact_mt_posterior(TINY_PATTERNS, TINY_COUNTS)
     exact_median = quantile_of(values, probs, 0.5)
     exact_lower = quantile_of(values, probs, 0.025)
@@ -60,8 +72,17 @@ def test_one_class_matches_exact_mt_posterior():
     sd = float(np.sqrt((values**2 * probs).sum() - exact_mean**2))  # about 10.5
 
     fit = fit_lcmcr(
-        TINY_PATTERNS, TINY_COUNTS, K=1, chains=4, burnin=500, samples=2000, thin=1, seed=11
+        TINY_PATTERNS,
+        TINY_COUNTS,
+        K=1,
+        chains=4,
+        burnin=500,
+        samples=2000,
+        thin=1,
+        seed=11,
+        kernel=kernel,
     )
+    assert fit.settings["kernel"] == kernel
 
     # Monte Carlo error: with K = 1 the chains mix fast (bulk ESS about 2,000 of 8,000
     # draws). Standard errors at ESS 1,000 (a margin below what the chains give): median
@@ -106,9 +127,10 @@ def small_fit(seed: int | None, **kwargs: object) -> LCMCRFit:
     return fit_lcmcr(TINY_PATTERNS, TINY_COUNTS, seed=seed, **settings)
 
 
-def test_same_seed_gives_identical_draws():
-    first = small_fit(2024)
-    second = small_fit(2024)
+@pytest.mark.parametrize("kernel", kernels())
+def test_same_seed_gives_identical_draws(kernel: str):
+    first = small_fit(2024, kernel=kernel)
+    second = small_fit(2024, kernel=kernel)
     np.testing.assert_array_equal(first.N_draws, second.N_draws)
     assert first.rhat == second.rhat
 
@@ -176,6 +198,11 @@ def test_bad_settings_are_reported_together():
     with pytest.raises(LCMCRInputError) as info:
         fit_lcmcr(TINY_PATTERNS, TINY_COUNTS, K=0, a=-1.0, chains=0, thin=0)
     assert len(info.value.problems) == 4
+
+
+def test_unknown_kernel_is_an_error():
+    with pytest.raises(LCMCRInputError, match="kernel must be"):
+        fit_lcmcr(TINY_PATTERNS, TINY_COUNTS, kernel="fortran")
 
 
 def test_interval_level_outside_zero_one_is_an_error():

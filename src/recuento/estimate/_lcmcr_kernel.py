@@ -21,6 +21,7 @@ classes and the number of lists, never on the number of people.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 from scipy import stats
@@ -98,6 +99,17 @@ def _normalise_rows(log_w: np.ndarray) -> np.ndarray:
     return w / w.sum(axis=-1, keepdims=True)
 
 
+def initial_state(
+    x: np.ndarray, counts: np.ndarray, n_classes: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """A dispersed start: capture probabilities scattered around each list's share of the
+    observed people, class weights drawn from the prior with alpha = 1."""
+    share = (x * counts[:, None]).sum(axis=0) / counts.sum()
+    lam = np.clip(share[:, None] * rng.uniform(0.5, 1.5, size=(x.shape[1], n_classes)), 0.02, 0.98)
+    log_pi, _ = _stick_breaking(rng, np.zeros(n_classes), 1.0)
+    return lam, log_pi, 1.0
+
+
 def run_chain(
     patterns: np.ndarray,
     counts: np.ndarray,
@@ -111,7 +123,7 @@ def run_chain(
     rng: np.random.Generator,
     tick: Callable[[int], None] | None = None,
 ) -> np.ndarray:
-    """Run one chain and return ``samples`` draws of the number of unobserved people.
+    """Run one chain with numpy and return ``samples`` draws of the number of unobserved people.
 
     Args:
         patterns: (C, J) 0/1 float array of observed, distinct, non-zero capture patterns.
@@ -130,17 +142,10 @@ def run_chain(
     """
     x = patterns
     not_x = 1.0 - patterns
-    n_lists = x.shape[1]
     n = int(counts.sum())
     cap = N0_CAP_RATIO * n
     k = n_classes
-
-    # Dispersed start: capture probabilities scattered around each list's share of the
-    # observed people, class weights from the prior with alpha = 1.
-    share = (x * counts[:, None]).sum(axis=0) / n
-    lam = np.clip(share[:, None] * rng.uniform(0.5, 1.5, size=(n_lists, k)), 0.02, 0.98)
-    log_pi, _ = _stick_breaking(rng, np.zeros(k), 1.0)
-    alpha = 1.0
+    lam, log_pi, alpha = initial_state(x, counts, k, rng)
 
     total = burnin + samples * thin
     out = np.empty(samples, dtype=np.int64)
@@ -178,4 +183,70 @@ def run_chain(
             tick(tick_every)
     if tick is not None:
         tick(total % tick_every)
+    return out
+
+
+def run_chain_compiled(
+    sweeps: Callable[..., Any],
+    patterns: np.ndarray,
+    counts: np.ndarray,
+    *,
+    n_classes: int,
+    a: float,
+    b: float,
+    burnin: int,
+    samples: int,
+    thin: int,
+    rng: np.random.Generator,
+    tick: Callable[[int], None] | None = None,
+) -> np.ndarray:
+    """Run one chain with the compiled sweep of :mod:`._lcmcr_numba`; arguments as run_chain.
+
+    The sweeps run in blocks of about 1% of the chain so that progress can be reported.
+    """
+    x = np.ascontiguousarray(patterns, dtype=np.int64)
+    cnt = np.ascontiguousarray(counts, dtype=np.int64)
+    cap = N0_CAP_RATIO * int(cnt.sum())
+    lam, log_pi, alpha = initial_state(patterns, counts, n_classes, rng)
+    lam = np.ascontiguousarray(lam)
+    total = burnin + samples * thin
+    block = max(1, total // 100)
+    out = np.empty(samples, dtype=np.int64)
+    no_out = np.empty(0, dtype=np.int64)
+    warm = min(WARMUP_SWEEPS, burnin)
+
+    def run(n_sweeps: int, update_alpha: bool, record: bool, start: int) -> np.ndarray:
+        nonlocal alpha
+        done = 0
+        sizes = np.zeros(n_classes)
+        while done < n_sweeps:
+            step = min(block, n_sweeps - done)
+            alpha, sizes = sweeps(
+                x,
+                cnt,
+                lam,
+                log_pi,
+                alpha,
+                a,
+                b,
+                step,
+                update_alpha,
+                thin if record else 1,
+                out if record else no_out,
+                start + done,
+                cap,
+                rng,
+            )
+            done += step
+            if tick is not None:
+                tick(step)
+        return np.asarray(sizes)
+
+    if warm > 0:
+        sizes = run(warm, False, False, 0)
+        order = np.argsort(-sizes, kind="stable")
+        lam[:, :] = lam[:, order]
+        log_pi[:] = log_pi[order]
+    run(burnin - warm, True, False, 0)
+    run(samples * thin, True, True, 0)
     return out
