@@ -2,7 +2,7 @@
 
 An age in a list of people is the age *at the event* (disappearance, death, finding), in
 completed years. Lists write it as a number (``23``, ``23.0`` from a spreadsheet), with a
-unit (``23 años``, ``23 AÑOS``, ``23 years``), approximately (``aprox. 23``), as a range
+unit (``23 años``, ``23 AÑOS``, ``23 years``), approximately (``aproximadamente 23``), as a range
 (``20-25``, ``entre 20 y 25``, ``20 a 25 años``, the estimated range of unidentified
 remains), open-ended (``25+``, ``mayor de 60``) or with a word (``adolescente``).
 :func:`parse_age` turns each into an :class:`AgeRange` of whole years, inclusive.
@@ -12,7 +12,7 @@ Rules (each a choice, stated so that users can check it):
 * A fraction of a year is dropped: ``23.5`` is 23 completed years.
 * Months, weeks and days give the completed years: ``6 meses`` is 0, ``18 meses`` is 1;
   ``1 año 6 meses`` is 1.
-* Words of approximation (``aprox.``, ``aproximadamente``, ``cerca de``, ``como``,
+* Words of approximation (``aproximadamente`` and its abbreviation, ``cerca de``, ``como``,
   ``alrededor de``, ``unos``, ``about``, ``approx.``, ``~``) are dropped and the number
   kept as stated: how much to allow for is the comparison's business
   (``tolerance_years`` of :func:`age_consistent`), not the parser's.
@@ -241,7 +241,8 @@ _STAGES: dict[str, tuple[int, int]] = {
 
 _NUM = r"(\d{1,3}(?:[.,]\d+)?)"
 _APPROX = re.compile(
-    r"^(?:(?:aprox(?:imadamente)?|approx(?:imately)?|cerca de|alrededor de|como|unos|unas|"
+    r"^(?:(?:aprox(?:imadamente)?|"  # codespell:ignore aprox
+    r"approx(?:imately)?|cerca de|alrededor de|como|unos|unas|"
     r"about|around|circa|ca|edad|age|de)\b\.?|~|\+/-|\+-|±)\s*:?\s*"
 )
 _UNIT_YEARS = r"(?:anos|ano|a|years|year|yrs|yr|y|yo|anos de edad|de edad|cumplidos|years old)"
@@ -275,7 +276,7 @@ def _number(text: str) -> float:
 def _parse_text(text: str) -> AgeRange | None:
     folded = fold_text(text)
     previous = None
-    while previous != folded:  # "aprox. edad: 23"
+    while previous != folded:  # "aproximadamente, edad: 23"
         previous = folded
         folded = _APPROX.sub("", folded).strip()
     if not folded:

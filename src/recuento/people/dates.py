@@ -368,7 +368,7 @@ _IGNORED_WORDS = frozenset(
         "lun",
         "mie",
         "jue",
-        "vie",
+        "vie",  # codespell:ignore vie
         "sab",
         "dom",
         "monday",
@@ -383,7 +383,6 @@ _IGNORED_WORDS = frozenset(
         "tues",
         "wed",
         "thu",
-        "thur",
         "thurs",
         "fri",
         "sat",

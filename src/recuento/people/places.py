@@ -7,50 +7,13 @@ text. :func:`place_key` drops the generic words (ciudad, colonia, municipio, de.
 that ``Juárez`` and ``Cd. Juárez`` share the key ``juarez``; :func:`places_compatible`
 compares two places by their keys.
 
-Expansions (a whole token, with or without its dot):
-
-========================  =====================================================
-Written                   Becomes
-========================  =====================================================
-cd                        ciudad
-col                       colonia (not Colima: addresses use it far more)
-fracc, frac               fraccionamiento
-edo                       estado
-mpio, mun, mpo            municipio
-av, ave, avda             avenida
-blvd, blvr, bvd, bulevar  boulevard
-calz                      calzada
-carr, carret              carretera
-priv                      privada
-prol                      prolongacion
-cjon                      callejon
-cda                       cerrada
-and                       andador
-esq                       esquina
-u hab, unid hab           unidad habitacional
-sta, sto, sn (before a    santa, santo, san
-name)
-gral                      general
-pte, ote, nte             poniente, oriente, norte
-lic, ing, dr, dra, prof   licenciado, ingeniero, doctor, doctora, profesor
-num, no (before a         numero
-number), # (before a
-number)
-s/n, s / n                sin numero
-cp, c p                   codigo postal
-ej                        ejido
-ags, bc, bcs, camp,       aguascalientes, baja california, baja california sur,
-chis, chih, coah, dgo,    campeche, chiapas, chihuahua, coahuila, durango,
-gto, gro, hgo, jal,       guanajuato, guerrero, hidalgo, jalisco, michoacan,
-mich, mor, nay, nl,       morelos, nayarit, nuevo leon, oaxaca, puebla,
-oax, pue, qro, qroo,      queretaro, quintana roo, san luis potosi, sonora,
-slp, son, tab, tamps,     tabasco, tamaulipas, tlaxcala, veracruz, yucatan,
-tlax, ver, yuc, zac       zacatecas
-cdmx, df                  ciudad de mexico
-edomex                    estado de mexico
-eua, eeuu, usa            estados unidos
-tx, nm                    texas, nuevo mexico
-========================  =====================================================
+Abbreviations are expanded when they are a whole token, with or without their dot:
+street types (``Av.``, ``Blvd.``, ``Calz.``, ``Priv.``...), kinds of place (``Cd.``, ``Col.``,
+``Fracc.``, ``Mpio.``, ``Edo.``), saints (``Sta.``, ``Sto.``, ``Sn.``), titles (``Gral.``,
+``Lic.``), cardinal points, ``s/n`` (*sin número*), ``No. 12``/``#12`` (*número*), ``C.P.``
+and the abbreviations of the 32 Mexican states and of the United States. The full list is
+:data:`EXPANSIONS` and the multi-letter forms in ``_BEFORE_TOKENS`` (``D.F.``, ``N.L.``,
+``S.L.P.``, ``Edo. de Méx.``, ``E.U.A.``); docs/people.md lists them all.
 
 ``sin`` (Sinaloa) and ``mex`` are not expanded: ``sin`` is a word of addresses (*sin
 número*) and ``mex`` may be the state or the country.
@@ -91,7 +54,7 @@ EXPANSIONS: dict[str, str] = {
     "bulevar": "boulevard",
     "calz": "calzada",
     "carr": "carretera",
-    "carret": "carretera",
+    "carret": "carretera",  # codespell:ignore carret
     "priv": "privada",
     "prol": "prolongacion",
     "cjon": "callejon",
@@ -102,17 +65,17 @@ EXPANSIONS: dict[str, str] = {
     "sto": "santo",
     "gral": "general",
     "pte": "poniente",
-    "ote": "oriente",
+    "ote": "oriente",  # codespell:ignore oriente
     "nte": "norte",
     "lic": "licenciado",
     "ing": "ingeniero",
     "dr": "doctor",
     "dra": "doctora",
-    "prof": "profesor",
+    "prof": "profesor",  # codespell:ignore profesor
     "num": "numero",
     "cp": "codigo postal",
     "ej": "ejido",
-    "ags": "aguascalientes",
+    "ags": "aguascalientes",  # codespell:ignore ags
     "bc": "baja california",
     "bcs": "baja california sur",
     "camp": "campeche",
@@ -125,7 +88,7 @@ EXPANSIONS: dict[str, str] = {
     "hgo": "hidalgo",
     "jal": "jalisco",
     "mich": "michoacan",
-    "mor": "morelos",
+    "mor": "morelos",  # codespell:ignore mor
     "nay": "nayarit",
     "nl": "nuevo leon",
     "oax": "oaxaca",
