@@ -1,0 +1,290 @@
+"""Standardised person names: display parts, comparison forms and split-independent tokens.
+
+:func:`standardise_name` turns whatever name columns a list has (a full name, given names,
+first and second surname, in any combination) into a :class:`PersonName`. The display fields
+keep the original spelling; the ``*_std`` fields are folded (see :func:`fold`) with
+abbreviations expanded; ``tokens`` is the set of name words of the whole name, which does not
+depend on how a full name was split. The split heuristic is
+:func:`~recuento.people.name_split.split_full_name` (documented there and in
+``docs/people.md``).
+
+Everything here runs on every record of lists of a million rows, so the pure functions are
+cached with :func:`functools.lru_cache`: names repeat heavily (María Guadalupe Hernández López
+is many women).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from recuento.people.name_fold import fold
+from recuento.people.name_split import (
+    Word,
+    _groups,
+    _is_particle_group,
+    extract_aliases,
+    split_full_name,
+    split_text,
+    take_married,
+    tidy_words,
+    words_of,
+)
+from recuento.people.name_vocab import (
+    GENERIC_GIVEN,
+    MARRIED_MARKERS,
+    PARTICLES,
+    SUFFIXES,
+    TITLES,
+    given_name_words,
+    surname_words,
+)
+from recuento.people.nicknames import nickname_table
+
+__all__ = ["PersonName", "fold", "split_full_name", "standardise_name"]
+
+# Words that are never part of the token set: particles, titles, suffixes, "viuda".
+_NOT_TOKENS = PARTICLES | TITLES | SUFFIXES | MARRIED_MARKERS | {"sr"}
+
+
+@dataclass(frozen=True, slots=True)
+class PersonName:
+    """A standardised name. See :func:`standardise_name`.
+
+    Attributes:
+        given_names: Display form of the given names (original spelling, whitespace tidied,
+            an ALL-CAPS value title-cased), or None.
+        first_surname: Display form of the first (paternal) surname, or None.
+        second_surname: Display form of the second (maternal) surname, or None. A married
+            form stays here for display ("Sánchez de Pérez", or "de Pérez").
+        given_std: Folded given names, abbreviations expanded ("maria guadalupe").
+        first_surname_std: Folded first surname, particles kept ("de la cruz").
+        second_surname_std: Folded second surname without the married form.
+        given_main: The given name that identifies, for blocking: the first given word,
+            skipping a leading María/José/Juan or an initial when another follows.
+        given_formal: Sorted folded formal forms the given names may stand for: a nickname
+            gives its formal names' words (lupita -> guadalupe), any other word itself.
+        married_surname_std: Folded surname of a married form ("de Pérez" -> "perez").
+        tokens: Sorted, de-duplicated folded words of the whole name, without particles,
+            titles and single letters; the same however the name was split.
+        initials: Initials of the given names ("jl" for José Luis).
+        split_guessed: True when the parts came from splitting a full name heuristically.
+        aliases: Folded aliases found in parentheses or quotes ("(Lupita)").
+    """
+
+    given_names: str | None
+    first_surname: str | None
+    second_surname: str | None
+    given_std: str | None
+    first_surname_std: str | None
+    second_surname_std: str | None
+    given_main: str | None
+    given_formal: tuple[str, ...]
+    married_surname_std: str | None
+    tokens: tuple[str, ...]
+    initials: str
+    split_guessed: bool
+    aliases: tuple[str, ...] = ()
+
+
+def _keys(words: tuple[Word, ...]) -> list[str]:
+    """Folded, expanded words (a hyphenated word gives several)."""
+    return [k for w in words for k in w.key.split()]
+
+
+def _std(words: tuple[Word, ...]) -> str | None:
+    return " ".join(_keys(words)) or None
+
+
+def _surname_std(words: tuple[Word, ...]) -> str | None:
+    keys = _keys(words)
+    # "y"/"e" join two surnames ("Ortega y Gasset"); in front of the second it is dropped.
+    while keys and keys[0] in {"y", "e"} and len(keys) > 1:
+        keys = keys[1:]
+    return " ".join(keys) or None
+
+
+def _second_and_married(
+    words: tuple[Word, ...], first_present: bool
+) -> tuple[str | None, str | None]:
+    """Standardised second surname and married surname from the second-surname words."""
+    groups = _groups(words)
+    rest, married = take_married(groups, min_before=0 if first_present else 1)
+    if not married:
+        return _surname_std(words), None
+    married_keys = [k for g in married for w in g for k in w.key.split()]
+    married_keys = [k for k in married_keys if k not in MARRIED_MARKERS]
+    if married_keys and married_keys[0] == "de":
+        married_keys = married_keys[1:]
+    second = tuple(w for g in rest for w in g)
+    return _surname_std(second), " ".join(married_keys) or None
+
+
+def _given_main(keys: list[str]) -> str | None:
+    content = [k for k in keys if k not in PARTICLES]
+    for i, key in enumerate(content):
+        if i + 1 < len(content) and (key in GENERIC_GIVEN or len(key) == 1):
+            continue
+        return key
+    return None
+
+
+def _given_formal(keys: list[str]) -> tuple[str, ...]:
+    table = nickname_table()
+    known = given_name_words()
+    out: set[str] = set()
+    for key in keys:
+        if key in PARTICLES or key in TITLES or len(key) < 2:
+            continue
+        formals = table.get(key)
+        if formals is None:
+            out.add(key)
+            continue
+        for formal in formals:
+            out.update(w for w in formal.split() if w not in PARTICLES)
+        if key in known:
+            out.add(key)
+    return tuple(sorted(out))
+
+
+def _tokens(*parts: tuple[Word, ...]) -> tuple[str, ...]:
+    out = {k for words in parts for k in _keys(words) if len(k) > 1 and k not in _NOT_TOKENS}
+    return tuple(sorted(out))
+
+
+def _looks_like_full_name(text: str) -> bool:
+    """True when a given-names value is obviously a whole name ("María López Pérez")."""
+    parts = split_text(text)
+    if parts.comma:
+        return bool(parts.given) and bool(parts.first)
+    if not parts.first:
+        return False
+    surname_groups = _groups(parts.first + parts.second)
+    given = given_name_words() | frozenset(nickname_table())
+    surnames = surname_words()
+    if any(len(g) == 1 and g[0].key in given for g in surname_groups):
+        return False
+    known = any(_is_particle_group(g) or _keys(g)[-1] in surnames for g in surname_groups)
+    return known or parts.n_groups >= 4
+
+
+def _split_first_surname(words: tuple[Word, ...]) -> tuple[tuple[Word, ...], tuple[Word, ...]]:
+    """Split a first-surname value holding both surnames ("López Hernández") when plain."""
+    groups = _groups(words)
+    if len(groups) >= 2 and all(len(g) == 1 for g in groups):
+        return groups[0], tuple(w for g in groups[1:] for w in g)
+    return words, ()
+
+
+def _build(
+    given: tuple[Word, ...],
+    first: tuple[Word, ...],
+    second: tuple[Word, ...],
+    split_guessed: bool,
+    aliases: tuple[str, ...],
+) -> PersonName:
+    married_std: str | None = None
+    if second:
+        second_std, married_std = _second_and_married(second, first_present=bool(first))
+    else:
+        second_std = None
+    first_std = _surname_std(first)
+    if first and not second:
+        groups = _groups(first)
+        rest, married = take_married(groups, min_before=1)
+        if married:
+            first_std = _surname_std(tuple(w for g in rest for w in g))
+            _, married_std = _second_and_married(
+                tuple(w for g in married for w in g), first_present=True
+            )
+    given_keys = _keys(given)
+    content = [k for k in given_keys if k not in PARTICLES]
+    return PersonName(
+        given_names=tidy_words(given),
+        first_surname=tidy_words(first),
+        second_surname=tidy_words(second),
+        given_std=" ".join(given_keys) or None,
+        first_surname_std=first_std,
+        second_surname_std=second_std,
+        given_main=_given_main(given_keys),
+        given_formal=_given_formal(given_keys),
+        married_surname_std=married_std,
+        tokens=_tokens(given, first, second),
+        initials="".join(k[0] for k in content),
+        split_guessed=split_guessed,
+        aliases=aliases,
+    )
+
+
+@lru_cache(maxsize=1 << 16)
+def standardise_name(
+    *,
+    full_name: str | None = None,
+    given_names: str | None = None,
+    first_surname: str | None = None,
+    second_surname: str | None = None,
+) -> PersonName:
+    """Standardise a person's name from whatever name columns a record has.
+
+    Rules for combining the inputs:
+
+    - Any surname present: the parts are used as given. A first surname holding two plain
+      surnames and no second surname ("López Hernández") is split into both. Without given
+      names, the words of ``full_name`` that are not surname words become the given names.
+    - No surname: ``full_name`` (if present) is split with
+      :func:`~recuento.people.name_split.split_full_name`; otherwise ``given_names`` is used,
+      and split the same way when it obviously holds a whole name (a comma, or a known
+      surname or particle after given names: "María López Pérez").
+
+    Never raises on any text. Standardising the display parts of a result again gives the
+    same standardised fields and tokens.
+
+    Args:
+        full_name: The whole name in one value.
+        given_names: Given names (nombre(s)).
+        first_surname: First, paternal surname (primer apellido, apellido paterno).
+        second_surname: Second, maternal surname (segundo apellido, apellido materno).
+
+    Returns:
+        The standardised name (all fields None or empty when nothing usable was given).
+
+    Examples:
+        >>> n = standardise_name(full_name="Ma. Guadalupe López de la Cruz")
+        >>> n.given_std, n.first_surname_std, n.second_surname_std, n.given_main
+        ('maria guadalupe', 'lopez', 'de la cruz', 'guadalupe')
+        >>> n.tokens
+        ('cruz', 'guadalupe', 'lopez', 'maria')
+    """
+    aliases: list[str] = []
+
+    def clean(text: str | None) -> tuple[Word, ...]:
+        if not text:
+            return ()
+        text, found = extract_aliases(text)
+        aliases.extend(found)
+        return words_of(text)
+
+    given = clean(given_names)
+    first = clean(first_surname)
+    second = clean(second_surname)
+    if first or second:
+        guessed = False
+        if first and not second:
+            first, second = _split_first_surname(first)
+            guessed = bool(second)
+        if not given and full_name:
+            surname_keys = set(_keys(first + second))
+            given = tuple(w for w in clean(full_name) if w.key not in surname_keys)
+        return _build(given, first, second, guessed, tuple(aliases))
+    if full_name:
+        text, found = extract_aliases(full_name)
+        aliases.extend(found)
+        if text.strip():
+            parts = split_text(text)
+            return _build(parts.given, parts.first, parts.second, True, tuple(aliases))
+    if given and given_names is not None:
+        text, _ = extract_aliases(given_names)
+        if _looks_like_full_name(text):
+            parts = split_text(text)
+            return _build(parts.given, parts.first, parts.second, True, tuple(aliases))
+    return _build(given, (), (), False, tuple(aliases))
