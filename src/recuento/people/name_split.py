@@ -367,7 +367,7 @@ def split_full_name(full_name: str) -> tuple[str | None, str | None, str | None]
        known surname and not a given name and the last word is a given name that is not also
        a surname; the trailing given names are the given names.
     7. Otherwise given names first: the first word is a given name, and so is each following
-       known given name (data/given_names.txt and the nicknames) while a surname remains; a
+       known given name (data/given_names.csv and the nicknames) while a surname remains; a
        word that is also a common surname (Cruz, Martín, Reyes) only while two remain. A name
        made only of given names that are not surnames ("Juan Carlos") has no surname.
     8. What follows is the surnames: one group -> first surname; two -> first and second;

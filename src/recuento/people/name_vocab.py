@@ -1,12 +1,13 @@
 """Word lists that the name standardiser uses, all in folded form (see :func:`fold`).
 
-The two long lists (common given names, common surnames) live in ``data/given_names.txt`` and
-``data/surnames.txt`` and are read once, on first use. The short lists are here, each with the
+The two long lists (common given names, common surnames) live in ``data/given_names.csv`` and
+``data/surnames.csv`` and are read once, on first use. The short lists are here, each with the
 reason it exists. All of them are vocabulary from naming customs, not records of people.
 """
 
 from __future__ import annotations
 
+import csv
 from functools import cache
 from importlib import resources
 
@@ -228,21 +229,28 @@ SUFFIXES: frozenset[str] = frozenset({"jr", "ii", "iii", "iv", "hijo"})
 
 def _read_words(filename: str) -> frozenset[str]:
     text = resources.files("recuento.people").joinpath("data", filename).read_text("utf-8")
-    words = set()
-    for line in text.splitlines():
-        word = line.strip()
-        if word and not word.startswith("#"):
-            words.add(word)
-    return frozenset(words)
+    rows = csv.reader(text.splitlines())
+    next(rows, None)  # header: name,group
+    return frozenset(row[0].strip() for row in rows if row and row[0].strip())
 
 
 @cache
 def given_name_words() -> frozenset[str]:
-    """Folded common given names (``data/given_names.txt``), read once."""
-    return _read_words("given_names.txt")
+    """Folded common given names (``data/given_names.csv``), read once.
+
+    The list (Spanish female, Spanish male, English; column ``group``) was written for
+    recuento from general knowledge of naming customs, not copied from any list. Compound
+    names (María Guadalupe) need no entry: each word is listed.
+    """
+    return _read_words("given_names.csv")
 
 
 @cache
 def surname_words() -> frozenset[str]:
-    """Folded common surnames (``data/surnames.txt``), read once."""
-    return _read_words("surnames.txt")
+    """Folded common surnames (``data/surnames.csv``), read once.
+
+    Hispanic (mostly Mexican) and a few English surnames, written for recuento from general
+    knowledge. A word in both lists (cruz, martin, reyes) is ambiguous: the splitter reads it
+    as a given name only when two surnames still follow it.
+    """
+    return _read_words("surnames.csv")
