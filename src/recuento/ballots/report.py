@@ -36,6 +36,7 @@ LABELS: dict[str, dict[str, str]] = {
         "loss": "Lost to truncation",
         "elected": "Elected",
         "excluded": "excluded",
+        "elected_one": "elected",
         "at_stage": "stage",
         "ties": "Ties",
         "earlier_stage": "decided by the votes at stage",
@@ -74,6 +75,7 @@ LABELS: dict[str, dict[str, str]] = {
         "loss": "Perdido por truncamiento",
         "elected": "Elegidas",
         "excluded": "excluida",
+        "elected_one": "elegida",
         "at_stage": "etapa",
         "ties": "Empates",
         "earlier_stage": "resuelto por los votos de la etapa",
@@ -174,7 +176,7 @@ def _stage_table(result: CountResult, t: dict[str, str], places: int) -> list[st
     status: dict[str, str] = {}
     for s in result.stages:
         for n in s.elected:
-            status[n] = f"{t['elected'].lower()} ({t['at_stage']} {s.number})"
+            status[n] = f"{t['elected_one']} ({t['at_stage']} {s.number})"
         for n in s.excluded:
             status[n] = f"{t['excluded']} ({t['at_stage']} {s.number})"
     for n in result.candidates:
@@ -182,6 +184,7 @@ def _stage_table(result: CountResult, t: dict[str, str], places: int) -> list[st
         lines.append(f"{n:<{name_w}}  {row}  {status.get(n, '')}".rstrip())
     if result.method in ("stv", "meek"):
         lines.append(f"{t['nt']:<{name_w}}  " + "  ".join(f"{x:>{width}}" for x in nt_row))
+    if result.method == "stv":
         lines.append(f"{t['loss']:<{name_w}}  " + "  ".join(f"{x:>{width}}" for x in loss_row))
     return lines
 
