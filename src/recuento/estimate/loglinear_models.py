@@ -165,7 +165,7 @@ def enumerate_hierarchical(
 
     def walk(i: int) -> Iterator[HierarchicalModel]:
         if i == len(candidates):
-            yield HierarchicalModel(n_lists, tuple(chosen))
+            yield _with_terms(n_lists, chosen_set)
             return
         t = candidates[i]
         yield from walk(i + 1)
