@@ -291,3 +291,23 @@ def test_age_at_contains_the_exact_age_of_every_compatible_pair(
             possible = age_at(coarse_birth, coarse_event)
             assert possible.low <= exact <= possible.high
             assert possible.high - possible.low <= 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("23 años (aprox.)", A(23, 23)),  # codespell:ignore aprox
+        ("23 aprox", A(23, 23)),  # codespell:ignore aprox
+        ("23, aproximadamente", A(23, 23)),
+        ("30 y tantos", A(30, 39)),
+        ("23 años.", A(23, 23)),
+    ],
+)
+def test_parse_age_reads_approximations_written_after_the_age(
+    text: str, expected: AgeRange
+) -> None:
+    assert parse_age(text) == expected
+
+
+def test_text_too_long_to_be_an_age_is_refused() -> None:
+    assert parse_age("23 " + "a" * 100) is None

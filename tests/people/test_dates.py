@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from recuento.people.dates import (
     DEFAULT_CENTURY_PIVOT,
     PartialDate,
+    date_issue,
     dates_compatible,
     parse_date,
     plausible,
@@ -369,3 +370,37 @@ def test_a_partial_date_is_compatible_with_every_day_in_its_interval(d: PartialD
     assert dates_compatible(d, PartialDate.from_date(d.earliest()))
     assert dates_compatible(d, PartialDate.from_date(d.latest()))
     assert d.earliest() <= d.latest()
+
+
+# ----------------------------------------------------------------------------------------
+# Issues for the caller's warnings
+
+
+def test_trailing_punctuation_does_not_stop_a_date() -> None:
+    assert parse_date("02/03/1998.") == D(1998, 3, 2)
+    assert parse_date("3 de marzo de 1998.") == D(1998, 3, 3)
+
+
+def test_text_too_long_to_be_a_date_is_refused() -> None:
+    assert parse_date("3 de marzo de 1998 " + "x" * 100) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "issue"),
+    [
+        ("02/03/1998", None),
+        ("n/d", None),
+        ("", None),
+        (None, None),
+        (float("nan"), None),
+        ("31/02/1998", "unreadable"),
+        ("la semana pasada", "unreadable"),
+        ("2/3/2099", "implausible"),
+        ("2/3/1850", "implausible"),
+    ],
+)
+def test_date_issue_tells_missing_from_unreadable_and_implausible(
+    value: object, issue: str | None
+) -> None:
+    today = datetime.date(2026, 11, 25)
+    assert date_issue(value, parse_date(value), today=today) == issue

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from recuento.people.missing import is_unknown_marker
+from recuento.people.missing import is_missing, is_unknown_marker
 from recuento.people.sex import detect_letter_convention, mentions_trans, parse_sex
 
 
@@ -155,3 +155,15 @@ def test_parse_sex_never_raises_on_arbitrary_text(text: str, letters: str, inegi
 @given(st.one_of(st.integers(), st.floats(), st.none(), st.booleans()))
 def test_parse_sex_never_raises_on_arbitrary_scalars(value: object) -> None:
     assert parse_sex(value, inegi_codes=True) in {"F", "M", "X", None}
+
+
+def test_is_missing_covers_empty_cells_of_every_reader() -> None:
+    assert is_missing(None)
+    assert is_missing(float("nan"))
+    assert is_missing("N/D")
+    assert not is_missing(0)
+    assert not is_missing("F")
+    np = pytest.importorskip("numpy")
+    assert is_missing(np.float64("nan"))
+    assert is_missing(np.datetime64("NaT"))
+    assert not is_missing(np.float64(1.0))

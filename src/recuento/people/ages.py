@@ -21,8 +21,9 @@ Rules (each a choice, stated so that users can check it):
   ``>25``, ``>=25``, ``over 25`` are 25 to :data:`MAX_AGE`. Everyday Spanish does not
   keep "more than" and "at least" apart (*mayor de edad* means 18 or more), so neither
   do we. ``menor de 18``, ``<18``, ``under 18`` are 0 to 17.
-* Decades: ``30s``, ``30's``, ``treintas``, ``treinta y tantos``, ``treintaitantos`` are
-  30 to 39 (likewise for the other decades from ``veintes``/``veintitantos``).
+* Decades: ``30s``, ``30's``, ``30 y tantos``, ``treintas``, ``treinta y tantos``,
+  ``treintaitantos`` are 30 to 39 (likewise for the other decades, from ``veintes`` and
+  ``veintitantos``).
 * Life-stage words follow Mexican law where it defines them: ``niña``/``niño`` 0 to 11
   and ``adolescente`` 12 to 17 (Ley General de los Derechos de Niñas, Niños y
   Adolescentes, art. 5: children are under twelve, adolescents from twelve to under
@@ -32,7 +33,8 @@ Rules (each a choice, stated so that users can check it):
   los Derechos de las Personas Adultas Mayores, art. 3). Where no law defines the word:
   ``recién nacida``/``recién nacido`` 0, ``bebé``/``lactante`` 0 to 1. English
   equivalents (child, teenager, adult, elderly, newborn, baby) map the same way.
-* Anything else, a negative age or an age above :data:`MAX_AGE` gives ``None``.
+* Numbers in words (``veintitrés``) are not read. Anything else, a negative age or an
+  age above :data:`MAX_AGE` gives ``None``.
 """
 
 from __future__ import annotations
@@ -175,7 +177,7 @@ def parse_age(value: object) -> AgeRange | None:
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, str):
-        return _parse_text(value)
+        return _parse_text(value) if len(value) <= _MAX_AGE_TEXT else None
     if isinstance(value, numbers.Real):
         try:
             number = float(value)
@@ -239,11 +241,16 @@ _STAGES: dict[str, tuple[int, int]] = {
     "infant": (0, 1),
 }
 
+_MAX_AGE_TEXT = 60  # longer text is not an age; refused before any work or caching
 _NUM = r"(\d{1,3}(?:[.,]\d+)?)"
 _APPROX = re.compile(
     r"^(?:(?:aprox(?:imadamente)?|"  # codespell:ignore aprox
     r"approx(?:imately)?|cerca de|alrededor de|como|unos|unas|"
     r"about|around|circa|ca|edad|age|de)\b\.?|~|\+/-|\+-|±)\s*:?\s*"
+)
+_APPROX_AFTER = re.compile(
+    r"[\s,]*\(?\s*(?:aprox(?:imadamente)?|"  # codespell:ignore aprox
+    r"approx(?:imately)?|ca|circa)\b\.?\s*\)?$"
 )
 _UNIT_YEARS = r"(?:anos|ano|a|years|year|yrs|yr|y|yo|anos de edad|de edad|cumplidos|years old)"
 _SINGLE = re.compile(
@@ -264,7 +271,7 @@ _OPEN_DOWN = re.compile(
     r"(?:menos de|menor de|menor a|under|less than|younger than|<)\s*"
     rf"{_NUM}\s*(?:{_UNIT_YEARS}\.?)?"
 )
-_DECADE_NUM = re.compile(r"(?:los\s+)?([1-9]0)\s*'?\s*s")
+_DECADE_NUM = re.compile(r"(?:los\s+)?([1-9]0)\s*(?:'?\s*s|\s+y\s+tantos)")
 _DECADE_WORD = re.compile(r"(?:los\s+)?([a-z]+?)(?:as|aitantos|a y tantos|itantos|es|e y tantos)")
 
 
@@ -274,11 +281,11 @@ def _number(text: str) -> float:
 
 @functools.lru_cache(maxsize=1 << 14)
 def _parse_text(text: str) -> AgeRange | None:
-    folded = fold_text(text)
+    folded = fold_text(text).strip(" ,;")
     previous = None
-    while previous != folded:  # "aproximadamente, edad: 23"
+    while previous != folded:  # "aproximadamente, edad: 23", "23 años (aproximadamente)"
         previous = folded
-        folded = _APPROX.sub("", folded).strip()
+        folded = _APPROX_AFTER.sub("", _APPROX.sub("", folded)).strip(" ,;")
     if not folded:
         return None
     if folded in _STAGES:

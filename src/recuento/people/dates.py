@@ -45,12 +45,15 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from recuento.people.missing import fold_text
+from recuento.people.missing import fold_text, is_missing
 
 __all__ = [
     "DEFAULT_CENTURY_PIVOT",
     "EXCEL_SERIAL_RANGE",
+    "MAX_DATE_TEXT",
+    "DateIssue",
     "PartialDate",
+    "date_issue",
     "dates_compatible",
     "parse_date",
     "plausible",
@@ -70,6 +73,13 @@ DEFAULT_CENTURY_PIVOT = 30
 #: serials below 10000 (before 1927) are not plausible for these records and would
 #: collide with years.
 EXCEL_SERIAL_RANGE = (10_000, 99_999)
+
+#: Text longer than this is not a date (the longest forms, with a weekday and a time, are
+#: about 50 characters); it is refused before any work or caching.
+MAX_DATE_TEXT = 80
+
+#: What is wrong with a cell's date, for the caller's warning.
+DateIssue = Literal["unreadable", "implausible"]
 
 _EXCEL_EPOCH = datetime.date(1899, 12, 30)  # serial 0 in Excel's 1900 system, past 1900-03-01
 
@@ -203,6 +213,26 @@ def dates_compatible(a: PartialDate, b: PartialDate) -> bool:
     return a.day is None or b.day is None or a.day == b.day
 
 
+def date_issue(
+    value: object, parsed: PartialDate | None, *, today: datetime.date | None = None
+) -> DateIssue | None:
+    """What, if anything, deserves a warning about a cell and the date read from it.
+
+    Args:
+        value: the cell as read.
+        parsed: what :func:`parse_date` made of it.
+        today: the reference day for dates in the future (default: the current date).
+
+    Returns:
+        ``"unreadable"`` when the cell holds something that is not a valid date (and is
+        not a marker of a missing value); ``"implausible"`` when the date is before 1900
+        or in the future; None when there is nothing to say.
+    """
+    if parsed is None:
+        return None if is_missing(value) else "unreadable"
+    return None if plausible(parsed, today=today) else "implausible"
+
+
 # ----------------------------------------------------------------------------------------
 # Parsing
 
@@ -231,6 +261,8 @@ def parse_date(
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, str):
+        if len(value) > MAX_DATE_TEXT:
+            return None
         return _parse_text(value, day_first, century_pivot)
     if isinstance(value, datetime.date):  # datetime.datetime and pandas.Timestamp too
         try:
@@ -401,7 +433,7 @@ _Token = tuple[str, int, int]
 
 @functools.lru_cache(maxsize=1 << 17)
 def _parse_text(text: str, day_first: bool, pivot: int) -> PartialDate | None:
-    folded = fold_text(text)
+    folded = fold_text(text).strip(" .,;")
     if not folded:
         return None
     match = _ISO.fullmatch(folded)

@@ -23,7 +23,7 @@ import functools
 import re
 import unicodedata
 
-__all__ = ["UNKNOWN_MARKERS", "compact", "fold_text", "is_unknown_marker"]
+__all__ = ["UNKNOWN_MARKERS", "compact", "fold_text", "is_missing", "is_unknown_marker"]
 
 _SPACES = re.compile(r"\s+")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -135,3 +135,29 @@ def is_unknown_marker(text: str) -> bool:
     if stripped.startswith("#") and (stripped.endswith("!") or stripped.upper() == "#N/A"):
         return True
     return compact(stripped) in UNKNOWN_MARKERS
+
+
+_MISSING_TYPES = frozenset({"NAType", "NaTType", "NoneType"})  # pandas.NA, pandas.NaT, None
+
+
+def is_missing(value: object) -> bool:
+    """Whether a cell holds no value at all: None, NaN, pandas' NA or NaT, or a marker.
+
+    Callers warn about a value that does not parse only when it is *not* missing.
+
+    Args:
+        value: the cell, of any type.
+
+    Returns:
+        True for None, a float NaN, ``pandas.NA``, ``pandas.NaT``, numpy's ``NaT``, and text
+        for which :func:`is_unknown_marker` is true.
+    """
+    if isinstance(value, str):
+        return is_unknown_marker(value)
+    if type(value).__name__ in _MISSING_TYPES:
+        return True
+    if isinstance(value, float):
+        return value != value
+    if type(value).__name__ in {"datetime64", "timedelta64", "float64", "float32"}:
+        return str(value) in {"NaT", "nan"}
+    return False

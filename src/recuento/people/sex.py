@@ -131,6 +131,8 @@ def parse_sex(
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, str):
+        if len(value) > 40:  # not a sex code; refused before any work or caching
+            return None
         return _parse_text(value, letters, inegi_codes)
     if inegi_codes and isinstance(value, numbers.Real):
         try:
