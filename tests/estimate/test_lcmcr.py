@@ -208,3 +208,20 @@ def test_unknown_kernel_is_an_error():
 def test_interval_level_outside_zero_one_is_an_error():
     with pytest.raises(EstimationError, match="strictly between 0 and 1"):
         small_fit(1).interval(1.5)
+
+
+def test_disjoint_lists_leave_n_unbounded_and_say_so():
+    # Nobody is on two lists: the overlaps that bound N are all zero, the posterior spreads
+    # up to the truncation N <= 21 n, and the fit must warn instead of reporting silently.
+    fit = fit_lcmcr(
+        np.eye(3, dtype=int),
+        np.array([40, 30, 20]),
+        K=1,
+        chains=2,
+        burnin=500,
+        samples=500,
+        thin=5,
+        seed=0,
+    )
+    assert fit.settings["n_max"] == 21 * 90
+    assert any("largest value the sampler allows" in w for w in fit.warnings)
