@@ -1,0 +1,162 @@
+"""Writing a list's records the way its source writes them.
+
+:func:`render_columns` turns a :class:`~recuento.simulate.corrupt.Draft` into text columns
+under the style's headers: names in one column (in speaking order or surnames first) or
+split, in title case with accents or in capitals without them, dates in the style's
+formats, sex with the style's labels, the place as colonia and municipio columns or as
+one ``Lugar`` text.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+from functools import lru_cache
+
+import numpy as np
+
+from recuento.simulate.corrupt import Draft
+from recuento.simulate.population import Population, split_dates
+from recuento.simulate.styles import ListStyle
+from recuento.simulate.vocab import FEMALE, municipio_forms
+
+MONTHS_ES = (
+    "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
+    "octubre", "noviembre", "diciembre",
+)  # fmt: skip
+MONTHS_EN = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
+
+
+@lru_cache(maxsize=200_000)
+def _upper_ascii(text: str) -> str:
+    """Capitals without accents, keeping Ñ (as Mexican administrative lists write)."""
+    text = text.upper().replace("Ñ", "\0")
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c)).replace("\0", "Ñ")
+
+
+def _cased(values: list[str], case: str) -> list[str]:
+    if case == "upper_ascii":
+        return [_upper_ascii(v) for v in values]
+    if case == "upper":
+        return [v.upper() for v in values]
+    return values
+
+
+def _join(*parts: str) -> str:
+    return " ".join(p for p in parts if p)
+
+
+def format_dates(
+    dates: np.ndarray,
+    formats: list[str],
+    precision: np.ndarray | None = None,
+    swapped: np.ndarray | None = None,
+) -> list[str]:
+    """Format ``datetime64[D]`` dates, one format name per date.
+
+    Args:
+        dates: the dates.
+        formats: a format name of :data:`~recuento.simulate.styles.DATE_FORMATS` per date.
+        precision: 3 = full date, 1 = year only, 0 = empty (default: all full).
+        swapped: write day and month swapped (default: none).
+    """
+    y, m, d = (a.tolist() for a in split_dates(dates))
+    n = len(y)
+    prec = [3] * n if precision is None else precision.tolist()
+    swap = [False] * n if swapped is None else swapped.tolist()
+    out: list[str] = []
+    for yy, mm, dd, fmt, p, s in zip(y, m, d, formats, prec, swap, strict=True):
+        if p == 0:
+            out.append("")
+            continue
+        if p == 1:
+            out.append(str(yy))
+            continue
+        if s:
+            mm, dd = dd, mm
+        if fmt == "iso":
+            out.append(f"{yy:04d}-{mm:02d}-{dd:02d}")
+        elif fmt == "dmy":
+            out.append(f"{dd:02d}/{mm:02d}/{yy:04d}")
+        elif fmt == "dmy_short":
+            out.append(f"{dd}/{mm}/{yy % 100:02d}")
+        elif fmt == "es_long":
+            out.append(f"{dd} de {MONTHS_ES[mm - 1]} de {yy}")
+        else:  # en_long
+            out.append(f"{dd} {MONTHS_EN[mm - 1]} {yy}")
+    return out
+
+
+def _choose_formats(weights: Mapping[str, float], n: int, rng: np.random.Generator) -> list[str]:
+    names = list(weights)
+    p = np.array([weights[k] for k in names], dtype=np.float64)
+    return [names[i] for i in rng.choice(len(names), size=n, p=p / p.sum()).tolist()]
+
+
+def render_columns(
+    draft: Draft,
+    style: ListStyle,
+    population: Population,
+    record_ids: list[str],
+    rng: np.random.Generator,
+) -> dict[str, list[str]]:
+    """The list's columns as its source writes them, keyed by header, in column order."""
+    n = len(draft)
+    given = [_join(a, b) for a, b in zip(draft.g1, draft.g2, strict=True)]
+    vocab = population.vocab
+    colonias = vocab.colonias[population.place[draft.person]].tolist()
+    munis = [
+        municipio_forms(m)[k]
+        for m, k in zip(draft.municipio, draft.municipio_form.tolist(), strict=True)
+    ]
+    columns: dict[str, list[str]] = {}
+    for field, header in style.columns:
+        if field == "id":
+            values = record_ids
+        elif field == "full_name":
+            if style.surnames_first:
+                values = [_join(a, b, g) for g, a, b in zip(given, draft.s1, draft.s2, strict=True)]
+            else:
+                values = [_join(g, a, b) for g, a, b in zip(given, draft.s1, draft.s2, strict=True)]
+            values = _cased(values, style.case)
+        elif field == "given_names":
+            values = _cased(given, style.case)
+        elif field == "first_surname":
+            values = _cased(draft.s1, style.case)
+        elif field == "second_surname":
+            values = _cased(draft.s2, style.case)
+        elif field == "sex":
+            female, male = style.sex_labels
+            values = [female if s == FEMALE else male for s in draft.sex.tolist()]
+        elif field == "birth_date":
+            fmts = _choose_formats(style.birth_formats, n, rng)
+            values = format_dates(draft.birth, fmts, draft.birth_precision, draft.birth_swapped)
+        elif field == "age":
+            values = [str(a) for a in draft.recorded_age.tolist()]
+        elif field == "event_date":
+            values = format_dates(draft.event, _choose_formats(style.event_formats, n, rng))
+        elif field == "colonia":
+            values = _cased(colonias, style.case)
+        elif field == "municipio":
+            values = _cased(munis, style.case)
+        elif field == "place":
+            prefix = rng.choice(3, size=n, p=(0.5, 0.3, 0.2)).tolist()
+            heads = ("Col. ", "colonia ", "")
+            values = [
+                f"{heads[k]}{c}, {m}" if c != "Centro" else f"Centro, {m}"
+                for c, m, k in zip(colonias, munis, prefix, strict=True)
+            ]
+            values = _cased(values, style.case)
+        elif field == "curp":
+            has = np.flatnonzero(rng.random(n) < style.curp_share)
+            values = [""] * n
+            for i, key in zip(has.tolist(), population.curp(draft.person[has]), strict=True):
+                values[i] = key
+        else:  # pragma: no cover - styles are checked on load
+            raise ValueError(f"unknown field {field!r}")
+        columns[header] = values
+    return columns
