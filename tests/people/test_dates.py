@@ -404,3 +404,15 @@ def test_date_issue_tells_missing_from_unreadable_and_implausible(
 ) -> None:
     today = datetime.date(2026, 11, 25)
     assert date_issue(value, parse_date(value), today=today) == issue
+
+
+def test_seven_digits_are_a_date_whose_leading_zero_a_spreadsheet_dropped() -> None:
+    # 02031998 typed into a numeric cell becomes 2031998.
+    assert parse_date(2031998) == D(1998, 3, 2)
+    assert parse_date("2031998") == D(1998, 3, 2)
+    assert parse_date(2031998, day_first=False) == D(1998, 2, 3)
+
+
+def test_eight_digits_never_read_a_year_below_1000() -> None:
+    # 01020304 is neither yyyymmdd with a plausible year nor ddmmyyyy with a 4-digit year.
+    assert parse_date("01020304") is None

@@ -16,7 +16,8 @@ Formats read by :func:`parse_date` (text is matched after folding accents and ca
   and the other one is a valid date (``25/12/1998`` month first, ``12/25/1998`` day
   first) the other one is used: only one date can be meant.
 * A time after the date is dropped: ``02/03/1998 00:00:00``, ``2/3/1998 12:00:00 a. m.``.
-* Eight digits: ``19980302`` (year first) or, when that is not a date, ``02031998``.
+* Eight digits: ``19980302`` (year first) or, when that is not a date, ``02031998``;
+  seven digits are eight whose leading zero a spreadsheet dropped (``2031998``).
 * Month names and abbreviations in Spanish and English, in any case, with or without
   accents, with ``de``/``del``, commas, dots and weekday names ignored:
   ``3 de marzo de 1998``, ``martes 3 de marzo del 1998``, ``03-MAR-1998``, ``mar-98``,
@@ -248,8 +249,9 @@ def parse_date(
             day-precision date. Whole numbers (``int``, or a ``float`` such as ``1998.0``)
             from 1000 to 9999 are years; in :data:`EXCEL_SERIAL_RANGE` they are Excel
             serial day numbers (a fractional part, the time of day, is dropped); with
-            eight digits they are ``yyyymmdd``. Any other number, ``None``, NaN, booleans
-            and unknown markers give ``None``.
+            eight digits they are ``yyyymmdd`` (or ``ddmmyyyy`` when that is not a date),
+            and with seven, ``dmmyyyy`` whose leading zero was lost. Any other number,
+            ``None``, NaN, booleans and unknown markers give ``None``.
         day_first: read ``02/03/1998`` as 2 March (the default, Mexican practice) or,
             when False, as 3 February.
         century_pivot: two-digit years above it are 19yy, the others 20yy.
@@ -270,13 +272,13 @@ def parse_date(
         except (ValueError, TypeError):
             return None
     if isinstance(value, numbers.Real):
-        return _parse_number(value)
+        return _parse_number(value, day_first)
     if type(value).__name__ == "datetime64":  # numpy, without importing it
         return _parse_text(str(value), day_first, century_pivot)
     return None
 
 
-def _parse_number(value: numbers.Real) -> PartialDate | None:
+def _parse_number(value: numbers.Real, day_first: bool) -> PartialDate | None:
     try:
         number = float(value)
     except (TypeError, ValueError, OverflowError):
@@ -290,8 +292,8 @@ def _parse_number(value: numbers.Real) -> PartialDate | None:
         return PartialDate(whole)
     if _is_serial(whole):
         return _from_excel_serial(whole)
-    if 10_000_101 <= whole <= 99_991_231:
-        return _from_eight_digits(str(whole), day_first=True)
+    if 1_000_000 <= whole <= 99_991_231:  # seven digits: a leading zero lost, 01021998
+        return _from_eight_digits(f"{whole:08d}", day_first=day_first)
     return None
 
 
@@ -304,9 +306,10 @@ def _from_excel_serial(serial: int) -> PartialDate:
 
 
 def _from_eight_digits(digits: str, *, day_first: bool) -> PartialDate | None:
-    ymd = _make(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
-    if ymd is not None:
-        return ymd
+    if int(digits[:4]) >= 1000:
+        ymd = _make(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+        if ymd is not None:
+            return ymd
     first, second, year = int(digits[:2]), int(digits[2:4]), int(digits[4:])
     if year < 1000:
         return None
@@ -354,7 +357,7 @@ _ISO = re.compile(rf"(\d{{4}})[-/.](\d{{1,2}})(?:[-/.](\d{{1,2}}))?{_TIME}")
 _YEAR = re.compile(r"(\d{4})")
 _MONTH_YEAR = re.compile(rf"({_UNKNOWN_PART})[-/.](\d{{4}})")
 _NUMERIC = re.compile(rf"({_UNKNOWN_PART})([-/.])({_UNKNOWN_PART})\2(\d{{4}}|\d{{2}}){_TIME}")
-_EIGHT = re.compile(r"\d{8}")
+_EIGHT = re.compile(r"\d{7,8}")
 _SERIAL_TEXT = re.compile(r"(\d{5})(?:\.\d+)?")
 _TRAILING_TIME = re.compile(_TIME.replace("[t ]", "[t ,]") + "$")
 
@@ -450,7 +453,7 @@ def _parse_text(text: str, day_first: bool, pivot: int) -> PartialDate | None:
     if match:
         return _make(int(match.group(2)), _part(match.group(1)), None)
     if _EIGHT.fullmatch(folded):
-        return _from_eight_digits(folded, day_first=day_first)
+        return _from_eight_digits(folded.zfill(8), day_first=day_first)
     match = _SERIAL_TEXT.fullmatch(folded)
     if match:
         serial = int(match.group(1))
