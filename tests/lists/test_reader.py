@@ -58,7 +58,7 @@ def test_rows_are_accepted_rejected_and_counted(tmp_path: Path) -> None:
                 "Anapra",
                 "vista en la parada",
             ],  # exact repeat: rejected
-            ["1", "Luz", "Pérez", "", "31/02/1990", "veintitantos", "mujer", "", "", ""],
+            ["1", "Luz", "Pérez", "", "31/02/1990", "zz9", "mujer", "", "", ""],
             ["3", "Rosa", "Díaz", "", "", "", "", "", ""],  # short row: accepted, warned
             ["4", "Rosa", "Díaz", "", "", "", "", "", "", "", "", ""],  # empty extras: fine
             ["5", "Rosa", "Díaz", "", "", "", "", "", "", "", "sobrante"],  # too many
