@@ -272,14 +272,14 @@ def test_age_consistent_is_false_when_the_event_precedes_the_birth() -> None:
 # Properties
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.text(max_size=30) | st.from_regex(r"[0-9 a-zñ.,+<>~-]{0,20}", fullmatch=True))
 def test_parse_age_never_raises_and_stays_in_range(text: str) -> None:
     result = parse_age(text)
     assert result is None or 0 <= result.low <= result.high <= MAX_AGE
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.dates(), st.dates())
 def test_age_at_contains_the_exact_age_of_every_compatible_pair(
     b: datetime.date, e: datetime.date

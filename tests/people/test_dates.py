@@ -331,7 +331,7 @@ def test_dates_are_compatible_when_equal_at_the_coarser_precision(
 _DATE_ALPHABET = st.sampled_from(list("0123456789/-.: tTdeamrzoyjunlibx?ñáéº,"))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.text(max_size=40) | st.text(alphabet=_DATE_ALPHABET, max_size=30), st.booleans())
 def test_parse_date_never_raises_on_arbitrary_text(text: str, day_first: bool) -> None:
     result = parse_date(text, day_first=day_first)
@@ -356,7 +356,7 @@ def partial_dates(draw: st.DrawFn) -> PartialDate:
     return D(day.year, day.month, day.day)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(partial_dates(), st.booleans())
 def test_parse_date_of_iso_gives_back_the_same_partial_date(
     d: PartialDate, day_first: bool
