@@ -416,3 +416,27 @@ def test_seven_digits_are_a_date_whose_leading_zero_a_spreadsheet_dropped() -> N
 def test_eight_digits_never_read_a_year_below_1000() -> None:
     # 01020304 is neither yyyymmdd with a plausible year nor ddmmyyyy with a 4-digit year.
     assert parse_date("01020304") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("02 / 03 / 1998", D(1998, 3, 2)),
+        ("1998 - 03 - 02", D(1998, 3, 2)),
+        ("a finales de marzo de 1998", D(1998, 3)),
+        ("principios de 1998", D(1998)),
+        ("mediados de 2004", D(2004)),
+        ("en marzo de 1998", D(1998, 3)),
+        ("mid-March 1998", D(1998, 3)),
+        ("sábado 3 de marzo de 1998 a las 10:00 hrs", D(1998, 3, 3)),
+    ],
+)
+def test_spaces_and_qualifiers_that_keep_the_interval_are_read(
+    text: str, expected: PartialDate
+) -> None:
+    assert parse_date(text) == expected
+
+
+def test_an_approximate_year_is_not_read_as_that_year() -> None:
+    # "aproximadamente 1998" may be 1997 or 1999: returning 1998 would claim too much.
+    assert parse_date("aproximadamente 1998") is None

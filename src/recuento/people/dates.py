@@ -23,6 +23,10 @@ Formats read by :func:`parse_date` (text is matched after folding accents and ca
   ``3 de marzo de 1998``, ``martes 3 de marzo del 1998``, ``03-MAR-1998``, ``mar-98``,
   ``MAR 1998``, ``marzo de 1998``, ``1o de mayo de 2001``, ``1º de mayo``,
   ``primero de mayo de 2001``, ``sept``, ``setiembre``, ``March 3, 1998``, ``3 Mar 1998``.
+* Qualifiers that keep the date inside its interval are ignored: ``a finales de marzo de
+  1998`` is March 1998, ``principios de 1998`` is 1998 (also ``inicios``, ``mediados``,
+  ``fines``, ``early``, ``mid``, ``late``, ``en``, ``el año``). ``aproximadamente 1998`` is
+  *not* read: an approximate year may be another year.
 * Unknown parts written as ``0``, ``00``, ``xx`` or ``??``: ``00/03/1998`` is March 1998,
   ``00/00/1998`` is 1998. A day without a month (``15/00/1998``) keeps only the year,
   since a day means nothing without its month.
@@ -353,10 +357,13 @@ _TIME = (
     r"(?:[t ]\s*\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*"
     r"(?:z|[+-]\d{2}:?\d{2}|[ap]\.?\s?m\.?|hrs?\.?|h)?)?"
 )
-_ISO = re.compile(rf"(\d{{4}})[-/.](\d{{1,2}})(?:[-/.](\d{{1,2}}))?{_TIME}")
+_SEP = r"\s*[-/.]\s*"
+_ISO = re.compile(rf"(\d{{4}}){_SEP}(\d{{1,2}})(?:{_SEP}(\d{{1,2}}))?{_TIME}")
 _YEAR = re.compile(r"(\d{4})")
-_MONTH_YEAR = re.compile(rf"({_UNKNOWN_PART})[-/.](\d{{4}})")
-_NUMERIC = re.compile(rf"({_UNKNOWN_PART})([-/.])({_UNKNOWN_PART})\2(\d{{4}}|\d{{2}}){_TIME}")
+_MONTH_YEAR = re.compile(rf"({_UNKNOWN_PART}){_SEP}(\d{{4}})")
+_NUMERIC = re.compile(
+    rf"({_UNKNOWN_PART})\s*([-/.])\s*({_UNKNOWN_PART})\s*\2\s*(\d{{4}}|\d{{2}}){_TIME}"
+)
 _EIGHT = re.compile(r"\d{7,8}")
 _SERIAL_TEXT = re.compile(r"(\d{5})(?:\.\d+)?")
 _TRAILING_TIME = re.compile(_TIME.replace("[t ]", "[t ,]") + "$")
@@ -384,6 +391,23 @@ for _number, _names in enumerate(
 
 _IGNORED_WORDS = frozenset(
     [
+        # Qualifiers that keep the date inside the interval its parts stand for:
+        # "a finales de marzo de 1998" is some day of March 1998.
+        "principios",
+        "inicios",
+        "mediados",
+        "finales",
+        "fines",
+        "early",
+        "mid",
+        "late",
+        "en",
+        "in",
+        "ano",
+        "year",
+        "las",
+        "hrs",
+        "horas",
         "de",
         "del",
         "el",
@@ -511,6 +535,8 @@ def _as_day(token: _Token) -> int | None:
 
 def _assemble(tokens: list[_Token], pivot: int) -> PartialDate | None:
     kinds = [t[0] for t in tokens]
+    if len(tokens) == 1 and kinds[0] == "num" and tokens[0][2] == 4:
+        return _make(tokens[0][1], None, None)  # "finales de 1998", "el año 1998"
     if kinds.count("month") != 1 or len(tokens) not in (2, 3):
         return None
     at = kinds.index("month")
