@@ -311,3 +311,16 @@ def test_parse_age_reads_approximations_written_after_the_age(
 
 def test_text_too_long_to_be_an_age_is_refused() -> None:
     assert parse_age("23 " + "a" * 100) is None
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(st.integers(), st.floats(), st.none(), st.booleans(), st.decimals()))
+def test_parse_age_never_raises_on_arbitrary_scalars(value: object) -> None:
+    result = parse_age(value)
+    assert result is None or 0 <= result.low <= result.high <= MAX_AGE
+
+
+def test_decimal_values_from_parquet_are_read_like_floats() -> None:
+    from decimal import Decimal
+
+    assert parse_age(Decimal("23.5")) == A(23, 23)

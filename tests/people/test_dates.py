@@ -339,7 +339,7 @@ def test_parse_date_never_raises_on_arbitrary_text(text: str, day_first: bool) -
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.one_of(st.integers(), st.floats(), st.none(), st.booleans(), st.binary()))
+@given(st.one_of(st.integers(), st.floats(), st.none(), st.booleans(), st.binary(), st.decimals()))
 def test_parse_date_never_raises_on_arbitrary_scalars(value: object) -> None:
     result = parse_date(value)
     assert result is None or isinstance(result, PartialDate)
@@ -440,3 +440,10 @@ def test_spaces_and_qualifiers_that_keep_the_interval_are_read(
 def test_an_approximate_year_is_not_read_as_that_year() -> None:
     # "aproximadamente 1998" may be 1997 or 1999: returning 1998 would claim too much.
     assert parse_date("aproximadamente 1998") is None
+
+
+def test_decimal_values_from_parquet_are_read_like_floats() -> None:
+    from decimal import Decimal
+
+    assert parse_date(Decimal("1998")) == D(1998)
+    assert parse_date(Decimal("35856.5")) == D(1998, 3, 2)

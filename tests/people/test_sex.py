@@ -152,7 +152,7 @@ def test_parse_sex_never_raises_on_arbitrary_text(text: str, letters: str, inegi
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.one_of(st.integers(), st.floats(), st.none(), st.booleans()))
+@given(st.one_of(st.integers(), st.floats(), st.none(), st.booleans(), st.decimals()))
 def test_parse_sex_never_raises_on_arbitrary_scalars(value: object) -> None:
     assert parse_sex(value, inegi_codes=True) in {"F", "M", "X", None}
 

@@ -39,6 +39,7 @@ Rules (each a choice, stated so that users can check it):
 
 from __future__ import annotations
 
+import decimal
 import functools
 import math
 import numbers
@@ -178,7 +179,7 @@ def parse_age(value: object) -> AgeRange | None:
         return None
     if isinstance(value, str):
         return _parse_text(value) if len(value) <= _MAX_AGE_TEXT else None
-    if isinstance(value, numbers.Real):
+    if isinstance(value, numbers.Real | decimal.Decimal):
         try:
             number = float(value)
         except (TypeError, ValueError, OverflowError):

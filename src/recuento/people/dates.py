@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import decimal
 import functools
 import math
 import numbers
@@ -275,14 +276,14 @@ def parse_date(
             return PartialDate.from_date(value)
         except (ValueError, TypeError):
             return None
-    if isinstance(value, numbers.Real):
+    if isinstance(value, numbers.Real | decimal.Decimal):
         return _parse_number(value, day_first)
     if type(value).__name__ == "datetime64":  # numpy, without importing it
         return _parse_text(str(value), day_first, century_pivot)
     return None
 
 
-def _parse_number(value: numbers.Real, day_first: bool) -> PartialDate | None:
+def _parse_number(value: numbers.Real | decimal.Decimal, day_first: bool) -> PartialDate | None:
     try:
         number = float(value)
     except (TypeError, ValueError, OverflowError):

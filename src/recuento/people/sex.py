@@ -32,6 +32,7 @@ Unknown markers (see :mod:`recuento.people.missing`) and anything not listed giv
 
 from __future__ import annotations
 
+import decimal
 import functools
 import numbers
 import re
@@ -134,7 +135,7 @@ def parse_sex(
         if len(value) > 40:  # not a sex code; refused before any work or caching
             return None
         return _parse_text(value, letters, inegi_codes)
-    if inegi_codes and isinstance(value, numbers.Real):
+    if inegi_codes and isinstance(value, numbers.Real | decimal.Decimal):
         try:
             number = float(value)
         except (TypeError, ValueError, OverflowError):
