@@ -118,7 +118,7 @@ def test_chains_that_disagree_on_a_bimodal_table_raise_a_warning():
     # The Netherlands trafficking table (6 lists) is bimodal under LCMCR: the R package's own
     # runs give medians of 131,516 (K = 10) and 68,545 (K = 5). With short chains from this
     # seed, one of the four chains settles near twice the median of the others.
-    patterns, counts = load_table("ned")
+    patterns, counts = load_table("ned")  # codespell:ignore
     fit = fit_lcmcr(patterns, counts, K=10, chains=4, burnin=2000, samples=500, thin=20, seed=0)
     assert fit.rhat > 1.05
     assert any(w.startswith("The chains disagree") for w in fit.warnings)
