@@ -79,11 +79,16 @@ def fold(text: str) -> str:
         text = _INNER_APOSTROPHE.sub("", text).lower()
         return _SEPARATORS.sub(" ", text).strip()
     text = _INNER_APOSTROPHE.sub("", text)
-    text = unicodedata.normalize("NFKC", text).casefold()
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_LETTERS)
+    # Separators first, while accented letters are still single (word) characters.
+    text = _SEPARATORS.sub(" ", text)
     if not text.isascii():
         decomposed = unicodedata.normalize("NFD", text)
-        text = "".join(c for c in decomposed if not unicodedata.combining(c))
-        text = text.translate(_LETTERS)
-        # Recompose what is left (letters of other scripts) so that equal text folds equally.
-        text = unicodedata.normalize("NFC", text)
-    return _SEPARATORS.sub(" ", text).strip()
+        if max(text) < "\u0100":
+            # Latin-1 letters all decompose into an ASCII letter and marks: drop the marks.
+            text = decomposed.encode("ascii", "ignore").decode("ascii")
+        else:
+            text = "".join(c for c in decomposed if not unicodedata.combining(c))
+            # Recompose what is left (letters of other scripts) so equal text folds equally.
+            text = unicodedata.normalize("NFC", text)
+    return text.strip()

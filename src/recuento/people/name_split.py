@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import chain
 from typing import NamedTuple
 
 from recuento.people.name_fold import fold
@@ -28,7 +29,7 @@ from recuento.people.name_vocab import (
 )
 from recuento.people.nicknames import nickname_table
 
-__all__ = ["Word", "split_full_name", "split_words", "tidy_words", "words_of"]
+__all__ = ["Word", "only_given_names", "split_full_name", "split_words", "tidy_words", "words_of"]
 
 #: Words that join the next word into one surname but are names themselves ("San Martín").
 JOINERS: frozenset[str] = frozenset({"san", "santa", "santo"})
@@ -37,9 +38,10 @@ _JOINING = PARTICLES | JOINERS
 # "Mª", "Ma.ª", "Maª": the feminine ordinal indicator after M or Ma abbreviates María.
 _MA_ORDINAL = re.compile(r"(?i)^ma?\.?[ª\u1d43]\.?$")
 # A dot glued to the next word ("Ma.Guadalupe") separates the words.
-_GLUED_DOT = re.compile(r"\.(?=[^\W\d_])")
+_GLUED_DOT = re.compile(r"\.(?=[^\W\d_ª\u1d43])")
 # Aliases: "(Lupita)", "\"Chuy\"", "«La Güera»", "alias El Chino".
 _ALIAS = re.compile(r"\(([^()]*)\)?|\"([^\"]*)\"?|“([^”]*)”?|«([^»]*)»?|\[([^\]]*)\]?")
+_ALIAS_HINT = re.compile(r"[(\"“«\[]|(?i:alias|a\.?k\.?a|apod)")
 _ALIAS_PREFIX = re.compile(r"^(?:alias|aka|a k a|apodo|apodado)\b\s*")
 _ALIAS_WORD = re.compile(r"(?i)(?:^|\s)(?:alias|a\.k\.a\.|aka|apodo|apodado|(?:el|la) apodado)\b")
 
@@ -67,6 +69,7 @@ def _word(display: str) -> Word:
     return Word(display, key)
 
 
+@lru_cache(maxsize=1 << 14)
 def _title_word(word: str) -> str:
     """Title-case one word of an ALL-CAPS name: "LÓPEZ" -> "López", "DE" -> "de"."""
     if fold(word) in _JOINING - JOINERS:
@@ -112,9 +115,10 @@ def words_of(text: str) -> tuple[Word, ...]:
     Leading titles ("Sra.", "Lic.") and trailing generational suffixes ("Jr.") are dropped.
     An ALL-CAPS part is title-cased for display ("DE LA CRUZ" -> "de la Cruz").
     """
-    text = _GLUED_DOT.sub(". ", text)
+    if "." in text:
+        text = _GLUED_DOT.sub(". ", text)
     raw = text.split()
-    if any(c.isupper() for c in text) and not any(c.islower() for c in text):
+    if text.isupper():
         raw = [_title_word(w) for w in raw]
     words = [w for w in map(_word, raw) if w.key]
     start = 0
@@ -174,6 +178,12 @@ def _given_vocabulary() -> frozenset[str]:
     return given_name_words() | frozenset(nickname_table())
 
 
+def only_given_names(words: tuple[Word, ...]) -> bool:
+    """True when every word group is a given name ("María de los Ángeles", "Juan Carlos")."""
+    groups = _merge_devotional(_groups(words), surnames_before=False, at_end=True)
+    return bool(groups) and all(_given_like(g) for g in groups)
+
+
 def _given_like(group: Group) -> bool:
     """A given name (or a compound "María de la Luz" already merged into one group)."""
     if len(group) == 1:
@@ -192,11 +202,14 @@ def _surname_like(group: Group) -> bool:
     )
 
 
-def _merge_devotional(groups: list[Group], surnames_before: bool) -> list[Group]:
+def _merge_devotional(
+    groups: list[Group], surnames_before: bool, at_end: bool = False
+) -> list[Group]:
     """Merge "María" + "de los Ángeles" into one compound given-name group.
 
     Merged only when a surname can still follow (another group comes after), or when the
-    compound ends a surnames-first name (``surnames_before``).
+    compound ends a surnames-first name (``surnames_before``), or always (``at_end``: a value
+    known to hold given names only).
     """
     out: list[Group] = []
     i = 0
@@ -209,7 +222,7 @@ def _merge_devotional(groups: list[Group], surnames_before: bool) -> list[Group]
             and group[0].key in DEVOTIONAL
             and _is_particle_group(nxt)
             and _key(nxt) in DEVOTIONAL[group[0].key]
-            and (i + 2 < len(groups) or (surnames_before and i >= 2))
+            and (i + 2 < len(groups) or (surnames_before and i >= 2) or at_end)
         ):
             out.append(group + nxt)
             i += 2
@@ -268,7 +281,7 @@ class Split(NamedTuple):
 
 
 def _flat(groups: list[Group]) -> tuple[Word, ...]:
-    return tuple(w for g in groups for w in g)
+    return tuple(chain.from_iterable(groups))
 
 
 def _split_surnames(groups: list[Group], min_before: int) -> tuple[list[Group], list[Group]]:
@@ -283,7 +296,7 @@ def _split_given_first(groups: list[Group]) -> tuple[list[Group], list[Group], l
         if _is_particle_group(groups[0]):
             return [], groups, []
         return groups, [], []
-    if all(_clear_given(g) for g in groups):
+    if _clear_given(groups[-1]) and all(_clear_given(g) for g in groups):
         return groups, [], []
     k = 1
     surnames = surname_words()

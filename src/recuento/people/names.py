@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from recuento.people.name_fold import fold
 from recuento.people.name_split import (
@@ -24,6 +25,7 @@ from recuento.people.name_split import (
     _groups,
     _is_particle_group,
     extract_aliases,
+    only_given_names,
     split_full_name,
     split_text,
     take_married,
@@ -147,9 +149,60 @@ def _given_formal(keys: list[str]) -> tuple[str, ...]:
     return tuple(sorted(out))
 
 
-def _tokens(*parts: tuple[Word, ...]) -> tuple[str, ...]:
-    out = {k for words in parts for k in _keys(words) if len(k) > 1 and k not in _NOT_TOKENS}
-    return tuple(sorted(out))
+def _token_set(words: tuple[Word, ...]) -> frozenset[str]:
+    return frozenset(k for k in _keys(words) if len(k) > 1 and k not in _NOT_TOKENS)
+
+
+class _GivenInfo(NamedTuple):
+    display: str | None
+    std: str | None
+    main: str | None
+    formal: tuple[str, ...]
+    initials: str
+    tokens: frozenset[str]
+
+
+class _SurnameInfo(NamedTuple):
+    display: str | None
+    std: str | None
+    married: str | None
+    tokens: frozenset[str]
+
+
+# Per-part caches: given names and surnames repeat far more than whole names do.
+@lru_cache(maxsize=1 << 15)
+def _given_info(given: tuple[Word, ...]) -> _GivenInfo:
+    keys = _keys(given)
+    return _GivenInfo(
+        display=tidy_words(given),
+        std=" ".join(keys) or None,
+        main=_given_main(keys),
+        formal=_given_formal(keys),
+        initials="".join(k[0] for k in keys if k not in PARTICLES),
+        tokens=_token_set(given),
+    )
+
+
+@lru_cache(maxsize=1 << 15)
+def _first_info(first: tuple[Word, ...], alone: bool) -> _SurnameInfo:
+    """The first surname; ``alone`` when there is no second surname (married form allowed)."""
+    std, married_std = _surname_std(first), None
+    if alone and first:
+        rest, married = take_married(_groups(first), min_before=1)
+        if married:
+            std = _surname_std(tuple(w for g in rest for w in g))
+            _, married_std = _second_and_married(
+                tuple(w for g in married for w in g), first_present=True
+            )
+    return _SurnameInfo(tidy_words(first), std, married_std, _token_set(first))
+
+
+@lru_cache(maxsize=1 << 15)
+def _second_info(second: tuple[Word, ...], first_present: bool) -> _SurnameInfo:
+    if not second:
+        return _SurnameInfo(None, None, None, frozenset())
+    std, married_std = _second_and_married(second, first_present=first_present)
+    return _SurnameInfo(tidy_words(second), std, married_std, _token_set(second))
 
 
 def _looks_like_full_name(text: str) -> bool:
@@ -157,6 +210,8 @@ def _looks_like_full_name(text: str) -> bool:
     parts = split_text(text)
     if parts.comma:
         return bool(parts.given) and bool(parts.first)
+    if only_given_names(words_of(text)):
+        return False
     if not parts.first:
         return False
     surname_groups = _groups(parts.first + parts.second)
@@ -166,6 +221,28 @@ def _looks_like_full_name(text: str) -> bool:
         return False
     known = any(_is_particle_group(g) or _keys(g)[-1] in surnames for g in surname_groups)
     return known or parts.n_groups >= 4
+
+
+def _fill_from_full_name(
+    full_name: str,
+    given: tuple[Word, ...],
+    first: tuple[Word, ...],
+    second: tuple[Word, ...],
+) -> tuple[tuple[Word, ...], tuple[Word, ...], tuple[Word, ...]]:
+    """Fill missing parts from the full name when its split agrees with the parts present.
+
+    When it does not agree, only missing given names are filled: the words of the full name
+    that are not words of the surnames.
+    """
+    split = split_text(full_name)
+    present = ((given, split.given), (first, split.first), (second, split.second))
+    if all(not mine or _keys(mine) == _keys(theirs) for mine, theirs in present):
+        return given or split.given, first or split.first, second or split.second
+    if not given:
+        surname_keys = set(_keys(first + second))
+        words = split.given + split.first + split.second
+        given = tuple(w for w in words if w.key not in surname_keys)
+    return given, first, second
 
 
 def _split_first_surname(words: tuple[Word, ...]) -> tuple[tuple[Word, ...], tuple[Word, ...]]:
@@ -183,40 +260,27 @@ def _build(
     split_guessed: bool,
     aliases: tuple[str, ...],
 ) -> PersonName:
-    married_std: str | None = None
-    if second:
-        second_std, married_std = _second_and_married(second, first_present=bool(first))
-    else:
-        second_std = None
-    first_std = _surname_std(first)
-    if first and not second:
-        groups = _groups(first)
-        rest, married = take_married(groups, min_before=1)
-        if married:
-            first_std = _surname_std(tuple(w for g in rest for w in g))
-            _, married_std = _second_and_married(
-                tuple(w for g in married for w in g), first_present=True
-            )
-    given_keys = _keys(given)
-    content = [k for k in given_keys if k not in PARTICLES]
+    g = _given_info(given)
+    f = _first_info(first, not second)
+    s = _second_info(second, bool(first))
     return PersonName(
-        given_names=tidy_words(given),
-        first_surname=tidy_words(first),
-        second_surname=tidy_words(second),
-        given_std=" ".join(given_keys) or None,
-        first_surname_std=first_std,
-        second_surname_std=second_std,
-        given_main=_given_main(given_keys),
-        given_formal=_given_formal(given_keys),
-        married_surname_std=married_std,
-        tokens=_tokens(given, first, second),
-        initials="".join(k[0] for k in content),
+        given_names=g.display,
+        first_surname=f.display,
+        second_surname=s.display,
+        given_std=g.std,
+        first_surname_std=f.std,
+        second_surname_std=s.std,
+        given_main=g.main,
+        given_formal=g.formal,
+        married_surname_std=s.married or f.married,
+        tokens=tuple(sorted(g.tokens | f.tokens | s.tokens)),
+        initials=g.initials,
         split_guessed=split_guessed,
         aliases=aliases,
     )
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 18)
 def standardise_name(
     *,
     full_name: str | None = None,
@@ -272,9 +336,10 @@ def standardise_name(
         if first and not second:
             first, second = _split_first_surname(first)
             guessed = bool(second)
-        if not given and full_name:
-            surname_keys = set(_keys(first + second))
-            given = tuple(w for w in clean(full_name) if w.key not in surname_keys)
+        if full_name and not (given and first and second):
+            text, found = extract_aliases(full_name)
+            aliases.extend(found)
+            given, first, second = _fill_from_full_name(text, given, first, second)
         return _build(given, first, second, guessed, tuple(aliases))
     if full_name:
         text, found = extract_aliases(full_name)

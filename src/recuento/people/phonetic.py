@@ -67,6 +67,7 @@ def _x_code(word: str, i: int, nxt: str) -> str:
     return "ks"
 
 
+@lru_cache(maxsize=1 << 15)
 def _word_key(word: str) -> str:
     """Phonetic key of one folded word (rules in the module docstring)."""
     codes: list[str] = []
