@@ -135,6 +135,14 @@ def test_same_seed_gives_identical_draws(kernel: str):
     assert first.rhat == second.rhat
 
 
+def test_draws_do_not_depend_on_the_number_of_threads():
+    pytest.importorskip("numba", reason="threads are used with the compiled kernel only")
+    one = small_fit(99, chains=3, threads=1, kernel="numba")
+    three = small_fit(99, chains=3, threads=3, kernel="numba")
+    assert three.settings["threads"] == 3
+    np.testing.assert_array_equal(one.N_draws, three.N_draws)
+
+
 def test_different_seeds_and_chains_give_different_draws():
     fit = small_fit(2024)
     assert not np.array_equal(fit.N_draws[0], fit.N_draws[1])
@@ -196,8 +204,8 @@ def test_one_list_and_empty_table_are_rejected():
 
 def test_bad_settings_are_reported_together():
     with pytest.raises(LCMCRInputError) as info:
-        fit_lcmcr(TINY_PATTERNS, TINY_COUNTS, K=0, a=-1.0, chains=0, thin=0)
-    assert len(info.value.problems) == 4
+        fit_lcmcr(TINY_PATTERNS, TINY_COUNTS, K=0, a=-1.0, chains=0, thin=0, threads=0)
+    assert len(info.value.problems) == 5
 
 
 def test_unknown_kernel_is_an_error():

@@ -23,7 +23,10 @@ Example:
 from __future__ import annotations
 
 import math
+import os
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -186,9 +189,13 @@ def _as_table(patterns: Any, counts: Any) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _check_settings(
-    K: int, a: float, b: float, chains: int, burnin: int, samples: int, thin: int
+    K: int, a: float, b: float, chains: int, burnin: int, samples: int, thin: int, threads: Any
 ) -> None:
     problems = []
+    if threads is not None and (
+        isinstance(threads, bool) or not isinstance(threads, int) or threads < 1
+    ):
+        problems.append(f"threads must be None or a whole number >= 1; got {threads!r}.")
     for name, value, low in (
         ("K", K, 1),
         ("chains", chains, 1),
@@ -273,6 +280,7 @@ def fit_lcmcr(
     seed: int | None = None,
     progress: Callable[[float], None] | None = None,
     kernel: str = "auto",
+    threads: int | None = None,
 ) -> LCMCRFit:
     """Fit the LCMCR model to a capture table and draw the posterior of the population size.
 
@@ -294,6 +302,10 @@ def fit_lcmcr(
             "numpy", or "auto" (numba when installed). Both sample the same posterior, but
             a seed reproduces the same draws only with the same kernel; the fit records
             which one ran in ``settings["kernel"]``.
+        threads: Chains run at the same time with the compiled kernel (which releases the
+            GIL); None means one per CPU core, at most ``chains``. The draws do not depend
+            on it: every chain has its own generator. The numpy kernel always runs the
+            chains one after the other.
 
     Returns:
         An :class:`LCMCRFit`.
@@ -301,22 +313,23 @@ def fit_lcmcr(
     Raises:
         LCMCRInputError: (an EstimationError) listing every problem with the inputs.
     """
-    _check_settings(K, a, b, chains, burnin, samples, thin)
+    _check_settings(K, a, b, chains, burnin, samples, thin, threads)
     sweeps = _choose_kernel(kernel)
     pat, cnt = _as_table(patterns, counts)
     n = int(cnt.sum())
     children = np.random.SeedSequence(seed).spawn(chains)
     total = chains * (burnin + samples * thin)
     done = 0
+    lock = threading.Lock()
 
-    def tick(sweeps: int) -> None:
+    def tick(n_sweeps: int) -> None:
         nonlocal done
-        done += sweeps
-        if progress is not None:
-            progress(min(1.0, done / total))
+        with lock:  # chains may run on several threads; keep the fractions in order
+            done += n_sweeps
+            if progress is not None:
+                progress(min(1.0, done / total))
 
-    n0 = np.empty((chains, samples), dtype=np.int64)
-    for c, child in enumerate(children):
+    def one_chain(child: np.random.SeedSequence) -> np.ndarray:
         chain_args: dict[str, Any] = {
             "n_classes": int(K),
             "a": float(a),
@@ -328,9 +341,15 @@ def fit_lcmcr(
             "tick": tick,
         }
         if sweeps is None:
-            n0[c] = run_chain(pat, cnt, **chain_args)
-        else:
-            n0[c] = run_chain_compiled(sweeps, pat, cnt, **chain_args)
+            return run_chain(pat, cnt, **chain_args)
+        return run_chain_compiled(sweeps, pat, cnt, **chain_args)
+
+    workers = 1 if sweeps is None else min(chains, threads or os.cpu_count() or 1)
+    if workers > 1:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            n0 = np.array(list(pool.map(one_chain, children)), dtype=np.int64)
+    else:
+        n0 = np.array([one_chain(child) for child in children], dtype=np.int64)
     draws = n0 + n
     rhat = split_rhat(draws)
     ess = bulk_ess(draws)
@@ -345,6 +364,7 @@ def fit_lcmcr(
         "seed": seed,
         "n_max": (1 + N0_CAP_RATIO) * n,
         "kernel": "numpy" if sweeps is None else "numba",
+        "threads": workers,
     }
     return LCMCRFit(
         N_draws=draws,
