@@ -156,6 +156,8 @@ def test_fit_has_contract_shapes_and_json_summary():
     assert np.all(fit.N_draws >= fit.n_observed)
     summary = fit.to_dict()
     assert "N_draws" not in summary
+    assert summary["documented"] == fit.n_observed
+    assert summary["method"] == "lcmcr"
     assert summary["lower"] <= summary["estimate"] <= summary["upper"]
     assert summary["settings"]["seed"] == 1
     assert len(fit.to_dict(include_draws=True)["N_draws"]) == 2

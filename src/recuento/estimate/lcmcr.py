@@ -105,6 +105,7 @@ class LCMCRFit:
         lower, upper = self.interval(level)
         out: dict[str, Any] = {
             "method": "lcmcr",
+            "documented": int(self.n_observed),
             "n_observed": int(self.n_observed),
             "estimate": self.median(),
             "estimate_type": "posterior median",
