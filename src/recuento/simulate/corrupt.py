@@ -15,7 +15,6 @@ Python on the hit records only, so a million records cost a few seconds.
 from __future__ import annotations
 
 import random
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -80,11 +79,11 @@ def _hit(
 
 
 def _in(values: list[str], table: Mapping[str, object]) -> np.ndarray:
-    return np.fromiter((v in table for v in values), dtype=bool, count=len(values))
+    return np.fromiter(map(table.__contains__, values), dtype=bool, count=len(values))
 
 
 def _nonempty(values: list[str]) -> np.ndarray:
-    return np.fromiter((bool(v) for v in values), dtype=bool, count=len(values))
+    return np.fromiter(map(bool, values), dtype=bool, count=len(values))
 
 
 def apply_errors(
@@ -174,9 +173,8 @@ def apply_errors(
     draft.event[hits] += (sign * days).astype("timedelta64[D]")
 
     has_place = style.has("place") or style.has("municipio")
-    ok = np.fromiter(
-        (has_place and len(municipio_forms(m)) > 1 for m in draft.municipio), dtype=bool, count=n
-    )
+    variants = {m: has_place and len(municipio_forms(m)) > 1 for m in set(draft.municipio)}
+    ok = np.fromiter(map(variants.__getitem__, draft.municipio), dtype=bool, count=n)
     for i in _hit(draft, "place_variant", ok, rates["place_variant"], rng).tolist():
         draft.municipio_form[i] = py.randrange(1, len(municipio_forms(draft.municipio[i])))
 
@@ -187,10 +185,8 @@ _PHONETIC: tuple[tuple[str, str], ...] = (
     ("b", "v"), ("v", "b"), ("B", "V"), ("V", "B"), ("z", "s"), ("s", "z"), ("Z", "S"),
     ("ce", "se"), ("ci", "si"), ("se", "ce"), ("si", "ci"), ("ll", "y"), ("y", "ll"),
     ("H", ""), ("h", ""), ("ge", "je"), ("gi", "ji"), ("je", "ge"), ("ji", "gi"),
-    ("x", "j"), ("qu", "k"), ("ñ", "n"), ("rr", "r"), ("ch", "sh"), ("güe", "gue"),
-    ("í", "i"), ("á", "a"), ("é", "e"), ("ó", "o"), ("ú", "u"),
+    ("x", "j"), ("qu", "k"), ("ñ", "n"), ("rr", "r"), ("ch", "sh"),
 )  # fmt: skip
-_ACCENT_ONLY = {"í", "á", "é", "ó", "ú"}
 _KEYBOARD = {
     "q": "wa", "w": "qes", "e": "wrd", "r": "etf", "t": "ryg", "y": "tuh", "u": "yij",
     "i": "uok", "o": "ipl", "p": "oñ", "a": "qsz", "s": "adwz", "d": "sfe", "f": "dgr",
@@ -210,19 +206,26 @@ def typo(word: str, rng: random.Random) -> str:
         True
     """
     if rng.random() < 0.6:
-        options = [
-            (m.start(), old, new)
-            for old, new in _PHONETIC
-            if old not in _ACCENT_ONLY
-            for m in re.finditer(re.escape(old), word)
-            if not (old.lower() == "h" and m.start() > 0 and word[m.start() - 1] in "cC")
-        ]
-        if options:
-            start, old, new = rng.choice(options)
+        # Take the rules in random order and apply the first that fits, at a random place.
+        for old, new in rng.sample(_PHONETIC, len(_PHONETIC)):
+            places = _find_all(word, old)
+            if old.lower() == "h":
+                places = [i for i in places if i == 0 or word[i - 1] not in "cC"]
+            if not places:
+                continue
+            start = rng.choice(places)
             out = word[:start] + new + word[start + len(old) :]
             if len(out.strip()) > 1 and _fold(out) != _fold(word):
                 return out
     return _keyboard_slip(word, rng)
+
+
+def _find_all(word: str, part: str) -> list[int]:
+    places, i = [], word.find(part)
+    while i >= 0:
+        places.append(i)
+        i = word.find(part, i + 1)
+    return places
 
 
 def _fold(text: str) -> str:

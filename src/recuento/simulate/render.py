@@ -46,8 +46,10 @@ def _cased(values: list[str], case: str) -> list[str]:
     return values
 
 
-def _join(*parts: str) -> str:
-    return " ".join(p for p in parts if p)
+def _join(a: str, b: str, c: str) -> str:
+    if a and b and c:
+        return f"{a} {b} {c}"
+    return " ".join(p for p in (a, b, c) if p)
 
 
 def format_dates(
@@ -106,12 +108,15 @@ def render_columns(
 ) -> dict[str, list[str]]:
     """The list's columns as its source writes them, keyed by header, in column order."""
     n = len(draft)
-    given = [_join(a, b) for a, b in zip(draft.g1, draft.g2, strict=True)]
+    # Case each name part first (parts repeat, so the cache works), then join them.
+    g1, g2 = _cased(draft.g1, style.case), _cased(draft.g2, style.case)
+    s1, s2 = _cased(draft.s1, style.case), _cased(draft.s2, style.case)
+    given = [f"{a} {b}" if b else a for a, b in zip(g1, g2, strict=True)]
     vocab = population.vocab
     colonias = vocab.colonias[population.place[draft.person]].tolist()
+    forms = {m: municipio_forms(m) for m in set(draft.municipio)}
     munis = [
-        municipio_forms(m)[k]
-        for m, k in zip(draft.municipio, draft.municipio_form.tolist(), strict=True)
+        forms[m][k] for m, k in zip(draft.municipio, draft.municipio_form.tolist(), strict=True)
     ]
     columns: dict[str, list[str]] = {}
     for field, header in style.columns:
@@ -119,16 +124,15 @@ def render_columns(
             values = record_ids
         elif field == "full_name":
             if style.surnames_first:
-                values = [_join(a, b, g) for g, a, b in zip(given, draft.s1, draft.s2, strict=True)]
+                values = [_join(a, b, g) for g, a, b in zip(given, s1, s2, strict=True)]
             else:
-                values = [_join(g, a, b) for g, a, b in zip(given, draft.s1, draft.s2, strict=True)]
-            values = _cased(values, style.case)
+                values = [_join(g, a, b) for g, a, b in zip(given, s1, s2, strict=True)]
         elif field == "given_names":
-            values = _cased(given, style.case)
+            values = given
         elif field == "first_surname":
-            values = _cased(draft.s1, style.case)
+            values = s1
         elif field == "second_surname":
-            values = _cased(draft.s2, style.case)
+            values = s2
         elif field == "sex":
             female, male = style.sex_labels
             values = [female if s == FEMALE else male for s in draft.sex.tolist()]

@@ -1,0 +1,56 @@
+"""The ``recuento simulate`` command."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from recuento.cli import cli
+
+
+def test_simulate_writes_the_lists_and_prints_the_truth(tmp_path):
+    result = CliRunner().invoke(cli, ["simulate", "--out", str(tmp_path), "--people", "400"])
+    assert result.exit_code == 0, result.output
+    assert "True population N = 400;" in result.stdout
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == [
+        "familias.csv", "fiscalia.csv", "histories.csv", "manifest.json", "ong.xlsx",
+        "prensa.csv", "truth.csv",
+    ]  # fmt: skip
+
+
+def test_simulate_refuses_to_overwrite_without_force(tmp_path):
+    runner = CliRunner()
+    args = ["simulate", "--out", str(tmp_path), "--people", "300", "--seed", "4"]
+    assert runner.invoke(cli, args).exit_code == 0
+    again = runner.invoke(cli, args)
+    assert again.exit_code == 1
+    assert "7 file(s) already exist in" in again.output
+    assert "allow overwriting (--force)" in again.output
+    assert runner.invoke(cli, [*args, "--force"]).exit_code == 0
+
+
+def test_simulate_json_summary_matches_the_manifest(tmp_path):
+    args = ["simulate", "--out", str(tmp_path), "--people", "300", "--json", "--format", "csv"]
+    result = CliRunner().invoke(cli, [*args, "--scenario", "indep_4lists", "--error-rate", "0"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    manifest = json.loads((tmp_path / "manifest.json").read_text("utf-8"))
+    assert summary["population_size"] == manifest["population_size"] == 300
+    assert summary["documented"] == manifest["documented"]
+    assert [f["list"] for f in summary["lists"]] == ["list1", "list2", "list3", "list4"]
+    assert all(entry["format"] == "csv" for entry in manifest["lists"])
+
+
+def test_simulate_rejects_a_bad_year_range(tmp_path):
+    args = ["simulate", "--out", str(tmp_path), "--years", "2010-2000"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2
+    assert "the first year comes after the last" in result.output
+
+
+def test_simulate_help_carries_an_example():
+    result = CliRunner().invoke(cli, ["simulate", "--help"])
+    assert result.exit_code == 0
+    assert "recuento simulate --out demo/ --people 2000" in result.output
