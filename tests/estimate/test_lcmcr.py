@@ -235,3 +235,33 @@ def test_disjoint_lists_leave_n_unbounded_and_say_so():
     )
     assert fit.settings["n_max"] == 21 * 90
     assert any("largest value the sampler allows" in w for w in fit.warnings)
+
+
+def truncated_negbin_samplers() -> list:
+    from recuento.estimate._lcmcr_kernel import _truncated_negbin
+
+    samplers = [pytest.param(_truncated_negbin, id="numpy")]
+    try:
+        from recuento.estimate._lcmcr_numba import truncated_negbin
+    except ImportError:
+        return samplers
+    return [*samplers, pytest.param(truncated_negbin, id="numba")]
+
+
+@pytest.mark.parametrize("sampler", truncated_negbin_samplers())
+@pytest.mark.parametrize("p", [1e-10, 0.002])
+def test_truncated_negative_binomial_follows_its_truncated_law(sampler, p: float):
+    # NegBin(size 5, success probability p), failures before the 5th success, kept <= 100.
+    # With p = 1e-10 the cap holds almost no mass and the sampler must invert the truncated
+    # law; with p = 0.002 about 1 in 10^5 of the untruncated mass lies below the cap, so
+    # rejection gives up too. The exact truncated law is the pmf restricted to 0..100.
+    size, cap = 5, 100
+    values = np.arange(cap + 1)
+    pmf = stats.nbinom(size, p).pmf(values)
+    pmf = pmf / pmf.sum()
+    mean = float((values * pmf).sum())
+    sd = float(np.sqrt((values**2 * pmf).sum() - mean**2))
+    rng = np.random.default_rng(8)
+    draws = np.array([sampler(rng, size, p, cap) for _ in range(3000)])
+    assert draws.max() <= cap
+    assert abs(draws.mean() - mean) < 4 * sd / np.sqrt(3000)

@@ -24,7 +24,6 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 #: The number of people no list recorded is truncated at this multiple of the number
 #: recorded (N <= (1 + N0_CAP_RATIO) * n), as in the reference implementation. Posterior
@@ -86,12 +85,23 @@ def _truncated_negbin(rng: np.random.Generator, size: int, p: float, cap: int) -
             x = int(rng.negative_binomial(size, p))
             if x <= cap:
                 return x
-    # The cap holds most of the mass only rarely: invert the truncated CDF instead.
-    dist = stats.nbinom(size, p)
-    top = dist.cdf(cap)
-    if not np.isfinite(top) or top <= 0.0:
-        return cap
-    return int(min(cap, dist.ppf(rng.random() * top)))
+    # Nearly all the mass is above the cap, so the truncated law piles up just below it.
+    # Walk down from the cap with the pmf ratios P(x-1)/P(x) = x / ((x + size - 1)(1 - p)),
+    # over a window that doubles until the weights have fallen below 1e-15 of the top.
+    log_q = np.log1p(-p)
+    window = 256
+    while True:
+        below = np.arange(cap, max(cap - window, 0), -1, dtype=float)  # cap, cap-1, ...
+        log_ratio = np.log(below) - np.log(below + size - 1.0) - log_q
+        log_w = np.concatenate([[0.0], np.cumsum(log_ratio)])  # cap .. cap - len(below)
+        if log_w.max() > 0.0:
+            log_w -= log_w.max()
+        if cap - window <= 0 or log_w[-1] < np.log(1e-15):
+            break
+        window *= 2
+    w = np.exp(log_w)
+    pick = int(np.searchsorted(np.cumsum(w), rng.random() * w.sum(), side="right"))
+    return cap - min(pick, w.size - 1)
 
 
 def _normalise_rows(log_w: np.ndarray) -> np.ndarray:

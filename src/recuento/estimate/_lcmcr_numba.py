@@ -62,27 +62,29 @@ def truncated_negbin(rng: Any, size: int, p: float, cap: int) -> int:
             if x <= cap:
                 return x
     # Nearly all the mass is above the cap: the truncated law piles up just below it.
-    # Walk down from the cap with pmf ratios P(x-1)/P(x) = x / ((x + size - 1)(1 - p)).
-    q = 1.0 - p
-    weights = np.empty(cap + 1)
-    w = 1.0
-    total = 0.0
+    # Walk down from the cap with pmf ratios P(x-1)/P(x) = x / ((x + size - 1)(1 - p)), on
+    # the log scale, until the weights fall below 1e-15 of the largest.
+    log_q = math.log1p(-p)
+    log_w = np.empty(cap + 1)
+    top = 0.0
+    lw = 0.0
     x = cap
-    while x >= 0:
-        weights[x] = w
-        total += w
-        if w < 1e-15 * total or x == 0:
+    while True:
+        log_w[x] = lw
+        top = max(top, lw)
+        if x == 0 or lw < top - 34.6:
             break
-        w *= x / ((x + size - 1.0) * q)
+        lw += math.log(x) - math.log(x + size - 1.0) - log_q
         x -= 1
+    total = 0.0
+    for y in range(x, cap + 1):
+        total += math.exp(log_w[y] - top)
     u = rng.random() * total
     acc = 0.0
-    y = cap
-    while y > x:
-        acc += weights[y]
+    for y in range(cap, x, -1):
+        acc += math.exp(log_w[y] - top)
         if acc >= u:
             return y
-        y -= 1
     return x
 
 
