@@ -192,3 +192,13 @@ def test_unknown_error_kind_and_bad_rates_are_reported_together():
         simulate_lists(pop, seed=1, error_rate={"tyop": 0.1, "nickname": 3.0})
     assert len(info.value.problems) == 2
     assert "unknown error kind 'tyop'" in str(info.value)
+
+
+def test_lists_maps_each_name_to_rows_keyed_by_the_source_headers(juarez_small):
+    sim = juarez_small
+    assert list(sim.lists) == ["prensa", "ong", "fiscalia", "familias"]
+    assert len(sim.lists) == 4 and "ong" in sim.lists and "nope" not in sim.lists
+    ong = sim.lists["ong"]
+    assert len(ong) == len(sim.sources["ong"])
+    assert ong[0]["Folio"] == sim.sources["ong"].record_ids[0]
+    assert sim.truth[("ong", ong[0]["Folio"])].startswith("P")
