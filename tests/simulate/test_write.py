@@ -92,3 +92,10 @@ def test_formats_can_be_chosen_per_list_or_for_all(juarez_small, tmp_path):
     assert all(p.suffix in {".csv", ".json"} for p in paths)
     with pytest.raises(SimulationError, match="no list is called 'nope'"):
         write_lists(juarez_small, tmp_path / "c", formats={"nope": "csv"})
+
+
+def test_the_same_simulation_is_written_to_the_same_bytes(juarez_small, tmp_path):
+    first = write_lists(juarez_small, tmp_path / "one")
+    second = write_lists(juarez_small, tmp_path / "two")
+    for a, b in zip(first, second, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name

@@ -137,6 +137,13 @@ def _cell(ref: str, value: str) -> str:
     return f'<c r="{ref}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
 
 
+def _zip_entry(name: str) -> zipfile.ZipInfo:
+    """A ZIP entry with a fixed timestamp, so that the same seed gives the same bytes."""
+    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
+
+
 def _write_xlsx(path: Path, header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
     letters = _column_letters(len(header))
     with (
@@ -144,8 +151,8 @@ def _write_xlsx(path: Path, header: Sequence[str], rows: Iterable[Sequence[str]]
         zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf,
     ):
         for name, xml in _XLSX_PARTS.items():
-            zf.writestr(name, _XML_HEAD + xml)
-        with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as raw:
+            zf.writestr(_zip_entry(name), _XML_HEAD + xml)
+        with zf.open(_zip_entry("xl/worksheets/sheet1.xml"), "w", force_zip64=True) as raw:
             raw.write(f'{_XML_HEAD}<worksheet xmlns="{_NS}"><sheetData>'.encode())
             chunk: list[str] = []
             for r, row in enumerate(itertools.chain([header], rows), start=1):
