@@ -43,7 +43,7 @@ _GLUED_DOT = re.compile(r"\.(?=[^\W\d_ª\u1d43])")
 _ALIAS = re.compile(r"\(([^()]*)\)?|\"([^\"]*)\"?|“([^”]*)”?|«([^»]*)»?|\[([^\]]*)\]?")
 _ALIAS_HINT = re.compile(r"[(\"“«\[]|(?i:alias|a\.?k\.?a|apod)")
 _ALIAS_PREFIX = re.compile(r"^(?:alias|aka|a k a|apodo|apodado)\b\s*")
-_ALIAS_WORD = re.compile(r"(?i)(?:^|\s)(?:alias|a\.k\.a\.|aka|apodo|apodado|(?:el|la) apodado)\b")
+_ALIAS_WORD = re.compile(r"(?i)(?<![^\W_])(?:alias|a\.k\.a\.|aka|apodo|apodado)(?![^\W_])")
 
 
 class Word(NamedTuple):
@@ -115,6 +115,8 @@ def words_of(text: str) -> tuple[Word, ...]:
     Leading titles ("Sra.", "Lic.") and trailing generational suffixes ("Jr.") are dropped.
     An ALL-CAPS part is title-cased for display ("DE LA CRUZ" -> "de la Cruz").
     """
+    if "," in text:  # a comma is never part of a name; the comma form is read before this
+        text = text.replace(",", " ")
     if "." in text:
         text = _GLUED_DOT.sub(". ", text)
     raw = text.split()
@@ -334,6 +336,8 @@ def split_words(words: tuple[Word, ...]) -> Split:
     groups = _merge_devotional(groups, surnames_before=surnames_first)
     groups, married = take_married(groups, min_before=2)
     n = len(groups) + len(married)
+    if not groups:  # "Vda. de Pérez" alone
+        return Split((), _flat(married), (), n, False)
     if surnames_first and len(groups) >= 2:
         k = len(groups) - 1
         while k > 1 and _given_like(groups[k - 1]):
@@ -353,6 +357,8 @@ def split_text(full_name: str) -> Split:
         surnames_text, _, given_text = full_name.partition(",")
         given = words_of(given_text)
         groups = _groups(words_of(surnames_text))
+        if not groups:  # ", María López": no surnames before the comma
+            return split_words(given)
         first, second = _split_surnames(groups, min_before=1)
         return Split(given, _flat(first), _flat(second), len(groups) + len(given), True)
     return split_words(words_of(full_name))

@@ -28,6 +28,7 @@ from recuento.people.name_split import (
     only_given_names,
     split_full_name,
     split_text,
+    split_words,
     take_married,
     tidy_words,
     words_of,
@@ -205,14 +206,12 @@ def _second_info(second: tuple[Word, ...], first_present: bool) -> _SurnameInfo:
     return _SurnameInfo(tidy_words(second), std, married_std, _token_set(second))
 
 
-def _looks_like_full_name(text: str) -> bool:
-    """True when a given-names value is obviously a whole name ("María López Pérez")."""
-    parts = split_text(text)
-    if parts.comma:
-        return bool(parts.given) and bool(parts.first)
-    if only_given_names(words_of(text)):
+def _looks_like_full_name(words: tuple[Word, ...]) -> bool:
+    """True when given-names words obviously hold a whole name ("María López Pérez")."""
+    if only_given_names(words):
         return False
-    if not parts.first:
+    parts = split_words(words)
+    if not parts.first or not parts.given:
         return False
     surname_groups = _groups(parts.first + parts.second)
     given = given_name_words() | frozenset(nickname_table())
@@ -248,7 +247,11 @@ def _fill_from_full_name(
 def _split_first_surname(words: tuple[Word, ...]) -> tuple[tuple[Word, ...], tuple[Word, ...]]:
     """Split a first-surname value holding both surnames ("López Hernández") when plain."""
     groups = _groups(words)
-    if len(groups) >= 2 and all(len(g) == 1 for g in groups):
+    if (
+        len(groups) >= 2
+        and all(len(g) == 1 for g in groups)
+        and not any(g[0].key in MARRIED_MARKERS for g in groups)
+    ):
         return groups[0], tuple(w for g in groups[1:] for w in g)
     return words, ()
 
@@ -349,7 +352,11 @@ def standardise_name(
             return _build(parts.given, parts.first, parts.second, True, tuple(aliases))
     if given and given_names is not None:
         text, _ = extract_aliases(given_names)
-        if _looks_like_full_name(text):
-            parts = split_text(text)
+        parts = split_text(text)
+        if parts.comma and parts.given and parts.first:
+            return _build(parts.given, parts.first, parts.second, True, tuple(aliases))
+        # Decided on the display text, which is what standardising the result again sees.
+        if _looks_like_full_name(given):
+            parts = split_words(given)
             return _build(parts.given, parts.first, parts.second, True, tuple(aliases))
     return _build(given, (), (), False, tuple(aliases))
