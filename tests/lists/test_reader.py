@@ -221,3 +221,25 @@ def test_random_ragged_csv_never_loses_a_row(tmp_path_factory, rows: list[list[s
     # every non-blank row written is read: csv.writer quotes, so rows round-trip
     non_blank = [r for r in rows if r and not (len(r) == 1 and not r[0].strip())]
     assert result.read == len(non_blank)
+
+
+def test_sex_letters_h_and_m_are_read_as_hombre_and_mujer(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "l.csv", [["id", "nombre", "sexo"], ["1", "Ana", "M"], ["2", "Luis", "H"]]
+    )
+    result = read_list(path)
+    assert result.table.column("sex").to_pylist() == ["F", "M"]
+    assert "the sex column uses H and M: read as H hombre, M mujer (CURP letters)" in result.notes
+
+
+def test_a_lone_m_is_masculino_with_a_note_unless_the_mapping_file_says(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "l.csv", [["id", "nombre", "sexo"], ["1", "Luis", "M"]])
+    result = read_list(path)
+    assert result.table.column("sex").to_pylist() == ["M"]
+    assert any("M was read as masculino" in n for n in result.notes)
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('[options]\nsex_letters = "HM"\n', encoding="utf-8")
+    from recuento.lists.mapping import load_mapping_file
+
+    result = read_list(path, mapping=load_mapping_file(mapping))
+    assert result.table.column("sex").to_pylist() == ["F"]

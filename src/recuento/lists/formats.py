@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -384,4 +385,13 @@ def _parquet_rows(parquet: Any) -> Iterator[tuple[int, list[Cell]]]:
         columns = [column.to_pylist() for column in batch.columns]
         for values in zip(*columns, strict=True):
             number += 1
-            yield number, list(values)
+            yield number, [_scalar(v) for v in values]
+
+
+def _scalar(value: Any) -> Cell:
+    """Nested Parquet values (lists, structs, maps) as JSON text; scalars as they are."""
+    if isinstance(value, list | dict | tuple):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return value

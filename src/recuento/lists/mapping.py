@@ -15,6 +15,7 @@ A mapping file is TOML::
 
     [options]
     day_first = true               # 03/04/1998 is 3 April (the default)
+    sex_letters = "HM"             # H hombre, M mujer (the CURP's letters); "FM" otherwise
 
     # applies to the list named "fiscalia" only, on top of the above
     [lists.fiscalia.columns]
@@ -51,7 +52,8 @@ CANONICAL_COLUMNS: dict[str, str] = {
 ATTRIBUTE = "attribute"
 """Mapping-file value that keeps a column as an attribute whatever its header says."""
 
-OPTIONS: dict[str, type] = {"day_first": bool}
+OPTIONS: dict[str, type] = {"day_first": bool, "sex_letters": str}
+_OPTION_VALUES: dict[str, tuple[object, ...]] = {"sex_letters": ("FM", "HM")}
 
 # Built-in synonyms, written folded (see fold_header). Order matters only for place parts:
 # the most specific part comes first when several are joined.
@@ -248,6 +250,9 @@ def _options_section(section: object, where: str, problems: list[str]) -> dict[s
             problems.append(f"{where}: unknown option {key!r}; the options are {sorted(OPTIONS)}")
         elif not isinstance(value, expected):
             problems.append(f"{where}: {key} must be {expected.__name__}, not {value!r}")
+        elif key in _OPTION_VALUES and value not in _OPTION_VALUES[key]:
+            allowed = " or ".join(repr(v) for v in _OPTION_VALUES[key])
+            problems.append(f"{where}: {key} must be {allowed}, not {value!r}")
         else:
             out[key] = value
     return out

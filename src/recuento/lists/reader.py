@@ -11,22 +11,26 @@ warnings for what could not be read.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pyarrow as pa
 
 from recuento.errors import InputError, MappingError
 from recuento.lists.formats import Cell, RawTable, open_table
 from recuento.lists.mapping import ColumnMapping, MappingFile, fold_header, map_columns
-from recuento.people.record import PERSON_SCHEMA, has_name, standardise_record, text_of
+from recuento.lists.standardise import (
+    CHUNK_ROWS,
+    Chunk,
+    ChunkRunner,
+    ChunkSpec,
+    default_workers,
+)
+from recuento.people.record import PERSON_SCHEMA, SexLetters, text_of
+from recuento.people.sex import detect_letter_convention
 
-_BATCH_ROWS = 50_000
 _MAX_LOCATIONS = 10
 _NAME_COLUMNS = ("full_name", "given_names", "first_surname", "second_surname", "surnames")
 
@@ -103,6 +107,7 @@ def read_list(
     sheet: str | None = None,
     day_first: bool | None = None,
     progress: Callable[[int], None] | None = None,
+    workers: int | None = None,
 ) -> ListResult:
     """Read, validate and standardise one list.
 
@@ -113,6 +118,8 @@ def read_list(
         encoding, delimiter, sheet: force how the file is read.
         day_first: read ``03/04/1998`` as 3 April (default, or the mapping file's option).
         progress: called with the number of rows read so far, every 50,000 rows.
+        workers: processes that standardise records of a large list (more than 50,000
+            accepted rows); 1 standardises in this process. One per core by default.
 
     Raises:
         InputError: the file cannot be read at all (missing, empty, damaged, duplicate
@@ -138,17 +145,60 @@ def read_list(
         header=raw.header,
         mapping=cmap,
     )
+    sex_letters = _sex_letters(path, cmap, options, encoding, delimiter, sheet, result.notes)
     if "id" not in cmap.columns:
         result.notes.append(
             f"no column was recognised as the record id; each record's id is its {raw.unit} "
             "number in this file (map an id column with a mapping file to change this)"
         )
-    _Validator(result, cmap, day_first, progress).run(raw.rows)
+    if workers is None:
+        workers = default_workers()
+    _Validator(result, cmap, day_first, sex_letters, progress, workers).run(raw.rows)
     # The reader's notes are complete only once its rows are exhausted (NUL bytes).
     result.notes = [*raw.notes, *cmap.notes, *result.notes]
     if result.read == 0:
         result.notes.append("the list has a header but no rows")
     return result
+
+
+def _sex_letters(
+    path: Path,
+    cmap: ColumnMapping,
+    options: dict[str, object],
+    encoding: str | None,
+    delimiter: str | None,
+    sheet: str | None,
+    notes: list[str],
+) -> SexLetters:
+    """What a lone ``M`` means in this list: masculino (``FM``) or mujer (``HM``).
+
+    Lists that follow the CURP write H (hombre) and M (mujer); others F and M. Reading
+    one as the other turns every woman into a man, so the sex column's distinct values
+    are scanned first (a second, cheap pass over the file) unless a mapping file says.
+    """
+    chosen = options.get("sex_letters")
+    if chosen == "HM" or chosen == "FM":
+        return chosen
+    if "sex" not in cmap.columns:
+        return "FM"
+    index = cmap.columns["sex"][0]
+    distinct: set[str] = set()
+    table = open_table(path, encoding=encoding, delimiter=delimiter, sheet=sheet)
+    for _, cells in table.rows:
+        if index < len(cells) and (text := text_of(cells[index])) is not None:
+            distinct.add(text.upper())
+    convention = detect_letter_convention(distinct)
+    if convention is not None:
+        if convention == "HM":
+            notes.append("the sex column uses H and M: read as H hombre, M mujer (CURP letters)")
+        return convention
+    if "M" in distinct:
+        notes.append(
+            "the sex column uses the letter M without F or H to tell what it means; M was "
+            'read as masculino. If M means mujer here, set sex_letters = "HM" in a mapping '
+            "file's [options]"
+        )
+    return "FM"
 
 
 def _check_header(raw: RawTable, path: Path) -> None:
@@ -191,51 +241,62 @@ def _check_name_columns(cmap: ColumnMapping, path: Path) -> None:
     )
 
 
-def _fingerprint(cells: list[Cell]) -> bytes:
-    """A digest of a row's cells, to tell an exact repeat from a reused id."""
-    digest = hashlib.blake2b(digest_size=16)
-    for cell in cells:
-        digest.update(repr(cell).encode("utf-8", "surrogatepass"))
-        digest.update(b"\x1f")
-    return digest.digest()
-
-
 class _Validator:
-    """Row-by-row validation and standardisation, accumulating Arrow batches."""
+    """Row-by-row validation; accepted rows go to the standardiser in chunks."""
 
     def __init__(
         self,
         result: ListResult,
         cmap: ColumnMapping,
         day_first: bool,
+        sex_letters: SexLetters,
         progress: Callable[[int], None] | None,
+        workers: int,
     ) -> None:
         self.result = result
         self.width = len(cmap.header)
-        self.day_first = day_first
         self.progress = progress
         self.id_index = cmap.columns["id"][0] if "id" in cmap.columns else None
-        self.single = {k: v[0] for k, v in cmap.columns.items() if k not in {"id", "place"}}
-        self.place = cmap.columns.get("place", ())
-        self.attributes = list(cmap.attributes.items())
-        self.first_seen: dict[str, tuple[int, bytes]] = {}
+        self.name_indices = [cmap.columns[k][0] for k in _NAME_COLUMNS if k in cmap.columns]
+        self.spec = ChunkSpec(
+            source=result.name,
+            single=tuple((k, v[0]) for k, v in cmap.columns.items() if k not in {"id", "place"}),
+            place=cmap.columns.get("place", ()),
+            attributes=tuple(cmap.attributes.items()),
+            day_first=day_first,
+            sex_letters=sex_letters,
+        )
+        self.runner = ChunkRunner(self.spec, workers)
+        self.first_seen: dict[str, tuple[int, int]] = {}
         self.id_uses: Counter[str] = Counter()
-        self.batch: dict[str, list[Any]] = {n: [] for n in PERSON_SCHEMA.names}
+        self.chunk = Chunk([], [], [], [])
         self.batches: list[pa.RecordBatch] = []
 
     def run(self, rows: Iterable[tuple[int, list[Cell]]]) -> None:
         result = self.result
-        for number, cells in rows:
-            result.read += 1
-            self.row(number, cells)
-            if self.progress is not None and result.read % _BATCH_ROWS == 0:
-                self.progress(result.read)
-            if len(self.batch["id"]) >= _BATCH_ROWS:
-                self.flush()
-        self.flush()
+        try:
+            for number, cells in rows:
+                result.read += 1
+                self.row(number, cells)
+                if self.progress is not None and result.read % CHUNK_ROWS == 0:
+                    self.progress(result.read)
+                if len(self.chunk.ids) >= CHUNK_ROWS:
+                    self.collect(self.runner.submit(self.chunk))
+                    self.chunk = Chunk([], [], [], [])
+            if self.chunk.ids:
+                self.collect(self.runner.submit(self.chunk))
+            self.collect(self.runner.finish())
+        finally:
+            self.runner.close()
         result.table = pa.Table.from_batches(self.batches, schema=PERSON_SCHEMA)
         result.rejected = len(result.rejects)
         result.accepted = result.table.num_rows
+
+    def collect(self, done: Iterable[tuple[pa.RecordBatch, list[tuple[int, list[str]]]]]) -> None:
+        for batch, warned in done:
+            self.batches.append(batch)
+            for number, codes in warned:
+                self.note_warnings(number, codes)
 
     def reject(self, number: int, reason: str, cells: list[Cell], **detail: int) -> None:
         self.result.rejects.append(Reject(number, reason, cells, dict(detail)))
@@ -252,9 +313,6 @@ class _Validator:
                 warnings.append("short_row")
             cells = [*cells, *([None] * (self.width - len(cells)))]
 
-        fields: dict[str, Any] = {k: cells[i] for k, i in self.single.items()}
-        if self.place:
-            fields["place"] = [cells[i] for i in self.place]
         if self.id_index is None:
             record_id: str | None = str(number)
         else:
@@ -262,10 +320,12 @@ class _Validator:
         if record_id is None:
             self.reject(number, "no_id", cells)
             return
-        if not has_name(fields):
+        if all(text_of(cells[i]) is None for i in self.name_indices):
             self.reject(number, "no_name", cells)
             return
-        fingerprint = _fingerprint(cells)
+        # A 64-bit hash tells an exact repeat from a reused id; two different rows with the
+        # same id AND the same hash (odds about 1 in 10^19) would be taken for a repeat.
+        fingerprint = hash(tuple(cells))
         previous = self.first_seen.get(record_id)
         if previous is not None:
             if previous[1] == fingerprint:
@@ -276,26 +336,11 @@ class _Validator:
             record_id = f"{record_id}~{self.id_uses[record_id] + 1}"
         else:
             self.first_seen[record_id] = (number, fingerprint)
-
-        values, field_warnings = standardise_record(fields, day_first=self.day_first)
-        warnings.extend(field_warnings)
-        batch = self.batch
-        batch["source"].append(self.result.name)
-        batch["id"].append(record_id)
-        batch["row"].append(number)
-        for key, value in values.items():
-            batch[key].append(value)
-        batch["warnings"].append(warnings)
-        attributes = {
-            header: text
-            for index, header in self.attributes
-            if (text := text_of(cells[index])) is not None
-        }
-        batch["attributes"].append(
-            json.dumps(attributes, ensure_ascii=False) if attributes else None
-        )
-        if warnings:
-            self.note_warnings(number, warnings)
+        chunk = self.chunk
+        chunk.numbers.append(number)
+        chunk.ids.append(record_id)
+        chunk.rows.append(cells)
+        chunk.warnings.append(warnings)
 
     def note_warnings(self, number: int, warnings: list[str]) -> None:
         result = self.result
@@ -304,9 +349,3 @@ class _Validator:
             locations = result.warning_locations.setdefault(code, [])
             if len(locations) < _MAX_LOCATIONS:
                 locations.append(number)
-
-    def flush(self) -> None:
-        if not self.batch["id"]:
-            return
-        self.batches.append(pa.RecordBatch.from_pydict(self.batch, schema=PERSON_SCHEMA))
-        self.batch = {n: [] for n in PERSON_SCHEMA.names}

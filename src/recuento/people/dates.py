@@ -183,8 +183,15 @@ class PartialDate:
         return cls(value.year, value.month, value.day)
 
 
+_DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def _days_in_month(year: int, month: int) -> int:
-    return calendar.monthrange(year, month)[1]
+    # A table rather than calendar.monthrange, which also computes a weekday: this runs
+    # for every date of every list.
+    if month == 2 and calendar.isleap(year):
+        return 29
+    return _DAYS_IN_MONTH[month - 1]
 
 
 def plausible(

@@ -12,17 +12,19 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 import pyarrow as pa
 
 from recuento.people.ages import AgeRange, age_consistent, parse_age
 from recuento.people.dates import PartialDate, parse_date, plausible
-from recuento.people.missing import is_unknown_marker
+from recuento.people.missing import UNKNOWN_MARKERS, is_unknown_marker
 from recuento.people.names import standardise_name
 from recuento.people.phonetic import phonetic_key
 from recuento.people.places import normalise_place
 from recuento.people.sex import parse_sex
+
+SexLetters = Literal["FM", "HM"]
 
 _STR = pa.string()
 _LIST = pa.list_(pa.string())
@@ -84,6 +86,14 @@ _CURP = re.compile(r"^[A-Z]{4}\d{6}[HMX][A-Z]{5}[A-Z0-9]\d$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
+_MARKER_MAX_CHARS = 24  # the longest unknown-value marker, with room for spaces and dots
+# Markers start (after spaces) with one of these characters or with punctuation; checking
+# the first character spares the full check for most names, which are all different.
+_MARKER_STARTS = frozenset(
+    {m[0] for m in UNKNOWN_MARKERS if m} | {m[0].upper() for m in UNKNOWN_MARKERS if m}
+)
+
+
 def text_of(value: object) -> str | None:
     """A cell as text, or None when it is empty or an unknown-value marker (``N/D``...).
 
@@ -100,10 +110,16 @@ def text_of(value: object) -> str | None:
             return None
         text = str(int(value)) if value.is_integer() else str(value)
     elif isinstance(value, dt.datetime | dt.date):
-        text = value.isoformat()
+        return value.isoformat()
     else:
         text = str(value).strip()
-    if not text or is_unknown_marker(text):
+    if not text:
+        return None
+    if (
+        len(text) <= _MARKER_MAX_CHARS
+        and (text[0] in _MARKER_STARTS or not text[0].isalnum() or not text.isascii())
+        and is_unknown_marker(text)
+    ):
         return None
     return text
 
@@ -156,6 +172,8 @@ def _name_columns(
     )
 
 
+_BIRTH_COLUMNS = ("birth_date", "birth_year", "birth_month", "birth_day", "birth_precision")
+_EVENT_COLUMNS = ("event_date", "event_year", "event_month", "event_day", "event_precision")
 _NAME_COLUMNS = (
     "full_name",
     "given_names",
@@ -176,50 +194,71 @@ _NAME_COLUMNS = (
 )
 
 
-def _date(
-    value: object, kind: str, day_first: bool, out: dict[str, Any], warnings: list[str]
-) -> PartialDate | None:
-    date: PartialDate | None = None
-    if text_of(value) is not None:
-        date = _parse_date_cached(value, day_first) if _hashable(value) else None
-        if date is None:
-            warnings.append(f"unparseable_{kind}_date")
-        elif not plausible(date):
-            warnings.append(f"implausible_{kind}_date")
-    out[f"{kind}_date"] = date.iso if date else None
-    out[f"{kind}_year"] = date.year if date else None
-    out[f"{kind}_month"] = date.month if date else None
-    out[f"{kind}_day"] = date.day if date else None
-    out[f"{kind}_precision"] = date.precision if date else None
-    return date
+_NO_DATE: tuple[Any, ...] = (None, None, None, None, None, None, None)
 
 
-def _hashable(value: object) -> bool:
-    return isinstance(value, str | int | float | dt.date | dt.datetime)
+def _date(value: object, day_first: bool) -> tuple[Any, ...]:
+    """(PartialDate, iso, year, month, day, precision, warning kind) for a cell."""
+    if value is None:
+        return _NO_DATE
+    if isinstance(value, str | int | float | dt.date):
+        return _date_cached(value, day_first)
+    return _date_uncached(value, day_first)
 
 
-@lru_cache(maxsize=1 << 16)
-def _parse_date_cached(value: object, day_first: bool) -> PartialDate | None:
-    return parse_date(value, day_first=day_first)
+@lru_cache(maxsize=1 << 17)
+def _date_cached(value: object, day_first: bool) -> tuple[Any, ...]:
+    return _date_uncached(value, day_first)
 
 
-@lru_cache(maxsize=4096)
-def _parse_age_cached(value: object) -> AgeRange | None:
-    return parse_age(value)
+def _date_uncached(value: object, day_first: bool) -> tuple[Any, ...]:
+    if text_of(value) is None:
+        return _NO_DATE
+    date = parse_date(value, day_first=day_first)
+    if date is None:
+        return (None, None, None, None, None, None, "unparseable")
+    issue = None if plausible(date) else "implausible"
+    return (date, date.iso, date.year, date.month, date.day, date.precision, issue)
 
 
 @lru_cache(maxsize=4096)
-def _parse_sex_cached(text: str) -> str | None:
-    return parse_sex(text)
+def _age(value: object) -> tuple[AgeRange | None, bool]:
+    """(age range, whether it was unreadable) for a hashable cell."""
+    if text_of(value) is None:
+        return None, False
+    age = parse_age(value)
+    return age, age is None
+
+
+@lru_cache(maxsize=4096)
+def _sex(value: object, letters: SexLetters) -> tuple[str | None, bool]:
+    """(sex, whether it was unrecognised) for a hashable cell."""
+    text = text_of(value)
+    if text is None:
+        return None, False
+    sex = parse_sex(text, letters=letters)
+    return sex, sex is None
 
 
 @lru_cache(maxsize=1 << 16)
-def _place_std(text: str) -> str | None:
-    return normalise_place(text)
+def _consistency(
+    age: AgeRange | None, birth: PartialDate | None, event: PartialDate | None
+) -> bool | None:
+    return age_consistent(age, birth, event)
+
+
+@lru_cache(maxsize=1 << 16)
+def _place(parts: tuple[Any, ...]) -> tuple[str | None, str | None]:
+    """(display place, folded place) from the place cells, most specific first."""
+    texts = [t for t in (text_of(p) for p in parts) if t is not None]
+    if not texts:
+        return None, None
+    place = ", ".join(texts)
+    return place, normalise_place(place)
 
 
 def standardise_record(
-    fields: Mapping[str, Any], *, day_first: bool = True
+    fields: Mapping[str, Any], *, day_first: bool = True, sex_letters: SexLetters = "FM"
 ) -> tuple[dict[str, Any], list[str]]:
     """Standardise one record's canonical fields.
 
@@ -228,65 +267,128 @@ def standardise_record(
             ``place`` may be a sequence of parts, most specific first. ``surnames`` (both
             surnames in one column) is split into first and second.
         day_first: read ``03/04/1998`` as 3 April (Mexican and European practice).
+        sex_letters: ``"FM"`` (F femenino, M masculino) or ``"HM"`` (H hombre, M mujer, the
+            CURP's convention): what a lone letter means in this list.
 
     Returns:
         The record's values for every column of :data:`PERSON_SCHEMA` except ``source``,
         ``id``, ``row``, ``warnings`` and ``attributes``, and the list of warning codes.
     """
-    warnings: list[str] = []
-    out: dict[str, Any] = {}
+    columns = {key: [value] for key, value in fields.items()}
+    if "place" in columns and isinstance(fields["place"], list | tuple):
+        columns["place"] = [tuple(fields["place"])]
+    out, warnings = standardise_columns(columns, 1, day_first=day_first, sex_letters=sex_letters)
+    return {key: values[0] for key, values in out.items()}, warnings[0]
 
-    first = text_of(fields.get("first_surname"))
-    second = text_of(fields.get("second_surname"))
-    surnames = text_of(fields.get("surnames"))
-    if surnames is not None and first is None and second is None:
-        first, second = _split_surnames(surnames)
-    name_values = _name_columns(
-        text_of(fields.get("full_name")), text_of(fields.get("given_names")), first, second
-    )
-    out.update(zip(_NAME_COLUMNS, name_values, strict=True))
 
-    sex_text = text_of(fields.get("sex"))
-    sex = _parse_sex_cached(sex_text) if sex_text is not None else None
-    if sex_text is not None and sex is None:
-        warnings.append("unrecognised_sex")
-    out["sex"] = sex
+def standardise_columns(
+    fields: Mapping[str, list[Any]],
+    n: int,
+    *,
+    day_first: bool = True,
+    sex_letters: SexLetters = "FM",
+) -> tuple[dict[str, list[Any]], list[list[str]]]:
+    """Standardise ``n`` records given column by column (the fast path for whole lists).
 
-    birth = _date(fields.get("birth_date"), "birth", day_first, out, warnings)
-    event = _date(fields.get("event_date"), "event", day_first, out, warnings)
-    if birth is not None and event is not None and birth.earliest() > event.latest():
-        warnings.append("birth_after_event")
+    Working a column at a time lets each field's cache answer repeated values (dates,
+    places, sexes repeat heavily) without building a dictionary per record.
 
-    age_value = fields.get("age")
-    age: AgeRange | None = None
-    if text_of(age_value) is not None:
-        age = _parse_age_cached(age_value) if _hashable(age_value) else None
-        if age is None:
-            warnings.append("unparseable_age")
-    out["age_low"] = age.low if age else None
-    out["age_high"] = age.high if age else None
-    consistent = age_consistent(age, birth, event)
+    Args:
+        fields: canonical column -> its ``n`` raw values; ``place`` holds tuples of parts,
+            most specific first. Absent columns are all-null.
+        n: the number of records.
+        day_first, sex_letters: as for :func:`standardise_record`.
+
+    Returns:
+        Column -> ``n`` values (every column of :data:`PERSON_SCHEMA` except ``source``,
+        ``id``, ``row``, ``warnings`` and ``attributes``), and each record's warning codes.
+    """
+    nothing: list[Any] = [None] * n
+    warnings: list[list[str]] = [[] for _ in range(n)]
+    out: dict[str, list[Any]] = {}
+
+    full = [text_of(v) for v in fields.get("full_name", nothing)]
+    given = [text_of(v) for v in fields.get("given_names", nothing)]
+    first = [text_of(v) for v in fields.get("first_surname", nothing)]
+    second = [text_of(v) for v in fields.get("second_surname", nothing)]
+    if "surnames" in fields:
+        for i, value in enumerate(fields["surnames"]):
+            text = text_of(value)
+            if text is not None and first[i] is None and second[i] is None:
+                first[i], second[i] = _split_surnames(text)
+    names = [_name_columns(*parts) for parts in zip(full, given, first, second, strict=True)]
+    for column, values in zip(_NAME_COLUMNS, zip(*names, strict=True), strict=True):
+        out[column] = list(values)
+    if n == 0:
+        out.update({column: [] for column in _NAME_COLUMNS})
+
+    sexes = [_sex(v, sex_letters) for v in fields.get("sex", nothing)]
+    out["sex"] = [s for s, _ in sexes]
+    for i, (_, unrecognised) in enumerate(sexes):
+        if unrecognised:
+            warnings[i].append("unrecognised_sex")
+
+    parsed_dates = {}
+    for kind, columns in (("birth", _BIRTH_COLUMNS), ("event", _EVENT_COLUMNS)):
+        results = [_date(v, day_first) for v in fields.get(f"{kind}_date", nothing)]
+        parsed_dates[kind] = [r[0] for r in results]
+        for j, column in enumerate(columns, start=1):
+            out[column] = [r[j] for r in results]
+        for i, r in enumerate(results):
+            if r[6] is not None:
+                warnings[i].append(f"{r[6]}_{kind}_date")
+
+    ages = [_age(v) for v in fields.get("age", nothing)]
+    out["age_low"] = [a.low if a else None for a, _ in ages]
+    out["age_high"] = [a.high if a else None for a, _ in ages]
+    consistent: list[bool | None] = [None] * n
+    births, events = parsed_dates["birth"], parsed_dates["event"]
+    for i in range(n):
+        age, unreadable = ages[i]
+        birth, event = births[i], events[i]
+        if unreadable:
+            warnings[i].append("unparseable_age")
+        if birth is not None and event is not None and birth.earliest() > event.latest():
+            warnings[i].append("birth_after_event")
+        if age is not None and birth is not None and event is not None:
+            consistent[i] = _consistency(age, birth, event)
+            if consistent[i] is False:
+                warnings[i].append("age_inconsistent")
     out["age_consistent"] = consistent
-    if consistent is False:
-        warnings.append("age_inconsistent")
 
-    place_value = fields.get("place")
-    parts = place_value if isinstance(place_value, list | tuple) else [place_value]
-    place_texts = [t for t in (text_of(p) for p in parts) if t is not None]
-    place = ", ".join(place_texts) if place_texts else None
-    out["place"] = place
-    out["place_std"] = _place_std(place) if place else None
+    places = [_place(p if isinstance(p, tuple) else (p,)) for p in fields.get("place", nothing)]
+    out["place"] = [p for p, _ in places]
+    out["place_std"] = [s for _, s in places]
 
-    curp = text_of(fields.get("curp"))
-    if curp is not None:
-        curp = curp.upper().replace(" ", "")
-        if not _CURP.match(curp):
-            warnings.append("malformed_curp")
-    out["curp"] = curp
-    email = text_of(fields.get("email"))
-    if email is not None:
-        email = email.lower()
-        if not _EMAIL.match(email):
-            warnings.append("malformed_email")
-    out["email"] = email
+    out["curp"] = _identifier(fields.get("curp", nothing), _curp, "malformed_curp", warnings)
+    out["email"] = _identifier(fields.get("email", nothing), _email, "malformed_email", warnings)
     return out, warnings
+
+
+def _curp(text: str) -> tuple[str, bool]:
+    value = text.upper().replace(" ", "")
+    return value, _CURP.match(value) is not None
+
+
+def _email(text: str) -> tuple[str, bool]:
+    value = text.lower()
+    return value, _EMAIL.match(value) is not None
+
+
+def _identifier(
+    values: list[Any],
+    normalise: Any,
+    warning: str,
+    warnings: list[list[str]],
+) -> list[str | None]:
+    out: list[str | None] = []
+    for i, value in enumerate(values):
+        text = text_of(value)
+        if text is None:
+            out.append(None)
+            continue
+        normalised, well_formed = normalise(text)
+        if not well_formed:
+            warnings[i].append(warning)
+        out.append(normalised)
+    return out

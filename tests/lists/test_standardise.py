@@ -1,0 +1,62 @@
+"""Chunked standardisation gives the same records with and without worker processes."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+from recuento.lists.standardise import Chunk, ChunkRunner, ChunkSpec, standardise_chunk
+
+SPEC = ChunkSpec(
+    source="prensa",
+    single=(("full_name", 1), ("birth_date", 2), ("sex", 3)),
+    place=(4, 5),
+    attributes=((6, "observaciones"),),
+    day_first=True,
+    sex_letters="HM",
+)
+
+
+def chunk(start: int) -> Chunk:
+    rows: list[list[object]] = [
+        [str(i), f"ANA LOPEZ {i}", "03/04/1998", "M", "Anapra", "Juárez", "" if i % 2 else "x"]
+        for i in range(start, start + 3)
+    ]
+    return Chunk(
+        numbers=[i + 2 for i in range(start, start + 3)],
+        ids=[str(i) for i in range(start, start + 3)],
+        rows=rows,  # type: ignore[arg-type]
+        warnings=[["short_row"], [], []],
+    )
+
+
+def test_a_chunk_becomes_person_records_with_their_warnings() -> None:
+    batch, warned = standardise_chunk(SPEC, chunk(0))
+    records = pa.Table.from_batches([batch]).to_pylist()
+    assert [r["id"] for r in records] == ["0", "1", "2"]
+    assert records[0]["sex"] == "F"  # H/M letters: M is mujer
+    assert records[0]["birth_date"] == "1998-04-03"
+    assert records[0]["place"] == "Anapra, Juárez"
+    assert records[0]["attributes"] == '{"observaciones": "x"}'
+    assert records[1]["attributes"] is None
+    assert warned == [(2, ["short_row"])]
+
+
+def test_worker_processes_return_the_same_batches_in_order() -> None:
+    chunks = [chunk(i * 3) for i in range(5)]
+    inline = ChunkRunner(SPEC, workers=1)
+    expected = [b for c in chunks for b, _ in inline.submit(c)]
+    runner = ChunkRunner(SPEC, workers=2)
+    got = []
+    for c in chunks:
+        got.extend(b for b, _ in runner.submit(c))
+    got.extend(b for b, _ in runner.finish())
+    assert runner.pool is None  # finish() stops the workers
+    assert [b.to_pylist() for b in got] == [b.to_pylist() for b in expected]
+
+
+def test_a_single_chunk_never_starts_workers() -> None:
+    runner = ChunkRunner(SPEC, workers=2)
+    assert list(runner.submit(chunk(0))) == []  # held back until a second chunk shows up
+    assert runner.pool is None
+    results = list(runner.finish())
+    assert len(results) == 1 and results[0][0].num_rows == 3
