@@ -94,5 +94,5 @@ def test_bad_arguments_are_reported_together():
 
 
 def test_unknown_setting_names_the_known_ones():
-    with pytest.raises(SimulationError, match="the settings are: juarez"):
+    with pytest.raises(SimulationError, match="the settings are: juarez, uk"):
         simulate_population(10, seed=1, setting="atlantis")

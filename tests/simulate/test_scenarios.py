@@ -36,7 +36,7 @@ def _marginal(scenario: Scenario) -> np.ndarray:
     return (w[:, None] / (1 + np.exp(-(logit[None, :] + capture.sigma * x[:, None])))).sum(0)
 
 
-@pytest.mark.parametrize("name", [n for n in SCENARIOS if n != "juarez"])
+@pytest.mark.parametrize("name", [n for n, s in SCENARIOS.items() if not s.dependence])
 def test_reference_scenarios_realise_their_marginal_capture_probabilities(name):
     # Each person's presence on list j is Bernoulli with marginal probability p̄_j (the
     # latent class or z is drawn independently per person), so the count on list j is
@@ -73,7 +73,8 @@ def test_juarez_families_reporting_raises_the_ngo_capture():
 @pytest.mark.parametrize("name", list(SCENARIOS))
 def test_every_scenario_makes_styled_lists_with_consistent_truth(name):
     scenario = SCENARIOS[name]
-    sim = simulate_lists(population(1500, seed=9), scenario=name, seed=10)
+    setting = scenario.setting or "juarez"
+    sim = simulate_lists(population(1500, seed=9, setting=setting), scenario=name, seed=10)
     assert sim.list_names == list(scenario.lists)
     histories = sim.capture_histories()
     assert len(histories) == 2 ** len(scenario.lists) - 1
@@ -88,7 +89,7 @@ def test_reference_scenarios_use_english_headers_on_the_fifth_list():
 
 
 def test_unknown_scenario_names_the_known_ones():
-    with pytest.raises(SimulationError, match="the scenarios are: juarez, mv2016_sim1"):
+    with pytest.raises(SimulationError, match="the scenarios are: juarez, uk_roll, mv2016_sim1"):
         get_scenario("kosovo")
 
 

@@ -14,6 +14,7 @@ from recuento.simulate import (
     FILE_FORMATS,
     SCENARIOS,
     SETTINGS,
+    SimulationError,
     get_scenario,
     simulate_lists,
     simulate_population,
@@ -22,7 +23,11 @@ from recuento.simulate import (
 from recuento.simulate.write import check_not_there
 
 
-def _years(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[int, int]:
+def _years(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> tuple[int, int] | None:
+    if value is None:
+        return None
     try:
         first, last = (int(part) for part in value.split("-"))
     except ValueError:
@@ -65,23 +70,20 @@ def _years(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[in
 @click.option(
     "--setting",
     type=click.Choice(list(SETTINGS)),
-    default="juarez",
-    show_default=True,
-    help="Vocabulary of names and places.",
+    default=None,
+    help="Vocabulary of names and places [default: the scenario's, else juarez].",
 )
 @click.option(
     "--share-female",
     type=click.FloatRange(0.0, 1.0),
-    default=0.8,
-    show_default=True,
-    help="Share of women in the population.",
+    default=None,
+    help="Share of women in the population [default: 0.8 juarez, 0.5 uk].",
 )
 @click.option(
     "--years",
-    default="1993-2023",
-    show_default=True,
+    default=None,
     callback=_years,
-    help="Range of event years, FIRST-LAST.",
+    help="Range of event years, FIRST-LAST [default: 1993-2023 juarez, 2015-2017 uk].",
 )
 @click.option(
     "--format",
@@ -99,9 +101,9 @@ def simulate(
     scenario: str,
     seed: int,
     error_rate: float,
-    setting: str,
-    share_female: float,
-    years: tuple[int, int],
+    setting: str | None,
+    share_female: float | None,
+    years: tuple[int, int] | None,
     file_format: str,
     force: bool,
     as_json: bool,
@@ -117,9 +119,16 @@ def simulate(
     \b
     Example:
         recuento simulate --out demo/ --people 2000 --scenario juarez --seed 7
+        recuento simulate --out roll/ --people 1000000 --scenario uk_roll
     """
     formats = None if file_format == "mixed" else {"*": file_format}
     scen = get_scenario(scenario)
+    setting = setting or scen.setting or "juarez"
+    if scen.setting is not None and setting != scen.setting:
+        raise SimulationError(
+            f"scenario {scenario!r} needs the {scen.setting!r} setting, not {setting!r}: "
+            f"drop --setting or give --setting {scen.setting}."
+        )
     if not force:
         check_not_there(out, scen, formats)
     started = time.perf_counter()

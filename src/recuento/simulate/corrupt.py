@@ -20,8 +20,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from recuento.simulate.population import make_emails, make_postcodes
 from recuento.simulate.styles import ERROR_BIT, ListStyle
-from recuento.simulate.vocab import FEMALE, Vocabulary, municipio_forms
+from recuento.simulate.vocab import FEMALE, Vocabulary
 
 _COMMON_FIRST = {"María", "José", "Juan"}
 
@@ -42,7 +43,8 @@ class Draft:
         recorded_age: the age the source writes.
         event: the event date the source writes (``datetime64[D]``).
         municipio: the municipio of the place (formal form).
-        municipio_form: index into :func:`~recuento.simulate.vocab.municipio_forms`.
+        municipio_form: index into the municipio's forms (``vocab.place_forms``).
+        postcode, email: UK setting only (empty strings otherwise).
         errors, eligible: bit masks of error kinds (see ``ERROR_BIT``).
     """
 
@@ -60,6 +62,8 @@ class Draft:
     event: np.ndarray
     municipio: list[str]
     municipio_form: np.ndarray
+    postcode: list[str]
+    email: list[str]
     errors: np.ndarray
     eligible: np.ndarray
 
@@ -127,12 +131,20 @@ def apply_errors(
     ok &= np.fromiter((a != b for a, b in zip(s1, s2, strict=True)), dtype=bool, count=len(s1))
     for i in _hit(draft, "swapped_surnames", ok, rates["swapped_surnames"], rng).tolist():
         s1[i], s2[i] = s2[i], s1[i]
-    ok = (draft.sex == FEMALE) & (draft.age >= 18) & _nonempty(s1)
+    adult_women = (draft.sex == FEMALE) & (draft.age >= 18) & _nonempty(s1)
+    ok = adult_women & (vocab.naming == "es")
     hits = _hit(draft, "married_surname", ok, rates["married_surname"], rng)
     husbands = vocab.surnames[vocab.surname_table.draw(rng, len(hits))].tolist()
     for i, husband in zip(hits.tolist(), husbands, strict=True):
         married = husband if husband.startswith("de") else f"de {husband}"
         s2[i] = married if (not s2[i] or py.random() < 0.6) else f"{s2[i]} {married}"
+    ok = adult_women & (vocab.naming == "en")
+    hits = _hit(draft, "surname_changed", ok, rates["surname_changed"], rng).tolist()
+    news = vocab.surnames[vocab.surname_table.draw(rng, len(hits))].tolist()
+    for i, new in zip(hits, news, strict=True):
+        while new == s1[i]:
+            new = py.choice(vocab.surnames)
+        s1[i] = new
 
     # A typo in one name element, last, so that it can fall on any of the above.
     ok = _nonempty(g1) | _nonempty(s1) | _nonempty(s2)
@@ -173,10 +185,39 @@ def apply_errors(
     draft.event[hits] += (sign * days).astype("timedelta64[D]")
 
     has_place = style.has("place") or style.has("municipio")
-    variants = {m: has_place and len(municipio_forms(m)) > 1 for m in set(draft.municipio)}
+    forms = vocab.place_forms
+    variants = {m: has_place and len(forms[m]) > 1 for m in set(draft.municipio)}
     ok = np.fromiter(map(variants.__getitem__, draft.municipio), dtype=bool, count=n)
     for i in _hit(draft, "place_variant", ok, rates["place_variant"], rng).tolist():
-        draft.municipio_form[i] = py.randrange(1, len(municipio_forms(draft.municipio[i])))
+        draft.municipio_form[i] = py.randrange(1, len(forms[draft.municipio[i]]))
+
+    # Addresses (UK setting): a move changes the postcode, a new e-mail address.
+    ok = _nonempty(draft.postcode) & style.has("postcode")
+    hits = _hit(draft, "moved", ok, rates["moved"], rng)
+    areas = [
+        _area(draft.postcode[i])
+        if py.random() < 0.7
+        else vocab.postcode_areas[vocab.place_table.draw(rng, 1)[0]]
+        for i in hits.tolist()
+    ]
+    for i, new in zip(hits.tolist(), make_postcodes(areas, rng), strict=True):
+        draft.postcode[i] = new if new != draft.postcode[i] else new[:-1] + "Z"
+    ok = _nonempty(draft.email) & style.has("email")
+    hits = _hit(draft, "email_changed", ok, rates["email_changed"], rng)
+    idx = hits.tolist()
+    given = [f"{g1[i]} {g2[i]}".strip() for i in idx]
+    for i, new in zip(idx, make_emails(given, [s1[i] for i in idx], rng), strict=True):
+        draft.email[i] = new if new != draft.email[i] else new.replace("@", "1@", 1)
+
+
+def _area(postcode: str) -> str:
+    """The postcode area: the letters that start the postcode (``LS`` of ``LS6 2QT``)."""
+    letters = []
+    for c in postcode:
+        if not c.isalpha():
+            break
+        letters.append(c)
+    return "".join(letters)
 
 
 # Spelling errors. Phonetic confusions common in Mexican Spanish (b/v, s/z/c, ll/y, silent

@@ -259,6 +259,11 @@ def simulate_lists(
         ['prensa', 'ong', 'fiscalia', 'familias']
     """
     scen = get_scenario(scenario)
+    if scen.setting is not None and scen.setting != population.setting:
+        raise SimulationError(
+            f"scenario {scen.name!r} needs a population of the {scen.setting!r} setting, "
+            f"not {population.setting!r}: draw it with setting={scen.setting!r}."
+        )
     rates = resolve_error_rates(error_rate, scen)
     if duplicate_rate is not None and not 0.0 <= duplicate_rate <= 1.0:
         raise SimulationError("duplicate_rate must be a number between 0 and 1.")
@@ -311,6 +316,8 @@ def _make_list(
         event=event,
         municipio=population.vocab.municipios[population.place[person]].tolist(),
         municipio_form=np.zeros(m, dtype=np.int64),
+        postcode=[""] * m if population.postcode is None else population.postcode[person].tolist(),
+        email=[""] * m if population.email is None else population.email[person].tolist(),
         errors=np.zeros(m, dtype=np.uint32),
         eligible=np.zeros(m, dtype=np.uint32),
     )

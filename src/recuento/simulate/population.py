@@ -22,8 +22,21 @@ import numpy as np
 from recuento.simulate.styles import SimulationError
 from recuento.simulate.vocab import FEMALE, MALE, Vocabulary, load_vocabulary
 
-DEFAULT_YEARS = (1993, 2023)
-"""Default range of event years (inclusive) for the Juárez setting."""
+DEFAULT_YEARS: dict[str, tuple[int, int]] = {"juarez": (1993, 2023), "uk": (2015, 2017)}
+"""Default range of event years (inclusive) per setting: in the UK setting the event is
+joining the organisation."""
+
+DEFAULT_SHARE_FEMALE: dict[str, float] = {"juarez": 0.8, "uk": 0.5}
+"""Default share of women per setting."""
+
+# Synthetic e-mail domains under the reserved .example top-level domain (RFC 2606): the
+# shape of real addresses (a few big providers) without any address that could exist.
+_EMAIL_DOMAINS = (
+    "gmail.example", "hotmail.example", "outlook.example", "yahoo.example",
+    "btinternet.example", "icloud.example", "proton.example",
+)  # fmt: skip
+_EMAIL_DOMAIN_P = (0.40, 0.18, 0.12, 0.10, 0.08, 0.07, 0.05)
+_POSTCODE_UNIT = "ABDEFGHJLNPQRSTUWXYZ"  # letters used in the last part of UK postcodes
 
 # CURP state codes: Chihuahua most of the time, then states people migrate from to Juárez.
 _STATES = ("CH", "DG", "CL", "ZS", "VZ", "CO", "DF", "SP", "TS", "OC", "NE")
@@ -33,12 +46,13 @@ _PARTICLES = {"DE", "DEL", "LA", "LAS", "LOS", "Y", "MC", "MAC", "VAN", "VON", "
 _COMMON_FIRST = {"MARIA", "MA.", "MA", "JOSE", "J.", "J"}
 
 
-def _year_weights(years: tuple[int, int]) -> np.ndarray:
-    """Relative number of events per year: the Juárez shape, with the 2008-2012 peak."""
+def _year_weights(years: tuple[int, int], setting: str) -> np.ndarray:
+    """Relative number of events per year: in Juárez, the 2008-2012 peak; else uniform."""
     ys = np.arange(years[0], years[1] + 1)
     w = np.ones(len(ys))
-    w[(ys >= 2008) & (ys <= 2012)] = 3.5
-    w[ys > 2012] = 1.6
+    if setting == "juarez":
+        w[(ys >= 2008) & (ys <= 2012)] = 3.5
+        w[ys > 2012] = 1.6
     return w / w.sum()
 
 
@@ -59,6 +73,8 @@ class Population:
         age: age in whole years at the event.
         place: codes into ``vocab.colonias`` / ``vocab.municipios``.
         curp_state, curp_key: state index and a random key used to build the CURP-like id.
+        postcode, email: UK setting only (``None`` otherwise): a synthetic postcode in the
+            area of the person's local group, and an address under a ``.example`` domain.
     """
 
     setting: str
@@ -75,6 +91,8 @@ class Population:
     place: np.ndarray
     curp_state: np.ndarray
     curp_key: np.ndarray
+    postcode: np.ndarray | None = None
+    email: np.ndarray | None = None
 
     @property
     def n(self) -> int:
@@ -124,8 +142,13 @@ class Population:
         ]
 
     def to_columns(self) -> dict[str, list[str]]:
-        """The whole population as text columns (for a ``population.csv``)."""
+        """The whole population as text columns (for a ``population.csv``): a CURP-like key
+        in the Juárez setting, postcode and e-mail in the UK setting."""
         first, second = self.surnames()
+        if self.postcode is not None and self.email is not None:
+            extra = {"postcode": self.postcode.tolist(), "email": self.email.tolist()}
+        else:
+            extra = {"curp": self.curp()}
         return {
             "person_id": self.person_ids(),
             "sex": np.where(self.sex == FEMALE, "F", "M").tolist(),
@@ -137,7 +160,7 @@ class Population:
             "event_date": self.event_date.astype(str).tolist(),
             "colonia": self.vocab.colonias[self.place].tolist(),
             "municipio": self.vocab.municipios[self.place].tolist(),
-            "curp": self.curp(),
+            **extra,
         }
 
 
@@ -177,13 +200,53 @@ def _curp(given: str, s1: str, s2: str, iso: str, sex: int, state: str, key: int
     return stem + str((check + 1) % 10)  # deliberately not the valid check digit
 
 
+def make_postcodes(areas: list[str], rng: np.random.Generator) -> list[str]:
+    """Synthetic UK-format postcodes (``LS6 2QT``) in the given postcode areas."""
+    n = len(areas)
+    district = rng.integers(1, 21, n).tolist()
+    sector = rng.integers(0, 10, n).tolist()
+    u1 = rng.integers(0, len(_POSTCODE_UNIT), n).tolist()
+    u2 = rng.integers(0, len(_POSTCODE_UNIT), n).tolist()
+    units = _POSTCODE_UNIT
+    return [
+        f"{a}{d} {s}{units[x]}{units[y]}"
+        for a, d, s, x, y in zip(areas, district, sector, u1, u2, strict=True)
+    ]
+
+
+@lru_cache(maxsize=65536)
+def _email_word(name: str) -> str:
+    folded = unicodedata.normalize("NFKD", name.split()[0].lower() if name else "x")
+    return "".join(c for c in folded if c.isascii() and c.isalnum()) or "x"
+
+
+def make_emails(given: list[str], surnames: list[str], rng: np.random.Generator) -> list[str]:
+    """Synthetic e-mail addresses built from names, under reserved ``.example`` domains."""
+    n = len(given)
+    pattern = rng.integers(0, 5, n).tolist()
+    number = rng.integers(1, 100, n).tolist()
+    domain = rng.choice(len(_EMAIL_DOMAINS), size=n, p=_EMAIL_DOMAIN_P).tolist()
+    out = []
+    for g, s, k, num, d in zip(given, surnames, pattern, number, domain, strict=True):
+        first, last = _email_word(g), _email_word(s.replace("'", "").replace("-", ""))
+        local = (
+            f"{first}.{last}",
+            f"{first}{last}{num}",
+            f"{first[0]}{last}",
+            f"{first}_{last}{num}",
+            f"{last}.{first}",
+        )[k]
+        out.append(f"{local}@{_EMAIL_DOMAINS[d]}")
+    return out
+
+
 def simulate_population(
     n: int,
     *,
     seed: int,
     setting: str = "juarez",
-    share_female: float = 0.8,
-    years: tuple[int, int] = DEFAULT_YEARS,
+    share_female: float | None = None,
+    years: tuple[int, int] | None = None,
     single_surname_share: float = 0.01,
 ) -> Population:
     """Draw a synthetic population of ``n`` people.
@@ -191,11 +254,15 @@ def simulate_population(
     Args:
         n: the true population size N (>= 1).
         seed: the random seed; the same seed gives the same population.
-        setting: the vocabulary setting (``"juarez"``).
-        share_female: share of women (the reference setting: murdered and disappeared women
-            of Ciudad Juárez, so mostly women).
-        years: first and last year of the events, inclusive.
-        single_surname_share: share of people registered with one surname only.
+        setting: the vocabulary setting: ``"juarez"`` (the disappeared and murdered women
+            of Ciudad Juárez; the event is the disappearance or death) or ``"uk"`` (members
+            of a UK movement; the event is joining; each person has a postcode and an
+            e-mail address).
+        share_female: share of women; default 0.8 for Juárez, 0.5 for the UK.
+        years: first and last year of the events, inclusive; default 1993-2023 for Juárez,
+            2015-2017 for the UK.
+        single_surname_share: share of people registered with one surname only (the UK
+            setting always has one surname).
 
     Returns:
         The population, with every array of length ``n``.
@@ -208,6 +275,10 @@ def simulate_population(
         >>> pop.n
         1000
     """
+    if setting not in DEFAULT_YEARS:
+        load_vocabulary(setting)  # raises the unknown-setting error
+    share_female = DEFAULT_SHARE_FEMALE[setting] if share_female is None else share_female
+    years = DEFAULT_YEARS[setting] if years is None else years
     problems = []
     if n < 1:
         problems.append(f"n must be at least 1 (got {n})")
@@ -244,21 +315,38 @@ def simulate_population(
     surname1 = vocab.surname_table.draw(rng, n).astype(np.int32)
     surname2 = vocab.surname_table.draw(rng, n).astype(np.int32)
     surname2[rng.random(n) < single_surname_share] = -1
+    if vocab.naming == "en":
+        surname2[:] = -1
 
-    year_p = _year_weights(years)
+    year_p = _year_weights(years, setting)
     event_year = years[0] + rng.choice(len(year_p), size=n, p=year_p)
     start = (event_year - 1970).astype("datetime64[Y]").astype("datetime64[D]")
     end = (event_year - 1969).astype("datetime64[Y]").astype("datetime64[D]")
     length = (end - start).astype(np.int64)
     event_date = start + (rng.random(n) * length).astype(np.int64)
 
-    age = _draw_ages(rng, sex)
+    age = _draw_ages(rng, sex) if setting == "juarez" else _draw_adult_ages(rng, n)
     # A birth date `age` years and a random part of a year before the event; the age is then
     # recomputed from the two dates so that all three always agree.
     offset = (age * 365.2425 + rng.random(n) * 365.0).astype(np.int64)
     birth_date = event_date - offset
+    for _ in range(3):  # leap days can leave a birth date a day off the drawn age
+        got = _age_at(birth_date, event_date)
+        birth_date = birth_date - (got < age).astype("timedelta64[D]")
+        birth_date = birth_date + (got > age).astype("timedelta64[D]")
     age = _age_at(birth_date, event_date)
 
+    place = vocab.place_table.draw(rng, n).astype(np.int32)
+    curp_state = rng.choice(len(_STATES), size=n, p=_STATE_P).astype(np.int8)
+    curp_key = rng.integers(0, 2**31 - 1, size=n, dtype=np.int64)
+    postcode = email = None
+    if vocab.naming == "en":
+        postcode = np.array(make_postcodes(vocab.postcode_areas[place].tolist(), rng), dtype=object)
+        tokens = vocab.given_tokens
+        email = np.array(
+            make_emails(tokens[given1].tolist(), vocab.surnames[surname1].tolist(), rng),
+            dtype=object,
+        )
     return Population(
         setting=setting,
         seed=seed,
@@ -271,9 +359,11 @@ def simulate_population(
         birth_date=birth_date,
         event_date=event_date,
         age=age,
-        place=vocab.place_table.draw(rng, n).astype(np.int32),
-        curp_state=rng.choice(len(_STATES), size=n, p=_STATE_P).astype(np.int8),
-        curp_key=rng.integers(0, 2**31 - 1, size=n, dtype=np.int64),
+        place=place,
+        curp_state=curp_state,
+        curp_key=curp_key,
+        postcode=postcode,
+        email=email,
     )
 
 
@@ -287,6 +377,13 @@ def _draw_ages(rng: np.random.Generator, sex: np.ndarray) -> np.ndarray:
     )
     low = np.where(sex == FEMALE, np.array([12, 23, 36])[band], np.array([13, 18, 36])[band])
     high = np.where(sex == FEMALE, np.array([22, 35, 75])[band], np.array([17, 35, 70])[band])
+    return (low + (rng.random(n) * (high - low + 1)).astype(np.int64)).astype(np.int64)
+
+
+def _draw_adult_ages(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Ages of members of a political organisation: adults, older ages well represented."""
+    band = rng.choice(4, size=n, p=(0.2, 0.25, 0.35, 0.2))
+    low, high = np.array([18, 30, 45, 65])[band], np.array([29, 44, 64, 85])[band]
     return (low + (rng.random(n) * (high - low + 1)).astype(np.int64)).astype(np.int64)
 
 

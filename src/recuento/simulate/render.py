@@ -18,7 +18,7 @@ import numpy as np
 from recuento.simulate.corrupt import Draft
 from recuento.simulate.population import Population, split_dates
 from recuento.simulate.styles import ListStyle
-from recuento.simulate.vocab import FEMALE, municipio_forms
+from recuento.simulate.vocab import FEMALE
 
 MONTHS_ES = (
     "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
@@ -114,7 +114,7 @@ def render_columns(
     given = [f"{a} {b}" if b else a for a, b in zip(g1, g2, strict=True)]
     vocab = population.vocab
     colonias = vocab.colonias[population.place[draft.person]].tolist()
-    forms = {m: municipio_forms(m) for m in set(draft.municipio)}
+    forms = vocab.place_forms
     munis = [
         forms[m][k] for m, k in zip(draft.municipio, draft.municipio_form.tolist(), strict=True)
     ]
@@ -155,6 +155,10 @@ def render_columns(
                 for c, m, k in zip(colonias, munis, prefix, strict=True)
             ]
             values = _cased(values, style.case)
+        elif field == "postcode":
+            values = draft.postcode
+        elif field == "email":
+            values = draft.email
         elif field == "curp":
             has = np.flatnonzero(rng.random(n) < style.curp_share)
             values = [""] * n

@@ -9,7 +9,8 @@ says how people are captured: each person ``i`` is on list ``j`` with probabilit
   HRDAG's simulations. Scenarios ``mv2016_sim1``, ``hrdag_sim4``, ``hrdag_sim5``.
 - :class:`RaschCapture`: ``logit p_ij = logit p_j + z_i``, ``z_i ~ N(0, σ²)`` (continuous
   heterogeneity). Scenarios ``rasch_3lists``, ``rasch_4lists``.
-- :class:`IndependentCapture`: ``p_ij = p_j`` (scenario ``indep_4lists``).
+- :class:`IndependentCapture`: ``p_ij = p_j`` (scenario ``indep_4lists``; with direct
+  dependence between lists, the UK scenario ``uk_roll``).
 
 A scenario may add direct dependence between lists: ``(source, target, log_odds)`` adds
 ``log_odds`` to the logit of the target list's probability for people on the source list
@@ -111,6 +112,7 @@ class Scenario:
         capture: the capture model.
         dependence: ``(source list, target list, log-odds)`` effects.
         reference_n: the population size the published scenario used, if any.
+        setting: the population setting the scenario needs (``None``: any).
     """
 
     name: str
@@ -120,6 +122,7 @@ class Scenario:
     capture: CaptureModel
     dependence: tuple[tuple[str, str, float], ...] = ()
     reference_n: int | None = None
+    setting: str | None = None
 
     def draw_order(self) -> list[int]:
         """List indexes in an order where every dependence source comes before its target."""
@@ -196,6 +199,26 @@ SCENARIOS: dict[str, Scenario] = {
             probs=((0.75, 0.45, 0.70, 0.45), (0.20, 0.08, 0.25, 0.15)),
         ),
         dependence=(("familias", "ong", 1.2),),
+        setting="juarez",
+    ),
+    "uk_roll": Scenario(
+        name="uk_roll",
+        description=(
+            "A UK movement's roll against a party's roll and the party's expulsions: with "
+            "1,000,000 people, about 20,000 movement members, 500,000 party members and "
+            "2,000 expelled; most movement members are party members, the expelled are not"
+        ),
+        lists=("movement", "party", "expelled"),
+        styles=("uk_movement", "uk_party", "uk_expelled"),
+        capture=IndependentCapture(probs=(0.005, 0.5, 0.002)),
+        # P(movement | party) = 0.035 against 0.005 otherwise; the expelled are off the
+        # party roll and often in the movement (logit 0.005 + 4 gives 0.21).
+        dependence=(
+            ("expelled", "party", -9.0),
+            ("party", "movement", 1.98),
+            ("expelled", "movement", 4.0),
+        ),
+        setting="uk",
     ),
     "mv2016_sim1": _reference(
         "mv2016_sim1",

@@ -34,6 +34,9 @@ ERROR_KINDS: dict[str, str] = {
     "age_off_by_one": "age recorded one year more or less than the true age",
     "event_shift": "event date off by weeks or months",
     "place_variant": "municipio written in a variant form (Cd. Juárez, Juárez, Juarez, Chih.)",
+    "surname_changed": "surname replaced by another, as on marriage (English naming, women 18+)",
+    "moved": "postcode of another address (a move), usually in the same postcode area",
+    "email_changed": "another e-mail address (another provider or form of the name)",
 }
 """Error kinds a record can carry, with what each does. Bit ``i`` of a record's error mask
 is kind ``i`` in this order."""
@@ -57,6 +60,9 @@ KIND_WEIGHTS: dict[str, float] = {
     "age_off_by_one": 2.0,
     "event_shift": 2.0,
     "place_variant": 4.0,
+    "surname_changed": 1.0,
+    "moved": 2.0,
+    "email_changed": 2.0,
 }
 """Rate of each kind relative to the base rate: with ``error_rate=r`` a kind's rate is
 ``r * KIND_WEIGHTS[kind] * style multiplier`` (capped at 1), among eligible records."""
@@ -80,9 +86,11 @@ FILE_FORMATS: dict[str, str] = {
 
 FIELDS = (
     "id", "full_name", "given_names", "first_surname", "second_surname", "sex",
-    "birth_date", "age", "event_date", "place", "colonia", "municipio", "curp",
+    "birth_date", "age", "event_date", "place", "colonia", "municipio", "curp", "postcode",
+    "email",
 )  # fmt: skip
-"""Fields a style may give a column; ``place`` joins colonia and municipio in one column."""
+"""Fields a style may give a column; ``place`` joins colonia and municipio in one column. In
+the UK setting ``colonia`` is the local group and ``municipio`` the town."""
 
 
 def _frozen(mapping: Mapping[str, float]) -> Mapping[str, float]:
@@ -228,7 +236,56 @@ ENGLISH = ListStyle(
 )  # fmt: skip
 """A register kept in English (a foreign NGO or a consular list)."""
 
-STYLES: dict[str, ListStyle] = {s.name: s for s in (PRENSA, ONG, FISCALIA, FAMILIAS, ENGLISH)}
+UK_MOVEMENT = ListStyle(
+    name="uk_movement",
+    columns=(("id", "Membership number"), ("given_names", "First name"),
+             ("first_surname", "Last name"), ("birth_date", "Date of birth"),
+             ("postcode", "Postcode"), ("email", "Email"), ("colonia", "Local group"),
+             ("event_date", "Joined")),
+    birth_formats=_frozen({"dmy": 1.0}),
+    event_formats=_frozen({"dmy": 1.0}),
+    duplicate_rate=0.01,
+    error_multipliers=_frozen({"nickname": 1.5, "birth_missing": 0.5}),
+    id_format="M{:06d}",
+    language="en",
+    file_format="csv",
+)  # fmt: skip
+"""A movement's own roll of members (kept by volunteers in a spreadsheet)."""
+
+UK_PARTY = ListStyle(
+    name="uk_party",
+    columns=(("id", "Member ID"), ("given_names", "Forename"), ("first_surname", "Surname"),
+             ("birth_date", "DOB"), ("postcode", "Postcode"), ("email", "Email address"),
+             ("event_date", "Join date")),
+    birth_formats=_frozen({"iso": 1.0}),
+    event_formats=_frozen({"iso": 1.0}),
+    duplicate_rate=0.005,
+    error_multipliers=_frozen({"nickname": 0.3, "abbreviation": 0.5, "typo": 0.5,
+                               "birth_missing": 0.2, "birth_year_only": 0.1}),
+    id_format="A{:07d}",
+    language="en",
+    file_format="csv",
+)  # fmt: skip
+"""A party's membership roll: formal names, ISO dates, few errors."""
+
+UK_EXPELLED = ListStyle(
+    name="uk_expelled",
+    columns=(("id", "Case no."), ("full_name", "Name"), ("birth_date", "Date of birth"),
+             ("postcode", "Postcode"), ("event_date", "Date expelled")),
+    birth_formats=_frozen({"dmy": 0.5, "en_long": 0.5}),
+    event_formats=_frozen({"en_long": 1.0}),
+    event_delay=(1.0, 400.0),
+    duplicate_rate=0.0,
+    id_format="X{:05d}",
+    language="en",
+    file_format="xlsx",
+)  # fmt: skip
+"""A party's list of expelled members: one name column, the date of the expulsion."""
+
+STYLES: dict[str, ListStyle] = {
+    s.name: s
+    for s in (PRENSA, ONG, FISCALIA, FAMILIAS, ENGLISH, UK_MOVEMENT, UK_PARTY, UK_EXPELLED)
+}
 """Every built-in style by name."""
 
 

@@ -10,7 +10,9 @@ Mexican ``"juarez"`` setting today; a UK membership roll is planned, see
 - ``<prefix>_surnames.csv``: ``surname,weight``. A synthetic rare tail is added in code
   (:func:`_rare_surnames`) so that, at any size, some surnames are rare and term frequency
   matters as it does in real lists.
-- ``<prefix>_places.csv``: ``colonia,municipio,weight``.
+- ``<prefix>_places.csv``: ``colonia,municipio,weight`` and, for the UK, ``postcode`` (the
+  postcode area); in the UK setting the "colonia" is the local group and the "municipio"
+  its town.
 - ``<prefix>_variants.csv``: ``name,variant,kind``; how a given name may be written
   instead of the formal one (``nickname`` or ``abbreviation``). This table belongs to the
   simulator alone: it is written independently of the linkage code's nickname table, so
@@ -32,8 +34,20 @@ from recuento.simulate.styles import SimulationError
 
 SETTINGS: dict[str, str] = {
     "juarez": "mx",
+    "uk": "uk",
 }
-"""Known settings and the prefix of their vocabulary files."""
+"""Known settings and the prefix of their vocabulary files: ``juarez`` (Mexican names, two
+surnames, colonias of Ciudad Juárez) and ``uk`` (British names, one surname, the 150 local
+groups of a membership movement with their towns and postcode areas)."""
+
+NAMING: dict[str, str] = {"juarez": "es", "uk": "en"}
+"""Naming custom of each setting: ``es`` (two surnames, married form "de ...") or ``en``."""
+
+COMPOUND_SHARE: dict[str, dict[int, float]] = {
+    "juarez": {0: 0.42, 1: 0.33},
+    "uk": {0: 0.2, 1: 0.2},
+}
+"""Share of compound given names (a middle name, in the UK), by sex code."""
 
 FEMALE, MALE = 0, 1
 """Codes of the ``sex`` array of a population."""
@@ -58,7 +72,8 @@ class Vocabulary:
     """Every word a synthetic population of one setting is made of.
 
     Attributes:
-        setting: the setting name (``"juarez"``).
+        setting: the setting name (``"juarez"``, ``"uk"``).
+        naming: ``"es"`` or ``"en"`` (see :data:`NAMING`).
         given_tokens: every given-name element (``"María"``, ``"de Jesús"``), indexed by the
             population's ``given1``/``given2`` codes.
         given: weighted tables keyed ``(sex, role)``, roles ``single``, ``first``, ``second``.
@@ -68,10 +83,13 @@ class Vocabulary:
         rare_surname_codes: codes of the synthetic rare tail.
         colonias, municipios: parallel arrays, one entry per place.
         place_table: the weighted table of place codes.
+        postcode_areas: postcode area of each place (UK), else empty strings.
+        place_forms: municipio -> the ways it is written (formal form first).
         nicknames, abbreviations: formal given-name element -> variants.
     """
 
     setting: str
+    naming: str
     given_tokens: np.ndarray
     given: dict[tuple[int, str], WeightedTable]
     compound_share: dict[int, float]
@@ -81,6 +99,8 @@ class Vocabulary:
     colonias: np.ndarray
     municipios: np.ndarray
     place_table: WeightedTable
+    postcode_areas: np.ndarray
+    place_forms: dict[str, tuple[str, ...]]
     nicknames: dict[str, tuple[str, ...]] = field(default_factory=dict)
     abbreviations: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -183,18 +203,30 @@ def load_vocabulary(setting: str = "juarez", rare_surname_share: float = 0.08) -
     for row in _read_rows(f"{prefix}_variants.csv"):
         target = nicknames if row["kind"] == "nickname" else abbreviations
         target.setdefault(row["name"], []).append(row["variant"])
+    naming = NAMING[setting]
+    if naming == "en":  # English lists write initials for any given name
+        for token in tokens:
+            abbreviations.setdefault(token, []).append(f"{token[0]}.")
+    municipios = sorted({r["municipio"] for r in place_rows})
+    if naming == "es":
+        place_forms = {m: municipio_forms(m) for m in municipios}
+    else:
+        place_forms = {m: (m,) for m in municipios}
 
     return Vocabulary(
         setting=setting,
+        naming=naming,
         given_tokens=np.array(tokens, dtype=object),
         given=given,
-        compound_share={FEMALE: 0.42, MALE: 0.33},
+        compound_share=COMPOUND_SHARE[setting],
         surnames=surnames,
         surname_table=surname_table,
         rare_surname_codes=np.arange(len(listed), len(surnames), dtype=np.int32),
         colonias=np.array([r["colonia"] for r in place_rows], dtype=object),
         municipios=np.array([r["municipio"] for r in place_rows], dtype=object),
         place_table=place_table,
+        postcode_areas=np.array([r.get("postcode") or "" for r in place_rows], dtype=object),
+        place_forms=place_forms,
         nicknames={k: tuple(v) for k, v in nicknames.items()},
         abbreviations={k: tuple(v) for k, v in abbreviations.items()},
     )
@@ -214,5 +246,5 @@ MUNICIPIO_FORMS: dict[str, tuple[str, ...]] = {
 
 
 def municipio_forms(municipio: str) -> tuple[str, ...]:
-    """The ways a list may write ``municipio`` (the formal form first)."""
+    """The ways a list may write a municipio of Chihuahua (the formal form first)."""
     return MUNICIPIO_FORMS.get(municipio, (municipio, f"{municipio}, Chih."))

@@ -144,13 +144,16 @@ def _zip_entry(name: str) -> zipfile.ZipInfo:
     return info
 
 
-def _write_xlsx(path: Path, header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
+def _write_xlsx(
+    path: Path, header: Sequence[str], rows: Iterable[Sequence[str]], sheet: str = "lista"
+) -> None:
     letters = _column_letters(len(header))
     with (
         _replace_on_success(path) as tmp,
         zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf,
     ):
         for name, xml in _XLSX_PARTS.items():
+            xml = xml.replace('<sheet name="lista"', f'<sheet name="{escape(sheet)}"')
             zf.writestr(_zip_entry(name), _XML_HEAD + xml)
         with zf.open(_zip_entry("xl/worksheets/sheet1.xml"), "w", force_zip64=True) as raw:
             raw.write(f'{_XML_HEAD}<worksheet xmlns="{_NS}"><sheetData>'.encode())
@@ -264,7 +267,8 @@ def write_lists(
         rows = zip(*source.columns.values(), strict=True)
         encoding, sep = ENCODINGS[fmt]
         if fmt == "xlsx":
-            _write_xlsx(path, source.headers, rows)
+            sheet = "list" if source.style.language == "en" else "lista"
+            _write_xlsx(path, source.headers, rows, sheet)
         else:
             _write_csv(path, source.headers, rows, encoding, sep)
         entries.append(
