@@ -54,3 +54,24 @@ def test_simulate_help_carries_an_example():
     result = CliRunner().invoke(cli, ["simulate", "--help"])
     assert result.exit_code == 0
     assert "recuento simulate --out demo/ --people 2000" in result.output
+
+
+def test_clean_lists_without_duplicates_have_one_record_per_documented_person(tmp_path):
+    args = ["simulate", "--out", str(tmp_path), "--people", "300", "--json"]
+    result = CliRunner().invoke(cli, [*args, "--error-rate", "0", "--duplicate-rate", "0"])
+    assert result.exit_code == 0, result.output
+    truth = (tmp_path / "truth.csv").read_text("utf-8").splitlines()[1:]
+    assert all(line.endswith(",") for line in truth)  # no record carries an error
+    per_list: dict[str, set[str]] = {}
+    for line in truth:
+        source, _, person, _ = line.split(",")
+        assert person not in per_list.setdefault(source, set())
+        per_list[source].add(person)
+
+
+def test_a_setting_that_contradicts_the_scenario_is_refused(tmp_path):
+    args = ["simulate", "--out", str(tmp_path), "--scenario", "uk_roll", "--setting", "juarez"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1
+    assert "scenario 'uk_roll' needs the 'uk' setting, not 'juarez'" in result.output
+    assert not any(tmp_path.iterdir())

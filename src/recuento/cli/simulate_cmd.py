@@ -68,6 +68,12 @@ def _years(
     help="Base rate of record errors (0 for clean lists); see docs/simulate.md.",
 )
 @click.option(
+    "--duplicate-rate",
+    type=click.FloatRange(0.0, 1.0),
+    default=None,
+    help="Share of each list's persons recorded twice [default: each source's, 0.5-4%].",
+)
+@click.option(
     "--setting",
     type=click.Choice(list(SETTINGS)),
     default=None,
@@ -101,6 +107,7 @@ def simulate(
     scenario: str,
     seed: int,
     error_rate: float,
+    duplicate_rate: float | None,
     setting: str | None,
     share_female: float | None,
     years: tuple[int, int] | None,
@@ -136,7 +143,13 @@ def simulate(
     population = simulate_population(
         people, seed=seed, setting=setting, share_female=share_female, years=years
     )
-    sim = simulate_lists(population, scenario=scen, seed=seed, error_rate=error_rate)
+    sim = simulate_lists(
+        population,
+        scenario=scen,
+        seed=seed,
+        error_rate=error_rate,
+        duplicate_rate=duplicate_rate,
+    )
     paths = write_lists(sim, out, formats=formats, overwrite=force)
     seconds = time.perf_counter() - started
 
