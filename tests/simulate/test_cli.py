@@ -75,3 +75,14 @@ def test_a_setting_that_contradicts_the_scenario_is_refused(tmp_path):
     assert result.exit_code == 1
     assert "scenario 'uk_roll' needs the 'uk' setting, not 'juarez'" in result.output
     assert not any(tmp_path.iterdir())
+
+
+def test_lists_option_keeps_the_first_k_lists(tmp_path):
+    args = ["simulate", "--out", str(tmp_path), "--people", "200", "--lists", "2", "--json"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert [f["list"] for f in summary["lists"]] == ["prensa", "ong"]
+    assert summary["scenario"] == "juarez[:2]"
+    header = (tmp_path / "histories.csv").read_text("utf-8").splitlines()[0]
+    assert header == "prensa,ong,count"

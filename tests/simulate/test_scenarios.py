@@ -14,6 +14,7 @@ from recuento.simulate.scenarios import (
     LatentClassCapture,
     RaschCapture,
     Scenario,
+    first_lists,
     get_scenario,
 )
 
@@ -104,3 +105,16 @@ def test_a_custom_scenario_with_a_dependence_cycle_is_refused():
     )
     with pytest.raises(SimulationError, match="cycle"):
         simulate_lists(population(50, seed=1), scenario=scenario, seed=1)
+
+
+def test_first_lists_keeps_the_capture_of_the_kept_lists():
+    full = SCENARIOS["juarez"]
+    three = first_lists(full, 3)
+    assert three.lists == ("prensa", "ong", "fiscalia")
+    assert three.dependence == ()  # familias -> ong went with familias
+    assert isinstance(three.capture, LatentClassCapture)
+    assert three.capture.probs == tuple(row[:3] for row in full.capture.probs)
+    sim = simulate_lists(population(300, seed=1), scenario=three, seed=2)
+    assert len(next(iter(sim.capture_histories()))) == 3
+    with pytest.raises(SimulationError, match="ask for between 1 and 4"):
+        first_lists(full, 5)

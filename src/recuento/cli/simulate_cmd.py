@@ -20,6 +20,7 @@ from recuento.simulate import (
     simulate_population,
     write_lists,
 )
+from recuento.simulate.scenarios import first_lists
 from recuento.simulate.write import check_not_there
 
 
@@ -58,6 +59,13 @@ def _years(
     default="juarez",
     show_default=True,
     help="Which lists exist and how they capture people.",
+)
+@click.option(
+    "--lists",
+    "n_lists",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Keep only the scenario's first K lists [default: all].",
 )
 @click.option("--seed", type=int, default=1, show_default=True, help="Random seed.")
 @click.option(
@@ -105,6 +113,7 @@ def simulate(
     out: Path,
     people: int,
     scenario: str,
+    n_lists: int | None,
     seed: int,
     error_rate: float,
     duplicate_rate: float | None,
@@ -130,6 +139,8 @@ def simulate(
     """
     formats = None if file_format == "mixed" else {"*": file_format}
     scen = get_scenario(scenario)
+    if n_lists is not None:
+        scen = first_lists(scen, n_lists)
     setting = setting or scen.setting or "juarez"
     if scen.setting is not None and setting != scen.setting:
         raise SimulationError(
@@ -161,7 +172,7 @@ def simulate(
         "population_size": sim.population_size,
         "documented": sim.documented,
         "records": sim.n_records,
-        "scenario": scenario,
+        "scenario": scen.name,
         "seed": seed,
         "lists": files,
         "truth": str(paths[-3]),

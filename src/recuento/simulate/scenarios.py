@@ -273,6 +273,43 @@ SCENARIOS: dict[str, Scenario] = {
 """Built-in scenarios by name."""
 
 
+def first_lists(scenario: Scenario, k: int) -> Scenario:
+    """The scenario restricted to its first ``k`` lists (the others never existed).
+
+    Capture probabilities of the kept lists are unchanged; dependence on a dropped list is
+    dropped with it.
+
+    Raises:
+        SimulationError: ``k`` is not between 1 and the number of lists.
+    """
+    n = len(scenario.lists)
+    if not 1 <= k <= n:
+        raise SimulationError(
+            f"scenario {scenario.name!r} has {n} lists; ask for between 1 and {n} (got {k})."
+        )
+    if k == n:
+        return scenario
+    capture: CaptureModel
+    if isinstance(scenario.capture, LatentClassCapture):
+        probs = tuple(row[:k] for row in scenario.capture.probs)
+        capture = LatentClassCapture(scenario.capture.weights, probs)
+    elif isinstance(scenario.capture, RaschCapture):
+        capture = RaschCapture(scenario.capture.probs[:k], scenario.capture.sigma)
+    else:
+        capture = IndependentCapture(scenario.capture.probs[:k])
+    kept = scenario.lists[:k]
+    return Scenario(
+        name=f"{scenario.name}[:{k}]",
+        description=f"{scenario.description} (first {k} lists)",
+        lists=kept,
+        styles=scenario.styles[:k],
+        capture=capture,
+        dependence=tuple(d for d in scenario.dependence if d[0] in kept and d[1] in kept),
+        reference_n=scenario.reference_n,
+        setting=scenario.setting,
+    )
+
+
 def get_scenario(scenario: str | Scenario) -> Scenario:
     """Look a scenario up by name (or check one given as an object).
 
