@@ -46,6 +46,10 @@ _ALIAS_PREFIX = re.compile(r"^(?:alias|aka|a k a|apodo|apodado)\b\s*")
 _ALIAS_WORD = re.compile(r"(?i)(?<![^\W_])(?:alias|a\.k\.a\.|aka|apodo|apodado)(?![^\W_])")
 
 
+# Titles ("Sra.", "Lic.") and generational suffixes ("Jr.") are not names, wherever they stand.
+_DROPPED = TITLES | SUFFIXES | {"sr"}
+
+
 class Word(NamedTuple):
     """One word of a name: its display spelling and its comparison key.
 
@@ -88,6 +92,8 @@ def extract_aliases(text: str) -> tuple[str, tuple[str, ...]]:
     Returns:
         The name without aliases, and the folded aliases found.
     """
+    if _ALIAS_HINT.search(text) is None:
+        return text, ()
     aliases: list[str] = []
     if any(c in text for c in '("“«['):
 
@@ -112,7 +118,8 @@ def extract_aliases(text: str) -> tuple[str, tuple[str, ...]]:
 def words_of(text: str) -> tuple[Word, ...]:
     """The words of one name part, without punctuation-only words, titles and suffixes.
 
-    Leading titles ("Sra.", "Lic.") and trailing generational suffixes ("Jr.") are dropped.
+    Titles ("Sra.", "Lic.") and generational suffixes ("Jr.") are dropped wherever they
+    stand, unless nothing else is left.
     An ALL-CAPS part is title-cased for display ("DE LA CRUZ" -> "de la Cruz").
     """
     if "," in text:  # a comma is never part of a name; the comma form is read before this
@@ -123,13 +130,10 @@ def words_of(text: str) -> tuple[Word, ...]:
     if text.isupper():
         raw = [_title_word(w) for w in raw]
     words = [w for w in map(_word, raw) if w.key]
-    start = 0
-    while start < len(words) - 1 and words[start].key in TITLES:
-        start += 1
-    end = len(words)
-    while end - start > 1 and words[end - 1].key in SUFFIXES | {"sr"}:
-        end -= 1
-    return tuple(words[start:end])
+    kept = [w for w in words if w.key not in _DROPPED]
+    if kept or not words:
+        return tuple(kept)
+    return (words[-1],)  # only titles or suffixes: keep one, not nothing
 
 
 def tidy_words(words: tuple[Word, ...] | list[Word]) -> str | None:
@@ -333,7 +337,8 @@ def split_words(words: tuple[Word, ...]) -> Split:
         and _surname_like(groups[0])
         and (_clear_given(groups[-1]) or _clear_given(groups[-1][-1:]))
     )
-    groups = _merge_devotional(groups, surnames_before=surnames_first)
+    if any(len(g) > 1 for g in groups[1:]):  # only a particle group can be merged
+        groups = _merge_devotional(groups, surnames_before=surnames_first)
     groups, married = take_married(groups, min_before=2)
     n = len(groups) + len(married)
     if not groups:  # "Vda. de Pérez" alone
@@ -350,7 +355,6 @@ def split_words(words: tuple[Word, ...]) -> Split:
     return Split(_flat(given), _flat(first), _flat(second + married), n, False)
 
 
-@lru_cache(maxsize=1 << 16)
 def split_text(full_name: str) -> Split:
     """Split a full name given as text (handles the "surnames, given names" comma form)."""
     if "," in full_name:
@@ -371,9 +375,8 @@ def split_full_name(full_name: str) -> tuple[str | None, str | None, str | None]
     never fails, and it can be wrong, which is why linkage also uses the split-independent
     token set of :class:`~recuento.people.names.PersonName`. Rules, in order:
 
-    1. Aliases in parentheses or quotes, or after "alias", are removed; leading titles
-       ("Sra.", "Lic.") and trailing suffixes ("Jr.") are dropped; an ALL-CAPS name is
-       title-cased for display.
+    1. Aliases in parentheses or quotes, or after "alias", are removed; titles ("Sra.",
+       "Lic.") and suffixes ("Jr.") are dropped; an ALL-CAPS name is title-cased for display.
     2. A comma means surnames first: "LÓPEZ DE LA CRUZ, MARÍA GUADALUPE".
     3. Particles (de, del, la, las, los, y, van, von, da, di, ...) and "San"/"Santa" attach to
        the word after them: "de la Cruz" is one surname.
