@@ -103,12 +103,18 @@ def apply_errors(
     nick, abbr = vocab.nicknames, vocab.abbreviations
 
     # Given names: nickname, then a dropped element, then an abbreviation.
-    ok = _in(g1, nick) | _in(g2, nick)
+    # María Guadalupe is called Lupita, not Mary: a leading María/José/Juan of a compound
+    # name is not where a nickname comes from. Options are worked out once per distinct
+    # given name (a few hundred), not once per record.
+    pairs: dict[tuple[str, str], list[str]] = {}
+    for a, b in set(zip(g1, g2, strict=True)):
+        pairs[(a, b)] = [t for t in ((b,) if a in _COMMON_FIRST and b else (a, b)) if t in nick]
+    has_options = {pair: bool(options) for pair, options in pairs.items()}
+    ok = np.fromiter(
+        map(has_options.__getitem__, zip(g1, g2, strict=True)), dtype=bool, count=len(g1)
+    )
     for i in _hit(draft, "nickname", ok, rates["nickname"], rng).tolist():
-        options = [t for t in (g1[i], g2[i]) if t in nick]
-        if len(options) == 2 and g1[i] in _COMMON_FIRST:
-            options = [g2[i]]  # María Guadalupe is called Lupita, not Mary
-        g1[i], g2[i] = py.choice(nick[py.choice(options)]), ""
+        g1[i], g2[i] = py.choice(nick[py.choice(pairs[(g1[i], g2[i])])]), ""
 
     for i in _hit(draft, "drop_given", _nonempty(g2), rates["drop_given"], rng).tolist():
         keep_second = not g2[i].startswith("de") and (
@@ -247,8 +253,10 @@ def typo(word: str, rng: random.Random) -> str:
         True
     """
     if rng.random() < 0.6:
-        # Take the rules in random order and apply the first that fits, at a random place.
-        for old, new in rng.sample(_PHONETIC, len(_PHONETIC)):
+        # Take the rules from a random starting point and apply the first that fits, at a
+        # random place.
+        k = rng.randrange(len(_PHONETIC))
+        for old, new in _PHONETIC[k:] + _PHONETIC[:k]:
             places = _find_all(word, old)
             if old.lower() == "h":
                 places = [i for i in places if i == 0 or word[i - 1] not in "cC"]

@@ -179,6 +179,7 @@ def _main_word(name: str, skip_common: bool = False) -> str:
     return words[0] if words else "X"
 
 
+@lru_cache(maxsize=65536)
 def _first_internal(word: str, vowels: bool) -> str:
     for c in word[1:]:
         if (c in "AEIOU") == vowels and c.isalpha():

@@ -9,6 +9,7 @@ one ``Lugar`` text.
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
@@ -16,8 +17,8 @@ from functools import lru_cache
 import numpy as np
 
 from recuento.simulate.corrupt import Draft
-from recuento.simulate.population import Population, split_dates
-from recuento.simulate.styles import ListStyle
+from recuento.simulate.population import Population
+from recuento.simulate.styles import DATE_FORMATS, ListStyle
 from recuento.simulate.vocab import FEMALE
 
 MONTHS_ES = (
@@ -52,6 +53,30 @@ def _join(a: str, b: str, c: str) -> str:
     return " ".join(p for p in (a, b, c) if p)
 
 
+def _format_one(day: int, fmt: str, precision: int, swapped: bool) -> str:
+    if precision == 0:
+        return ""
+    date = dt.date.fromordinal(_EPOCH + day)
+    y, m, d = date.year, date.month, date.day
+    if precision == 1:
+        return str(y)
+    if swapped:
+        m, d = d, m
+    if fmt == "iso":
+        return f"{y:04d}-{m:02d}-{d:02d}"
+    if fmt == "dmy":
+        return f"{d:02d}/{m:02d}/{y:04d}"
+    if fmt == "dmy_short":
+        return f"{d}/{m}/{y % 100:02d}"
+    if fmt == "es_long":
+        return f"{d} de {MONTHS_ES[m - 1]} de {y}"
+    return f"{d} {MONTHS_EN[m - 1]} {y}"  # en_long
+
+
+_FORMAT_CODES = {name: i for i, name in enumerate(DATE_FORMATS)}
+_EPOCH = dt.date(1970, 1, 1).toordinal()
+
+
 def format_dates(
     dates: np.ndarray,
     formats: list[str],
@@ -60,37 +85,34 @@ def format_dates(
 ) -> list[str]:
     """Format ``datetime64[D]`` dates, one format name per date.
 
+    Each distinct (date, format, precision, swap) is formatted once: a million records hold
+    a few tens of thousands of distinct dates.
+
     Args:
         dates: the dates.
         formats: a format name of :data:`~recuento.simulate.styles.DATE_FORMATS` per date.
         precision: 3 = full date, 1 = year only, 0 = empty (default: all full).
         swapped: write day and month swapped (default: none).
     """
-    y, m, d = (a.tolist() for a in split_dates(dates))
-    n = len(y)
-    prec = [3] * n if precision is None else precision.tolist()
-    swap = [False] * n if swapped is None else swapped.tolist()
-    out: list[str] = []
-    for yy, mm, dd, fmt, p, s in zip(y, m, d, formats, prec, swap, strict=True):
-        if p == 0:
-            out.append("")
-            continue
-        if p == 1:
-            out.append(str(yy))
-            continue
-        if s:
-            mm, dd = dd, mm
-        if fmt == "iso":
-            out.append(f"{yy:04d}-{mm:02d}-{dd:02d}")
-        elif fmt == "dmy":
-            out.append(f"{dd:02d}/{mm:02d}/{yy:04d}")
-        elif fmt == "dmy_short":
-            out.append(f"{dd}/{mm}/{yy % 100:02d}")
-        elif fmt == "es_long":
-            out.append(f"{dd} de {MONTHS_ES[mm - 1]} de {yy}")
-        else:  # en_long
-            out.append(f"{dd} {MONTHS_EN[mm - 1]} {yy}")
-    return out
+    n = len(dates)
+    if n == 0:
+        return []
+    days = dates.astype(np.int64)
+    codes = np.fromiter(map(_FORMAT_CODES.__getitem__, formats), dtype=np.int64, count=n)
+    prec = np.full(n, 3, dtype=np.int64) if precision is None else precision.astype(np.int64)
+    swap = np.zeros(n, dtype=np.int64) if swapped is None else swapped.astype(np.int64)
+    keys = ((days - days.min()) * 8 + codes) * 8 + prec * 2 + swap
+    unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    names = list(DATE_FORMATS)
+    texts = np.array(
+        [
+            _format_one(int(days[i]), names[codes[i]], int(prec[i]), bool(swap[i]))
+            for i in first.tolist()
+        ],
+        dtype=object,
+    )
+    del unique
+    return texts[inverse.ravel()].tolist()
 
 
 def _choose_formats(weights: Mapping[str, float], n: int, rng: np.random.Generator) -> list[str]:
