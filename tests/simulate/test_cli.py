@@ -86,3 +86,11 @@ def test_lists_option_keeps_the_first_k_lists(tmp_path):
     assert summary["scenario"] == "juarez[:2]"
     header = (tmp_path / "histories.csv").read_text("utf-8").splitlines()[0]
     assert header == "prensa,ong,count"
+
+
+def test_population_flag_writes_population_csv(tmp_path):
+    args = ["simulate", "--out", str(tmp_path), "--people", "150", "--population"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert str(tmp_path / "population.csv") in result.stdout
+    assert len((tmp_path / "population.csv").read_text("utf-8").splitlines()) == 151

@@ -99,3 +99,14 @@ def test_the_same_simulation_is_written_to_the_same_bytes(juarez_small, tmp_path
     second = write_lists(juarez_small, tmp_path / "two")
     for a, b in zip(first, second, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name
+
+
+def test_the_population_file_holds_every_person_documented_or_not(juarez_small, tmp_path):
+    paths = write_lists(juarez_small, tmp_path, population=True)
+    assert paths[-1].name == "population.csv"
+    rows = _read_csv(tmp_path / "population.csv", "utf-8", ",")
+    assert rows[0][:3] == ["person_id", "sex", "given_names"]
+    assert len(rows) - 1 == juarez_small.population_size
+    assert {p for _, _, p, _ in juarez_small.truth_rows()} <= {r[0] for r in rows[1:]}
+    manifest = json.loads((tmp_path / "manifest.json").read_text("utf-8"))
+    assert manifest["population"]["file"] == "population.csv"

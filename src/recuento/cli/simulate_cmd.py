@@ -107,6 +107,12 @@ def _years(
     show_default=True,
     help="File format of every list; mixed: each in its source's usual format.",
 )
+@click.option(
+    "--population",
+    "write_population",
+    is_flag=True,
+    help="Also write population.csv: every person, documented or not.",
+)
 @click.option("--force", is_flag=True, help="Overwrite files that already exist.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def simulate(
@@ -121,6 +127,7 @@ def simulate(
     share_female: float | None,
     years: tuple[int, int] | None,
     file_format: str,
+    write_population: bool,
     force: bool,
     as_json: bool,
 ) -> None:
@@ -148,7 +155,7 @@ def simulate(
             f"drop --setting or give --setting {scen.setting}."
         )
     if not force:
-        check_not_there(out, scen, formats)
+        check_not_there(out, scen, formats, write_population)
     started = time.perf_counter()
     click.echo(f"Simulating {people:,} people and the {scenario} lists...", err=True)
     population = simulate_population(
@@ -161,7 +168,9 @@ def simulate(
         error_rate=error_rate,
         duplicate_rate=duplicate_rate,
     )
-    paths = write_lists(sim, out, formats=formats, overwrite=force)
+    paths = write_lists(sim, out, formats=formats, overwrite=force, population=write_population)
+    if write_population:
+        *paths, population_path = paths
     seconds = time.perf_counter() - started
 
     files: list[dict[str, str | int]] = [
@@ -179,6 +188,8 @@ def simulate(
         "histories": str(paths[-2]),
         "manifest": str(paths[-1]),
     }
+    if write_population:
+        summary["population"] = str(population_path)
     if as_json:
         json.dump(summary, sys.stdout, ensure_ascii=False, indent=2)
         click.echo()
@@ -188,6 +199,8 @@ def simulate(
         click.echo(f"{f['file']:<{width}}  {f['records']:>9,} records  ({f['list']})")
     for path in paths[-3:]:
         click.echo(str(path))
+    if write_population:
+        click.echo(str(population_path))
     click.echo(
         f"True population N = {sim.population_size:,}; documented (on at least one list) = "
         f"{sim.documented:,}; records = {sim.n_records:,}."

@@ -160,6 +160,13 @@ class Scenario:
             problems.append(f"scenario {self.name!r}: one style per list is needed")
         if len(set(self.lists)) != len(self.lists):
             problems.append(f"scenario {self.name!r}: list names must be distinct")
+        for name in self.lists:
+            if name in {"truth", "histories", "manifest", "population"}:
+                problems.append(f"scenario {self.name!r}: {name!r} is the name of a truth file")
+            if not name.replace("_", "").replace("-", "").isalnum():
+                problems.append(
+                    f"scenario {self.name!r}: list name {name!r} must be letters, digits, - or _"
+                )
         if self.capture.n_lists != len(self.lists):
             problems.append(f"scenario {self.name!r}: the capture model has a different K")
         for style in self.styles:

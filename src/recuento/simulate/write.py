@@ -212,8 +212,15 @@ def planned_files(
     return {name: (list_filename(name, fmt), fmt) for name, fmt in chosen.items()}
 
 
+POPULATION_FILE = "population.csv"
+"""The whole population, written when asked (``write_lists(..., population=True)``)."""
+
+
 def check_not_there(
-    directory: Path, scenario: Scenario, formats: Mapping[str, str] | None = None
+    directory: Path,
+    scenario: Scenario,
+    formats: Mapping[str, str] | None = None,
+    population: bool = False,
 ) -> None:
     """Check that :func:`write_lists` would not overwrite anything (before simulating).
 
@@ -221,7 +228,8 @@ def check_not_there(
         SimulationError: some of the files exist.
     """
     names = [fname for fname, _ in planned_files(scenario, formats).values()]
-    existing = [str(Path(directory) / n) for n in [*names, *TRUTH_FILES]]
+    names += [*TRUTH_FILES, *([POPULATION_FILE] if population else [])]
+    existing = [str(Path(directory) / n) for n in names]
     existing = [p for p in existing if Path(p).exists()]
     if existing:
         raise SimulationError(
@@ -236,6 +244,7 @@ def write_lists(
     *,
     formats: Mapping[str, str] | None = None,
     overwrite: bool = False,
+    population: bool = False,
 ) -> list[Path]:
     """Write every list, ``truth.csv``, ``histories.csv`` and ``manifest.json``.
 
@@ -246,9 +255,12 @@ def write_lists(
             :data:`~recuento.simulate.styles.FILE_FORMATS`); ``"*"`` sets every list.
             Lists not named keep their source's usual format.
         overwrite: replace files that already exist.
+        population: also write ``population.csv``: every person, documented or not, with
+            the true values of every field (``person_id`` as in ``truth.csv``).
 
     Returns:
-        The paths written: the lists in scenario order, then truth, histories, manifest.
+        The paths written: the lists in scenario order, then truth, histories, manifest,
+        and the population file when asked.
 
     Raises:
         SimulationError: a file exists and ``overwrite`` is false, or a format is unknown.
@@ -258,7 +270,7 @@ def write_lists(
     paths = [directory / fname for fname, _ in plan.values()]
     extra = [directory / n for n in TRUTH_FILES]
     if not overwrite:
-        check_not_there(directory, sim.scenario, formats)
+        check_not_there(directory, sim.scenario, formats, population)
     directory.mkdir(parents=True, exist_ok=True)
 
     entries = []
@@ -301,6 +313,13 @@ def write_lists(
         "utf-8",
         ",",
     )
+    population_entry = None
+    population_path = directory / POPULATION_FILE
+    if population:
+        columns = sim.population.to_columns()
+        rows = zip(*columns.values(), strict=True)
+        _write_csv(population_path, list(columns), rows, "utf-8", ",")
+        population_entry = {"file": POPULATION_FILE, "sha256": _sha256(population_path)}
     manifest = {
         "generator": "recuento.simulate",
         "version": __version__,
@@ -316,10 +335,11 @@ def write_lists(
         "truth": {"file": truth_path.name, "sha256": _sha256(truth_path)},
         "histories": {"file": histories_path.name, "sha256": _sha256(histories_path)},
         "error_rates": sim.error_rates,
+        **({"population": population_entry} if population_entry else {}),
     }
     with _replace_on_success(manifest_path) as tmp:
         _dump_json(manifest, tmp)
-    return [*paths, *extra]
+    return [*paths, *extra, *([population_path] if population else [])]
 
 
 def _dump_json(data: Any, path: Path) -> None:
