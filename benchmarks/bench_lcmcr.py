@@ -73,6 +73,15 @@ def speed() -> None:
             f"{1e6 * seconds / sweeps:.1f} us/sweep)  median {fit.median():,.0f} "
             f"[{lower:,.0f}, {upper:,.0f}]  R-hat {fit.rhat:.3f}  ESS {fit.ess:.0f}"
         )
+    # The R package's timing in issue 4: one chain, 10,000 + 100,000 sweeps on Kosovo.
+    patterns, counts = load_table("kosovo")
+    start = time.perf_counter()
+    fit_lcmcr(patterns, counts, chains=1, burnin=10_000, samples=10_000, thin=10, seed=1)
+    seconds = time.perf_counter() - start
+    print(
+        f"kosovo, one chain of 10,000 + 100,000 sweeps (the R timing): {seconds:.2f} s "
+        f"({1e6 * seconds / 110_000:.1f} us/sweep; R LCMCR about 1.9 s)"
+    )
 
 
 def mixing() -> None:
