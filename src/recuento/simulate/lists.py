@@ -178,12 +178,41 @@ class SimulatedLists:
         lexicographic order with the first list most significant, as in the reference
         histories; the counts sum to :attr:`documented`.
         """
-        k = self.captured.shape[1]
-        weights = 1 << np.arange(k - 1, -1, -1)
-        codes = self.captured.astype(np.int64) @ weights
-        counts = np.bincount(codes, minlength=2**k)
-        patterns = [p for p in product((0, 1), repeat=k) if any(p)]
-        return {p: int(counts[int("".join(map(str, p)), 2)]) for p in patterns}
+        return _histories(self.captured)
+
+    def capture_histories_by(self, by: str) -> dict[str, dict[tuple[int, ...], int]]:
+        """True capture histories per stratum of the population.
+
+        Args:
+            by: ``"year"`` (of the event), ``"sex"`` (``F``/``M``) or ``"municipio"`` (the
+                town in the UK setting).
+
+        Returns:
+            stratum -> histories as in :meth:`capture_histories`, strata sorted.
+
+        Raises:
+            SimulationError: ``by`` is not one of those.
+        """
+        pop = self.population
+        if by == "year":
+            keys = (pop.event_date.astype("datetime64[Y]").astype(np.int64) + 1970).astype(str)
+        elif by == "sex":
+            keys = np.where(pop.sex == 0, "F", "M")
+        elif by == "municipio":
+            keys = pop.vocab.municipios[pop.place].astype(str)
+        else:
+            raise SimulationError(f"cannot stratify by {by!r}: use year, sex or municipio.")
+        return {
+            str(key): _histories(self.captured[keys == key]) for key in np.unique(keys).tolist()
+        }
+
+
+def _histories(captured: np.ndarray) -> dict[tuple[int, ...], int]:
+    k = captured.shape[1]
+    weights = 1 << np.arange(k - 1, -1, -1)
+    counts = np.bincount(captured.astype(np.int64) @ weights, minlength=2**k)
+    patterns = [p for p in product((0, 1), repeat=k) if any(p)]
+    return {p: int(counts[int("".join(map(str, p)), 2)]) for p in patterns}
 
 
 def resolve_error_rates(
@@ -268,7 +297,8 @@ def simulate_lists(
     if duplicate_rate is not None and not 0.0 <= duplicate_rate <= 1.0:
         raise SimulationError("duplicate_rate must be a number between 0 and 1.")
     capture_rng = np.random.default_rng([seed, 2])
-    captured = scen.capture_matrix(population.n, capture_rng)
+    event_years = population.event_date.astype("datetime64[Y]").astype(np.int64) + 1970
+    captured = scen.capture_matrix(population.n, capture_rng, event_years)
     sources: dict[str, SourceList] = {}
     for j, (name, style_name) in enumerate(zip(scen.lists, scen.styles, strict=True)):
         style = STYLES[style_name]

@@ -113,6 +113,9 @@ class Scenario:
         dependence: ``(source list, target list, log-odds)`` effects.
         reference_n: the population size the published scenario used, if any.
         setting: the population setting the scenario needs (``None``: any).
+        year_effects: ``(list, first year, last year, log-odds)``: the list records events
+            of those years more (positive) or less (negative) often, so that capture
+            probabilities differ between strata of years.
     """
 
     name: str
@@ -123,6 +126,7 @@ class Scenario:
     dependence: tuple[tuple[str, str, float], ...] = ()
     reference_n: int | None = None
     setting: str | None = None
+    year_effects: tuple[tuple[str, int, int, float], ...] = ()
 
     def draw_order(self) -> list[int]:
         """List indexes in an order where every dependence source comes before its target."""
@@ -139,13 +143,26 @@ class Scenario:
                 raise SimulationError(f"scenario {self.name!r}: the list dependence has a cycle.")
         return order
 
-    def capture_matrix(self, n: int, rng: np.random.Generator) -> np.ndarray:
-        """Draw who is on which list: a boolean ``(n, K)`` array."""
+    def capture_matrix(
+        self, n: int, rng: np.random.Generator, event_years: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Draw who is on which list: a boolean ``(n, K)`` array.
+
+        Args:
+            n: number of people.
+            rng: the random generator.
+            event_years: each person's event year, for the scenario's year effects (none
+                applied when not given).
+        """
         p = np.array(self.capture.probabilities(n, rng), dtype=np.float64)
         u = rng.random(p.shape)
         captured = np.zeros(p.shape, dtype=bool)
         for j in self.draw_order():
             pj = p[:, j]
+            for name, first, last, log_odds in self.year_effects:
+                if name == self.lists[j] and event_years is not None:
+                    inside = (event_years >= first) & (event_years <= last)
+                    pj = _expit(_logit(pj) + log_odds * inside)
             for source, target, log_odds in self.dependence:
                 if target == self.lists[j]:
                     s = self.lists.index(source)
@@ -175,6 +192,9 @@ class Scenario:
         for source, target, _ in self.dependence:
             if source not in self.lists or target not in self.lists:
                 problems.append(f"scenario {self.name!r}: dependence names an unknown list")
+        for name, first, last, _ in self.year_effects:
+            if name not in self.lists or first > last:
+                problems.append(f"scenario {self.name!r}: bad year effect for {name!r}")
         return problems
 
 
@@ -196,8 +216,8 @@ SCENARIOS: dict[str, Scenario] = {
         name="juarez",
         description=(
             "Ciudad Juárez: a newspaper, an NGO, the prosecutor and families' reports; two "
-            "latent groups (cases that drew attention, cases that did not) and families "
-            "reporting to the NGO"
+            "latent groups (cases that drew attention, cases that did not), families "
+            "reporting to the NGO, and coverage that changes over the years"
         ),
         lists=("prensa", "ong", "fiscalia", "familias"),
         styles=("prensa", "ong", "fiscalia", "familias"),
@@ -207,6 +227,13 @@ SCENARIOS: dict[str, Scenario] = {
         ),
         dependence=(("familias", "ong", 1.2),),
         setting="juarez",
+        # The prosecutor's records of the 1990s are poor; the NGO was most active in
+        # 2001-2007; in the 2008-2012 peak the press could not cover every case.
+        year_effects=(
+            ("fiscalia", 1993, 1997, -1.0),
+            ("ong", 2001, 2007, 0.5),
+            ("prensa", 2008, 2012, -0.5),
+        ),
     ),
     "uk_roll": Scenario(
         name="uk_roll",
@@ -314,6 +341,7 @@ def first_lists(scenario: Scenario, k: int) -> Scenario:
         dependence=tuple(d for d in scenario.dependence if d[0] in kept and d[1] in kept),
         reference_n=scenario.reference_n,
         setting=scenario.setting,
+        year_effects=tuple(e for e in scenario.year_effects if e[0] in kept),
     )
 
 
