@@ -94,6 +94,16 @@ def test_fold_is_idempotent(text: str) -> None:
         ("Mary O'Brien", ("Mary", "O'Brien", None)),
         ("Smith, John", ("John", "Smith", None)),
         ("Robert Smith Jr.", ("Robert", "Smith", None)),
+        ("Thomas Martin", ("Thomas", "Martin", None)),
+        # more Mexican forms
+        ("DE LA CRUZ HERNANDEZ JUANA", ("Juana", "de la Cruz", "Hernandez")),
+        ("Nuñez Ortega, Ma. del Socorro", ("Ma. del Socorro", "Nuñez", "Ortega")),
+        ("María del Rosario de la Fuente", ("María del Rosario", "de la Fuente", None)),
+        ("María de la O Hernández", ("María de la O", "Hernández", None)),
+        ("Luz María Reyes Cruz", ("Luz María", "Reyes", "Cruz")),
+        ("José Guadalupe Pérez", ("José Guadalupe", "Pérez", None)),
+        # one word: a surname when it can only be a surname
+        ("Pérez", (None, "Pérez", None)),
         # only given names
         ("Juan Carlos", ("Juan Carlos", None, None)),
         ("Lupita", ("Lupita", None, None)),

@@ -31,8 +31,9 @@ from recuento.people.nicknames import nickname_table
 
 __all__ = ["Word", "only_given_names", "split_full_name", "split_words", "tidy_words", "words_of"]
 
-#: Words that join the next word into one surname but are names themselves ("San Martín").
-JOINERS: frozenset[str] = frozenset({"san", "santa", "santo"})
+#: Words that join the next word into one surname but are kept as name words ("San Martín",
+#: "Mc Donald").
+JOINERS: frozenset[str] = frozenset({"san", "santa", "santo", "mc", "mac"})
 _JOINING = PARTICLES | JOINERS
 
 # "Mª", "Ma.ª", "Maª": the feminine ordinal indicator after M or Ma abbreviates María.
@@ -298,8 +299,8 @@ def _split_surnames(groups: list[Group], min_before: int) -> tuple[list[Group], 
 
 def _split_given_first(groups: list[Group]) -> tuple[list[Group], list[Group], list[Group]]:
     m = len(groups)
-    if m == 1:
-        if _is_particle_group(groups[0]):
+    if m == 1:  # one word: a given name, unless it can only be a surname ("Pérez")
+        if _surname_like(groups[0]):
             return [], groups, []
         return groups, [], []
     if _clear_given(groups[-1]) and all(_clear_given(g) for g in groups):

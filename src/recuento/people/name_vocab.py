@@ -132,6 +132,7 @@ DEVOTIONAL: dict[str, frozenset[str]] = {
             "loreto",
             "angustias",
             "lucero",
+            "o",
         }
     ),
     "jose": frozenset({"jesus", "dios", "guadalupe", "refugio", "trinidad"}),

@@ -95,10 +95,6 @@ def _keys(words: tuple[Word, ...]) -> list[str]:
     return [k for w in words for k in w.key.split()]
 
 
-def _std(words: tuple[Word, ...]) -> str | None:
-    return " ".join(_keys(words)) or None
-
-
 def _surname_std(words: tuple[Word, ...]) -> str | None:
     keys = _keys(words)
     # "y"/"e" join two surnames ("Ortega y Gasset"); in front of the second it is dropped.
