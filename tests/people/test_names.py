@@ -295,8 +295,40 @@ def test_nothing_gives_an_empty_name() -> None:
 
 # --- properties --------------------------------------------------------------------------------
 
-GIVEN = ["María", "Guadalupe", "José", "Luis", "Juan", "Carlos", "Ana", "Lupita", "Ma.", "J."]
-SURNAMES = ["López", "HERNÁNDEZ", "de la Cruz", "Pérez", "del Río", "San Martín", "Cruz", "Ruiz"]
+GIVEN = [
+    "María",
+    "Guadalupe",
+    "José",
+    "Luis",
+    "Juan",
+    "Carlos",
+    "Ana",
+    "Lupita",
+    "Ma.",
+    "J.",
+    "Mª",
+    "de los Ángeles",
+    "Xóchitl",
+    "Reyes",
+    "Sra.",
+]
+SURNAMES = [
+    "López",
+    "HERNÁNDEZ",
+    "de la Cruz",
+    "Pérez",
+    "del Río",
+    "San Martín",
+    "Cruz",
+    "Ruiz",
+    "de León",
+    "Díaz de León",
+    "Vda. de García",
+    "de Pérez",
+    "y Gasset",
+    "Hdez.",
+    "Jr.",
+]
 optional_text = st.none() | st.text(max_size=40)
 
 
@@ -342,17 +374,21 @@ names_from_vocabulary = st.tuples(
     st.sampled_from(SURNAMES),
     st.none() | st.sampled_from(SURNAMES),
     st.booleans(),
+    st.booleans(),
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(parts=names_from_vocabulary)
 def test_tokens_do_not_depend_on_the_split(
-    parts: tuple[list[str], str, str | None, bool],
+    parts: tuple[list[str], str, str | None, bool, bool],
 ) -> None:
-    given_words, first, second, capitals = parts
+    given_words, first, second, capitals, comma = parts
     given_names = " ".join(given_words)
-    full = " ".join(p for p in (given_names, first, second) if p)
+    if comma:
+        full = f"{first} {second or ''}, {given_names}"
+    else:
+        full = " ".join(p for p in (given_names, first, second) if p)
     if capitals:
         full = full.upper()
     from_full = standardise_name(full_name=full)
