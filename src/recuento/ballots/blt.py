@@ -187,32 +187,33 @@ def _parse_ballot(
     problems: _Problems,
 ) -> None:
     tokens = line.split()
-    if tokens and tokens[0].startswith("(") and tokens[0].endswith(")"):
+    if tokens and tokens[0][0] == "(" and tokens[0][-1] == ")":
         tokens = tokens[1:]  # OpenSTV ballot identifier
-    if any("=" in t for t in tokens):
-        problems.add(n, "equal rankings ('=') cannot be counted; give each preference its own rank")
-        return
-    values = _ints(tokens)
-    if values is None:
-        problems.add(n, "a ballot line must hold only whole numbers: weight, preferences, 0")
+    try:
+        values = [int(t) for t in tokens]
+    except ValueError:
+        if "=" in line:
+            problems.add(n, "equal rankings ('=') cannot be counted; give each its own rank")
+        else:
+            problems.add(n, "a ballot line must hold only whole numbers: weight, preferences, 0")
         return
     if len(values) < 2 or values[-1] != 0:
         problems.add(n, "a ballot line must end with 0 (weight, preferences, 0)")
         return
-    weight, prefs = values[0], values[1:-1]
+    weight = values[0]
+    seq = tuple(p - 1 for p in values[1:-1])
     if weight <= 0:
         problems.add(n, "the weight (first number) must be a positive whole number")
         return
-    if any(p == 0 for p in prefs):
-        problems.add(n, "0 appears before the end of the ballot line")
+    if seq and (min(seq) < 0 or max(seq) >= ncand > 0):
+        if -1 in seq:
+            problems.add(n, "0 appears before the end of the ballot line")
+        else:
+            problems.add(n, f"a preference names no candidate (candidates are 1..{ncand})")
         return
-    if any(p < 0 or (ncand and p > ncand) for p in prefs):
-        problems.add(n, f"a preference names no candidate (candidates are 1..{ncand})")
-        return
-    if len(set(prefs)) != len(prefs):
+    if len(set(seq)) != len(seq):
         problems.add(n, "the same candidate is ranked twice on one ballot")
         return
-    seq = tuple(p - 1 for p in prefs)
     ballots[seq] = ballots.get(seq, 0) + weight
 
 

@@ -197,8 +197,14 @@ class _MeekCount:
             stage=len(self.stages) + 1, kind="exclusion", ties=self.ties,
         )  # fmt: skip
 
-    def _converge(self) -> None:
-        """Lower keep values until surpluses vanish or someone new reaches the quota."""
+    def _converge(self) -> bool:
+        """Lower keep values until surpluses vanish or someone new reaches the quota.
+
+        Returns:
+            Whether a hopeful candidate reached the quota (otherwise the surpluses have
+            converged: below 0.00001 in all, or no longer falling because of rounding, which
+            with many papers can leave a total surplus of a few 0.00001).
+        """
         previous = self._surplus()
         for _ in range(MAX_ITERATIONS):
             for c in self.elected:
@@ -208,15 +214,17 @@ class _MeekCount:
             self._distribute()
             surplus = self._surplus()
             if any(self.votes[c] >= self.quota for c in self._cont()):
-                return
+                return True
             if surplus < OMEGA or surplus >= previous:
-                return
+                return False
             previous = surplus
+        return False
 
     def run(self) -> CountResult:
         self._distribute()
         self._record("first", [], [])
         self._elect_reached()
+        settled = False
         while len(self.elected) < self.seats:
             cont = self._cont()
             if len(cont) + len(self.elected) <= self.seats:
@@ -226,11 +234,12 @@ class _MeekCount:
                 ):  # fmt: skip
                     self._elect(c)
                 break
-            if self._surplus() >= OMEGA:
+            if not settled and self._surplus() >= OMEGA:
                 with_surplus = [c for c in self.elected if self.votes[c] > self.quota]
-                self._converge()
+                settled = not self._converge()
                 self._record("surplus", with_surplus, [])
             else:
+                settled = False
                 x = self._to_exclude()
                 self.hopeful[x] = False
                 self.keep[x] = 0
