@@ -115,7 +115,6 @@ def extract_aliases(text: str) -> tuple[str, tuple[str, ...]]:
     return text, tuple(aliases)
 
 
-@lru_cache(maxsize=1 << 16)
 def words_of(text: str) -> tuple[Word, ...]:
     """The words of one name part, without punctuation-only words, titles and suffixes.
 
@@ -135,6 +134,10 @@ def words_of(text: str) -> tuple[Word, ...]:
     if kept or not words:
         return tuple(kept)
     return (words[-1],)  # only titles or suffixes: keep one, not nothing
+
+
+# Parts (a given-names or surname column) repeat heavily; whole names much less.
+words_of_part = lru_cache(maxsize=1 << 16)(words_of)
 
 
 def tidy_words(words: tuple[Word, ...] | list[Word]) -> str | None:
@@ -360,8 +363,8 @@ def split_text(full_name: str) -> Split:
     """Split a full name given as text (handles the "surnames, given names" comma form)."""
     if "," in full_name:
         surnames_text, _, given_text = full_name.partition(",")
-        given = words_of(given_text)
-        groups = _groups(words_of(surnames_text))
+        given = words_of_part(given_text)
+        groups = _groups(words_of_part(surnames_text))
         if not groups:  # ", María López": no surnames before the comma
             return split_words(given)
         first, second = _split_surnames(groups, min_before=1)

@@ -31,7 +31,7 @@ from recuento.people.name_split import (
     split_words,
     take_married,
     tidy_words,
-    words_of,
+    words_of_part,
 )
 from recuento.people.name_vocab import (
     GENERIC_GIVEN,
@@ -325,7 +325,7 @@ def standardise_name(
             return ()
         text, found = extract_aliases(text)
         aliases.extend(found)
-        return words_of(text)
+        return words_of_part(text)
 
     given = clean(given_names)
     first = clean(first_surname)
