@@ -118,3 +118,24 @@ def test_withdrawn_candidates_are_skipped_and_blank_papers_are_invalid() -> None
 def test_an_election_with_only_blank_papers_is_an_error() -> None:
     with pytest.raises(BallotError, match="no valid paper"):
         count_stv(Election.build(["A", "B"], [((), 3)], seats=1))
+
+
+def test_equal_candidates_elected_together_are_listed_in_ballot_order_without_a_lot() -> None:
+    # 100 papers, 2 seats: quota 34. A and B both have 50 at stage 1: both are elected, so
+    # the order in which they are listed changes nothing and needs no lot; the tie is
+    # still recorded. (With seats filled, their equal surpluses are never transferred.)
+    e = Election.build(["A", "B"], [((0,), 50), ((1,), 50)], seats=2)
+    r = count_stv(e)
+    assert r.elected == ("A", "B")
+    assert [(t.kind, t.method) for t in r.ties] == [("election_order", "ballot_order")]
+
+
+def test_equal_surpluses_need_earlier_stages_or_a_lot() -> None:
+    # 3 seats, 100 papers: quota 26. A 35 and B 35 (surpluses 9 each) at stage 1, C 20,
+    # D 10: whose surplus goes first is a rule 49 tie with no earlier stage: a lot.
+    e = Election.build(list("ABCD"), [((0, 2), 35), ((1, 3), 35), ((2,), 20), ((3,), 10)], seats=3)
+    with pytest.raises(BallotError, match=r"stage 2 \(surplus_order\)"):
+        count_stv(e)
+    r = count_stv(e, lot=Lot(choices=["B"]))
+    assert r.stages[1].subject == ("B",)
+    assert [(t.kind, t.method, t.chosen) for t in r.ties][-1] == ("surplus_order", "lot", "B")

@@ -161,6 +161,7 @@ class _MeekCount:
         order = order_by_votes(
             reached, self.votes, self.history[:-1], names=self.names, lot=self.lot,
             stage=len(self.stages), kind="election_order", ties=self.ties,
+            by_lot=self.constraints is not None,
         )  # fmt: skip
         for c in order:
             if len(self.elected) >= self.seats:
@@ -231,6 +232,7 @@ class _MeekCount:
                 for c in order_by_votes(
                     cont, self.votes, self.history[:-1], names=self.names, lot=self.lot,
                     stage=len(self.stages), kind="election_order", ties=self.ties,
+                    by_lot=False,
                 ):  # fmt: skip
                     self._elect(c)
                 break

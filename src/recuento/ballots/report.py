@@ -23,6 +23,7 @@ LABELS: dict[str, dict[str, str]] = {
         "seats": "Seats",
         "valid": "Valid papers",
         "invalid": "Invalid or blank papers",
+        "invalid_only": "Invalid papers",
         "quota": "Quota",
         "quotas": "Group quotas (at least)",
         "candidate": "Candidate",
@@ -62,6 +63,7 @@ LABELS: dict[str, dict[str, str]] = {
         "seats": "Puestos",
         "valid": "Papeletas válidas",
         "invalid": "Papeletas nulas o en blanco",
+        "invalid_only": "Papeletas nulas",
         "quota": "Cuota",
         "quotas": "Cuotas de grupo (mínimo)",
         "candidate": "Candidatura",
@@ -118,7 +120,8 @@ def format_result(result: CountResult, *, lang: str = "en") -> str:
         head.append(f"{t['quota']}: {_fmt(result.quota, places)}")
     out.append(" · ".join(head))
     if result.invalid:
-        out.append(f"{t['invalid']}: {result.invalid}")
+        label = t["invalid_only"] if result.method == "yesno" else t["invalid"]
+        out.append(f"{label}: {result.invalid}")
     if result.constraints:
         pairs = ", ".join(f"{g} {m}" for g, m in sorted(result.constraints.items()))
         out.append(f"{t['quotas']}: {pairs}")

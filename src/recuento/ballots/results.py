@@ -2,8 +2,7 @@
 
 Votes are :class:`~decimal.Decimal` values, exact: Scottish STV works in units of
 0.00001 votes, Meek in units of 0.000000001. In JSON they are written as numbers whose
-text is exact (a value with at most 15 significant digits survives the float round trip
-unchanged; :func:`_num` refuses anything else).
+text is exact up to 15 significant digits (see :func:`_num`).
 """
 
 from __future__ import annotations
@@ -146,13 +145,16 @@ class CountResult:
 
 
 def _num(value: Decimal) -> int | float:
-    """An exact JSON number: an int when whole, else a float whose repr is exact."""
+    """A JSON number: an int when whole, else a float.
+
+    The float's text is the exact decimal whenever the value has at most 15 significant
+    digits: every Scottish STV value below 10 billion votes, every Meek value below a
+    million votes. Beyond that the last decimal may differ; the stage table (text output)
+    is always exact.
+    """
     if value == value.to_integral_value():
         return int(value)
-    f = float(value)
-    if Decimal(repr(f)) != value:
-        raise ValueError("value cannot be written exactly as a JSON number")
-    return f
+    return float(value)
 
 
 def units_to_decimal(units: int, places: int) -> Decimal:

@@ -215,7 +215,9 @@ class _ScottishCount:
         reached = [c for c in self._continuing() if self.votes[c] >= self.quota_u]
         if not reached:
             return
-        order = self._order(reached, len(self.stages), "election_order")
+        order = self._order(
+            reached, len(self.stages), "election_order", by_lot=self.constraints is not None
+        )
         for c in order:
             if len(self.elected) >= self.seats:
                 break
@@ -226,10 +228,13 @@ class _ScottishCount:
                     continue  # blocked: excluded before the next ordinary exclusion
             self._elect(c)
 
-    def _order(self, cands: list[int], stage: int, kind: str) -> list[int]:
+    def _order(self, cands: list[int], stage: int, kind: str, *, by_lot: bool) -> list[int]:
+        # The order of election within one stage matters only under group quotas (it
+        # decides who is blocked); otherwise at most the seats left can reach the quota
+        # together, all are elected, and equal surpluses have their own tie (rule 49).
         return order_by_votes(
             cands, self.votes, self.history[:-1], names=self.names, lot=self.lot,
-            stage=stage, kind=kind, ties=self.ties,
+            stage=stage, kind=kind, ties=self.ties, by_lot=by_lot,
         )  # fmt: skip
 
     def _pick(self, cands: list[int], *, lowest: bool, kind: str) -> int:
@@ -260,7 +265,7 @@ class _ScottishCount:
             cont = self._continuing()
             vacancies = self.seats - len(self.elected)
             if len(cont) <= vacancies:  # rule 52
-                for c in self._order(cont, len(self.stages), "election_order"):
+                for c in self._order(cont, len(self.stages), "election_order", by_lot=False):
                     self._elect(c)
                 break
             if self.pending:

@@ -32,7 +32,9 @@ class Tie:
             first), ``election_order`` (order of election in one stage), ``last_seat``
             (block vote: who gets the last seats) or ``outcome``.
         candidates: the tied candidates' names.
-        method: ``earlier_stage`` or ``lot``.
+        method: ``earlier_stage``, ``lot``, or ``ballot_order`` (only for the order in
+            which candidates elected at the same stage are listed, when nothing depends
+            on it).
         decided_at: for ``earlier_stage``, the stage whose votes decided it.
         chosen: the candidate picked: excluded, transferred first, elected first, or
             given the seat.
@@ -107,6 +109,7 @@ def break_tie(
     stage: int,
     kind: str,
     ties: list[Tie],
+    by_lot: bool = True,
 ) -> int:
     """Pick one candidate among ``tied`` (equal now) and record how.
 
@@ -121,6 +124,10 @@ def break_tie(
         stage: the current stage, for the record.
         kind: what the tie is about (see :class:`Tie`).
         ties: the list that receives the :class:`Tie` record.
+        by_lot: when earlier stages do not decide, draw a lot (``True``) or take the
+            first in ballot order (``False``, method ``ballot_order``; only for ties
+            whose outcome changes nothing, such as the order in which candidates elected
+            at the same stage are listed).
 
     Returns:
         The chosen candidate number.
@@ -140,6 +147,10 @@ def break_tie(
     if len(group) == 1:
         chosen = group[0]
         method = "earlier_stage"
+    elif not by_lot:
+        chosen = group[0]
+        method = "ballot_order"
+        decided_at = None
     else:
         picked = lot.draw([names[c] for c in group], stage=stage, kind=kind)
         chosen = next(c for c in group if names[c] == picked)
@@ -161,6 +172,7 @@ def order_by_votes(
     stage: int,
     kind: str,
     ties: list[Tie],
+    by_lot: bool = True,
 ) -> list[int]:
     """Candidates by votes, highest first; equal votes ordered by :func:`break_tie`."""
     left = list(cands)
@@ -172,8 +184,9 @@ def order_by_votes(
             pick = tied[0]
         else:
             pick = break_tie(
-                tied, earlier, lowest=False, names=names, lot=lot, stage=stage, kind=kind, ties=ties
-            )
+                tied, earlier, lowest=False, names=names, lot=lot, stage=stage, kind=kind,
+                ties=ties, by_lot=by_lot,
+            )  # fmt: skip
         out.append(pick)
         left.remove(pick)
     return out
