@@ -1,0 +1,1 @@
+"""Privacy-preserving record linkage: hardened Bloom-filter encodings and encoded matching."""

@@ -1,0 +1,431 @@
+"""Encode a roll: standardised records -> hardened Bloom-filter encodings and opaque tokens.
+
+An encoding holds, per record, one hardened filter block per field (the *field-level*
+filters) laid side by side in one bit vector (the *record-level* filter), a presence mask
+(which fields were filled in) and an opaque token instead of the record's id. The ``.clk``
+file (see :mod:`recuento.pprl.clkfile`) holds nothing else, plus a header with every
+parameter except the secret.
+
+What each field encodes (from the standardised columns of
+:data:`recuento.people.record.PERSON_SCHEMA`):
+
+- ``given``: ``given_std`` (folded given names), plus one whole token for each formal form
+  of the main given name (``bill`` also carries the token ``william``), so that a nickname
+  is close to its formal name;
+- ``surname``: ``first_surname_std`` and ``second_surname_std``, space-joined;
+- ``birth_date``: whole tokens for the year, the month, the day, and the day and month as
+  an unordered pair (``1971-05-30`` -> ``y1971 m05 d30 md05-30``), so that a year-only
+  date shares the year with the full date and a day-month swap keeps half its tokens;
+- ``postcode``: the postcode in capitals without spaces (``LS62AB``) plus whole tokens for
+  its area, outward code and sector (so that a move within the area keeps some), read from
+  the column
+  named by ``postcode_column`` or from a column called postcode, post code, postal code,
+  zip, código postal or cp kept in ``attributes``;
+- ``email``: ``email`` in lower case (not encoded by default).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from recuento.pprl.bloom import (
+    FieldHasher,
+    FieldSpec,
+    balance,
+    balance_permutation,
+    check_field_spec,
+    flip_mask_words,
+    record_seeds_and_tokens,
+    pack_words,
+)
+from recuento.pprl.keys import PPRLError, key_check
+
+FIELD_NAMES = ("given", "surname", "birth_date", "postcode", "email")
+"""Fields that can be encoded."""
+
+DEFAULT_FIELDS = ("given", "surname", "birth_date", "postcode")
+"""Fields encoded by default: what two organisations realistically share."""
+
+DEFAULT_SPECS: dict[str, FieldSpec] = {
+    "given": FieldSpec("given", bits=128, hashes=8),
+    "surname": FieldSpec("surname", bits=128, hashes=8),
+    "birth_date": FieldSpec("birth_date", bits=128, hashes=8),
+    "postcode": FieldSpec("postcode", bits=128, hashes=8),
+    "email": FieldSpec("email", bits=256, hashes=6),
+}
+"""Default filter length and hash count per field (see docs/pprl.md for the reasoning)."""
+
+DEFAULT_FLIP_PROBABILITY = 0.02
+"""Default randomised-response flip probability per bit."""
+
+POSTCODE_HEADERS = frozenset(
+    {"postcode", "postalcode", "postcodezip", "zip", "zipcode", "codigopostal", "cp"}
+)
+"""Header names (folded: lower case, letters and digits only) read as the postcode."""
+
+_CHUNK_ROWS = 16_384
+
+
+@dataclass(frozen=True)
+class EncodingParams:
+    """Every parameter of an encoding (all written in the ``.clk`` header).
+
+    Attributes:
+        fields: the field specifications, in block order.
+        flip_probability: randomised-response flip probability per bit (0 to 0.25).
+    """
+
+    fields: tuple[FieldSpec, ...] = tuple(DEFAULT_SPECS[f] for f in DEFAULT_FIELDS)
+    flip_probability: float = DEFAULT_FLIP_PROBABILITY
+
+    @property
+    def n_bits(self) -> int:
+        """Bits of a record-level filter."""
+        return sum(f.encoded_bits for f in self.fields)
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        """Field names in block order."""
+        return tuple(f.name for f in self.fields)
+
+    def word_slices(self) -> dict[str, slice]:
+        """Field name -> its 64-bit words within a record-level filter."""
+        out, start = {}, 0
+        for f in self.fields:
+            width = f.encoded_bits // 64
+            out[f.name] = slice(start, start + width)
+            start += width
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """The parameters as JSON-ready values."""
+        return {
+            "fields": [
+                {"name": f.name, "bits": f.bits, "hashes": f.hashes, "q": f.q} for f in self.fields
+            ],
+            "balanced": True,
+            "flip_probability": self.flip_probability,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> EncodingParams:
+        """Parameters from :meth:`to_dict`'s output."""
+        fields = tuple(
+            FieldSpec(str(f["name"]), int(f["bits"]), int(f["hashes"]), int(f["q"]))
+            for f in data["fields"]
+        )
+        return cls(fields=fields, flip_probability=float(data["flip_probability"]))
+
+
+def make_params(
+    fields: Sequence[str] = DEFAULT_FIELDS, flip_probability: float = DEFAULT_FLIP_PROBABILITY
+) -> EncodingParams:
+    """Encoding parameters for the named fields, with the default filter sizes.
+
+    Raises:
+        PPRLError: an unknown or repeated field, or a flip probability outside [0, 0.25].
+    """
+    problems = []
+    for name in fields:
+        if name not in DEFAULT_SPECS:
+            problems.append(f"unknown field {name!r}; known: {', '.join(FIELD_NAMES)}")
+    if len(set(fields)) != len(fields):
+        problems.append("a field is named twice")
+    if not fields:
+        problems.append("no field to encode")
+    if not 0 <= flip_probability <= 0.25:
+        problems.append("the flip probability must be between 0 and 0.25")
+    if problems:
+        raise PPRLError("Cannot encode with these settings: " + "; ".join(problems) + ".")
+    params = EncodingParams(tuple(DEFAULT_SPECS[f] for f in fields), flip_probability)
+    spec_problems = [p for f in params.fields for p in check_field_spec(f)]
+    if spec_problems:
+        raise PPRLError("Invalid field settings: " + "; ".join(spec_problems) + ".")
+    return params
+
+
+@dataclass
+class EncodedRoll:
+    """The encodings of one roll.
+
+    Attributes:
+        params: how it was encoded.
+        key_check: the fingerprint of the secret (see :func:`recuento.pprl.keys.key_check`).
+        tokens: one opaque token per record.
+        words: record-level filters, one row of uint64 words per record.
+        present: which fields each record has (bool, one column per field).
+        name: a label for messages (the file name).
+    """
+
+    params: EncodingParams
+    key_check: str
+    tokens: list[str]
+    words: np.ndarray
+    present: np.ndarray
+    name: str = "roll"
+    notes: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    def field_words(self, name: str) -> np.ndarray:
+        """The words of one field's block, for every record."""
+        return self.words[:, self.params.word_slices()[name]]
+
+
+def _fold(text: str) -> str:
+    return "".join(
+        c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c)
+    )
+
+
+def fold_header(header: str) -> str:
+    """A header folded for matching: lower case, no accents, letters and digits only."""
+    return re.sub(r"[^a-z0-9]", "", _fold(header))
+
+
+def normalise_postcode(value: str | None) -> str | None:
+    """A postcode in capitals without spaces or punctuation (None when empty)."""
+    if value is None:
+        return None
+    out = re.sub(r"[^A-Z0-9]", "", value.upper())
+    return out or None
+
+
+def postcode_tokens(postcode: str | None) -> str | None:
+    """The encoded form of a normalised UK-style postcode: the postcode, then whole tokens
+    for its area letters, its outward code and its sector (when it has the UK shape).
+
+    Example:
+        >>> postcode_tokens("LS62AB")
+        'LS62AB|aLS|oLS6|sLS62'
+    """
+    if not postcode:
+        return None
+    found = re.match(r"^([A-Z]{1,2})(\d[A-Z\d]?)(\d)([A-Z]{2})$", postcode)
+    if found is None:
+        return postcode
+    area, district, sector, _ = found.groups()
+    return f"{postcode}|a{area}|o{area}{district}|s{area}{district}{sector}"
+
+
+def date_tokens(iso: str | None) -> str | None:
+    """The encoded form of an ISO (possibly partial) birth date.
+
+    Example:
+        >>> date_tokens("1971-05-30")
+        '|y1971|m05|d30|md05-30'
+        >>> date_tokens("1971")
+        '|y1971'
+    """
+    if not iso:
+        return None
+    parts = iso.split("-")
+    out = f"|y{parts[0]}"
+    if len(parts) > 1:
+        out += f"|m{parts[1]}"
+    if len(parts) > 2:
+        low, high = sorted((parts[1], parts[2]))
+        out += f"|d{parts[2]}|md{low}-{high}"
+    return out
+
+
+def _postcode_key(attributes: Sequence[str | None], wanted: str | None) -> str | None:
+    seen: set[str] = set()
+    for text in attributes[:1000]:  # an empty cell may leave its key out of a row
+        if not text:
+            continue
+        for k in json.loads(text):
+            if k in seen:
+                continue
+            seen.add(k)
+            folded = fold_header(k)
+            if (wanted is not None and folded == wanted) or (
+                wanted is None and folded in POSTCODE_HEADERS
+            ):
+                return str(k)
+    return None
+
+
+def postcodes_from_attributes(
+    attributes: Sequence[str | None], column: str | None = None
+) -> tuple[list[str | None], str | None]:
+    """Postcodes read from the ``attributes`` JSON of each record.
+
+    Args:
+        attributes: the ``attributes`` column (JSON objects of unmapped columns).
+        column: the header of the postcode column; by default any header in
+            :data:`POSTCODE_HEADERS` (after folding).
+
+    Returns:
+        The normalised postcodes (None where absent) and the header used (None if none).
+    """
+    key = _postcode_key(attributes, fold_header(column) if column is not None else None)
+    if key is None:
+        return [None] * len(attributes), None
+    # A regular expression over the JSON text is much faster than parsing every row; rows
+    # where it finds nothing (escaped characters, numbers) are parsed in full.
+    pattern = re.compile(re.escape(json.dumps(key)) + r': "([^"\\]*)"')
+    out: list[str | None] = []
+    for text in attributes:
+        if not text:
+            out.append(None)
+            continue
+        found = pattern.search(text)
+        if found is not None:
+            out.append(normalise_postcode(found.group(1)))
+            continue
+        raw = json.loads(text).get(key)
+        out.append(normalise_postcode(str(raw)) if raw is not None else None)
+    return out, key
+
+
+def field_values(
+    table: pa.Table, fields: Sequence[str], postcode_column: str | None = None
+) -> tuple[dict[str, list[str | None]], list[str]]:
+    """The text encoded for each field of each record of a standardised table.
+
+    Returns:
+        Field name -> one value (or None) per record, and notes for the user (no values).
+
+    Raises:
+        PPRLError: the postcode is asked for and no postcode column can be found.
+    """
+    notes: list[str] = []
+
+    def column(name: str) -> list[Any]:
+        return table.column(name).to_pylist() if name in table.column_names else []
+
+    out: dict[str, list[str | None]] = {}
+    n = table.num_rows
+    for name in fields:
+        if name == "given":
+            given = column("given_std") or [None] * n
+            formal = column("given_formal") or [None] * n
+            out[name] = [
+                (g + "".join(f"|{f}" for f in (fs or ()) if f)) if g else None
+                for g, fs in zip(given, formal, strict=True)
+            ]
+        elif name == "surname":
+            first = column("first_surname_std") or [None] * n
+            second = column("second_surname_std") or [None] * n
+            out[name] = [
+                " ".join(p for p in (a, b) if p) or None for a, b in zip(first, second, strict=True)
+            ]
+        elif name == "birth_date":
+            out[name] = [date_tokens(d) for d in column("birth_date") or [None] * n]
+        elif name == "postcode":
+            values, key = postcodes_from_attributes(column("attributes") or [None] * n, postcode_column)
+            if key is None and n:
+                wanted = f"a column named {postcode_column!r}" if postcode_column else (
+                    "a column named Postcode, Post code, Postal code, ZIP, Código postal or CP"
+                )
+                raise PPRLError(
+                    f"The postcode field is to be encoded but the list has no postcode column "
+                    f"(looked for {wanted}). Name the column with --postcode-column, or leave "
+                    "the postcode out with --fields."
+                )
+            out[name] = [postcode_tokens(v) for v in values]
+        elif name == "email":
+            out[name] = [e.strip().lower() if e else None for e in column("email") or [None] * n]
+        missing = sum(v is None for v in out[name])
+        if missing:
+            notes.append(f"{missing} of {n} records have no {name.replace('_', ' ')}")
+    return out, notes
+
+
+def encode_values(
+    values: Mapping[str, Sequence[str | None]],
+    record_ids: Sequence[str],
+    secret: bytes,
+    params: EncodingParams | None = None,
+    *,
+    name: str = "roll",
+) -> EncodedRoll:
+    """Encode records given as field values.
+
+    Args:
+        values: field name -> one value (or None) per record, for every field of ``params``.
+        record_ids: each record's id (unique); it keys the record's noise and its token.
+        secret: the shared secret (see :func:`recuento.pprl.keys.load_secret`).
+        params: encoding parameters (the defaults otherwise).
+        name: a label for messages.
+
+    Raises:
+        PPRLError: ids are repeated, or a field's values are missing.
+    """
+    params = params or EncodingParams()
+    n = len(record_ids)
+    problems = [f"no values for field {f}" for f in params.field_names if f not in values]
+    problems += [
+        f"field {f} has {len(values[f])} values for {n} records"
+        for f in params.field_names
+        if f in values and len(values[f]) != n
+    ]
+    if len(set(record_ids)) != n:
+        problems.append(
+            f"{n - len(set(record_ids))} record ids are repeated; every record needs its own id "
+            "(it keys the record's noise and its token)"
+        )
+    if problems:
+        raise PPRLError(f"Cannot encode {name}: " + "; ".join(problems) + ".")
+
+    blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    present = np.zeros((n, len(params.fields)), dtype=bool)
+    for j, spec in enumerate(params.fields):
+        # Distinct values are hashed once: names, dates and postcodes repeat a lot.
+        arr = pa.array(values[spec.name], type=pa.string()).dictionary_encode()
+        dictionary = arr.dictionary.to_pylist()
+        idx = arr.indices.to_numpy(zero_copy_only=False)
+        valid = ~np.asarray(arr.indices.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+        idx = np.where(valid, np.nan_to_num(idx, nan=0), 0).astype(np.int64)
+        plain = FieldHasher(secret, spec).plain_filters(dictionary)
+        balanced = balance(plain, balance_permutation(secret, spec))
+        blocks.append((balanced, idx, valid))
+        present[:, j] = valid
+
+    seeds, tokens = record_seeds_and_tokens(secret, record_ids)
+    n_words = params.n_bits // 64
+    words = np.zeros((n, n_words), dtype=np.uint64)
+    slices = params.word_slices()
+    for start in range(0, n, _CHUNK_ROWS):
+        stop = min(n, start + _CHUNK_ROWS)
+        noise = flip_mask_words(seeds[start:stop], params.n_bits, params.flip_probability)
+        for spec, (balanced, idx, valid) in zip(params.fields, blocks, strict=True):
+            sl = slices[spec.name]
+            if not len(balanced):
+                continue
+            block = pack_words(balanced[idx[start:stop]])
+            block ^= noise[:, sl]
+            block[~valid[start:stop]] = 0
+            words[start:stop, sl] = block
+    return EncodedRoll(params, key_check(secret), tokens, words, present, name=name)
+
+
+def encode_table(
+    table: pa.Table,
+    secret: bytes,
+    params: EncodingParams | None = None,
+    *,
+    postcode_column: str | None = None,
+    name: str = "roll",
+) -> EncodedRoll:
+    """Encode a standardised table (the ``table`` of :func:`recuento.lists.reader.read_list`).
+
+    Raises:
+        PPRLError: no postcode column when the postcode is encoded, or repeated ids.
+    """
+    params = params or EncodingParams()
+    values, notes = field_values(table, params.field_names, postcode_column)
+    ids = [str(i) for i in table.column("id").to_pylist()]
+    roll = encode_values(values, ids, secret, params, name=name)
+    roll.notes.extend(notes)
+    return roll
