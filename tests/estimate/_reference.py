@@ -43,3 +43,7 @@ def table(lists: list[str], cells: dict[str, int]) -> CaptureHistories:
     """A table from {'101': count, ...} (first character = first list)."""
     pats = np.array([[int(c) for c in key] for key in cells], dtype=np.int8)
     return CaptureHistories.from_patterns(lists, pats, np.array(list(cells.values())))
+
+
+# The hepatitis A table's file stem (from the CARE1 package), kept in one place for codespell.
+HEPATITIS_A = "hav"  # codespell:ignore
