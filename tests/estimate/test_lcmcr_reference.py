@@ -74,6 +74,8 @@ CASES = [
     ("congenital", (1000, 1000, 25), 400, 130),
     ("spina_bifida_my", (1000, 1000, 25), 300, 180),
 ]
+# Not compared: hiv. It mixes fast within a mode, but chains from seeds 7 and 20240601
+# settled in a second mode near 11,900 (R's single chain reports 10,918, 9,315-13,013).
 
 
 @pytest.mark.parametrize(("name", "run", "min_ess", "sweeps_per_ess"), CASES)
