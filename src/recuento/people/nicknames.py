@@ -20,16 +20,22 @@ from functools import cache, lru_cache
 from importlib import resources
 from types import MappingProxyType
 
+from recuento.errors import RecuentoError
 from recuento.people.name_fold import fold
 from recuento.people.name_vocab import GENERIC_GIVEN, PARTICLES, given_name_words
 
 __all__ = [
+    "NameDataError",
     "could_be_same_given_name",
     "formal_names",
     "is_nickname",
     "nickname_rows",
     "nickname_table",
 ]
+
+
+class NameDataError(RecuentoError):
+    """A name data file bundled with recuento is damaged."""
 
 
 @cache
@@ -39,7 +45,11 @@ def nickname_rows() -> tuple[tuple[str, str, str, str], ...]:
     reader = csv.reader(text.splitlines())
     header = next(reader)
     if header != ["nickname", "formal", "language", "note"]:
-        raise ValueError("data/nicknames.csv: header must be nickname,formal,language,note")
+        raise NameDataError(
+            "recuento's bundled file recuento/people/data/nicknames.csv does not start with the "
+            "header nickname,formal,language,note; the installation is damaged: reinstall "
+            "recuento, or fix the header if you edited the file."
+        )
     return tuple((r[0], r[1], r[2], r[3]) for r in reader if r)
 
 
