@@ -106,3 +106,12 @@ def test_tally_refuses_a_bad_quota(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["tally", str(_write(tmp_path, HAND)), "--quota", "women"])
     assert result.exit_code == 1
     assert "A quota must be written GROUP:MIN" in result.output
+
+
+def test_spanish_table_translates_ties_and_notes(tmp_path: Path) -> None:
+    path = str(_write(tmp_path, "3 1\n2 1 0\n2 2 0\n1 3 0\n0\nA\nB\nC\nT\n"))
+    args = ["tally", path, "--method", "meek", "--lot", "A", "--lang", "es"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "Etapa 3 (exclusión): A, B; resuelto por sorteo; elegida: A" in result.output
+    assert "VUT de Meek: votos en coma fija con 9 decimales" in result.output

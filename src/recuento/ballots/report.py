@@ -8,6 +8,7 @@ method (5 decimals for Scottish STV, as on official result sheets).
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
@@ -45,6 +46,11 @@ LABELS: dict[str, dict[str, str]] = {
         "chosen": "chosen",
         "none": "none",
         "notes": "Notes",
+        "tie_exclusion": "exclusion",
+        "tie_surplus_order": "order of surpluses",
+        "tie_election_order": "order of election",
+        "tie_last_seat": "last seats",
+        "ballot_order": "listed in ballot order",
         "yes": "Yes",
         "no": "No",
         "abstentions": "Abstentions",
@@ -85,6 +91,11 @@ LABELS: dict[str, dict[str, str]] = {
         "chosen": "elegida",
         "none": "ninguno",
         "notes": "Notas",
+        "tie_exclusion": "exclusión",
+        "tie_surplus_order": "orden de los excedentes",
+        "tie_election_order": "orden de elección",
+        "tie_last_seat": "últimos puestos",
+        "ballot_order": "en el orden de la papeleta",
         "yes": "Sí",
         "no": "No",
         "abstentions": "Abstenciones",
@@ -95,6 +106,39 @@ LABELS: dict[str, dict[str, str]] = {
         "tie": "empate",
     },
 }
+
+
+# Notes are produced in English by the counting modules (and published so in JSON); these
+# patterns give the Spanish text of each kind of note for the stage table.
+_NOTES_ES = [
+    (
+        re.compile(r"^(\d+) withdrawn candidates were skipped on every paper\.$"),
+        r"Se omitieron en todas las papeletas \1 candidaturas retiradas.",
+    ),
+    (
+        re.compile(r"^Fewer candidates than seats: some seats remain unfilled\.$"),
+        "Hay menos candidaturas que puestos: quedan puestos sin cubrir.",
+    ),
+    (
+        re.compile(
+            r"^Meek STV: votes are fixed point with 9 decimals; value is conserved exactly\.$"
+        ),
+        "VUT de Meek: votos en coma fija con 9 decimales; el valor se conserva exactamente.",
+    ),
+    (
+        re.compile(r"^(\d+) papers marked more than (\d+) candidates and were not counted\.$"),
+        r"\1 papeletas marcaban más de \2 candidaturas y no se contaron.",
+    ),
+]
+
+
+def _translate_note(note: str, lang: str) -> str:
+    if lang != "es":
+        return note
+    for pattern, spanish in _NOTES_ES:
+        if pattern.match(note):
+            return pattern.sub(spanish, note)
+    return note
 
 
 def _fmt(value: Decimal, places: int) -> str:
@@ -138,18 +182,18 @@ def format_result(result: CountResult, *, lang: str = "en") -> str:
     if result.ties:
         out.append(f"{t['ties']}:")
         for tie in result.ties:
-            how = (
-                f"{t['earlier_stage']} {tie.decided_at}"
-                if tie.method == "earlier_stage"
-                else t["lot"]
-            )
+            if tie.method == "earlier_stage":
+                how = f"{t['earlier_stage']} {tie.decided_at}"
+            else:
+                how = t.get(tie.method, tie.method)
+            kind = t.get(f"tie_{tie.kind}", tie.kind)
             out.append(
-                f"  {t['stage']} {tie.stage} ({tie.kind}): {', '.join(tie.candidates)}; "
+                f"  {t['stage']} {tie.stage} ({kind}): {', '.join(tie.candidates)}; "
                 f"{how}; {t['chosen']}: {tie.chosen}"
             )
     if result.notes:
         out.append(f"{t['notes']}:")
-        out.extend(f"  {n}" for n in result.notes)
+        out.extend(f"  {_translate_note(n, lang)}" for n in result.notes)
     return "\n".join(out) + "\n"
 
 
