@@ -298,7 +298,8 @@ def fit_lcmcr(
         thin: Sweeps per kept draw (each chain runs burnin + samples * thin sweeps).
         seed: Seed of ``np.random.SeedSequence``; each chain gets a spawned child. None
             draws fresh entropy (the result is then not reproducible).
-        progress: Called with the fraction of the work done (0 to 1) now and then.
+        progress: Called with the fraction of the work done (0 to 1) now and then, in
+            increasing order; with several threads it may be called from a worker thread.
         kernel: "numba" (compiled, about 10 times faster; needs the numba package),
             "numpy", or "auto" (numba when installed). Both sample the same posterior, but
             a seed reproduces the same draws only with the same kernel; the fit records
