@@ -190,7 +190,7 @@ def _parse_ballot(
     if tokens and tokens[0][0] == "(" and tokens[0][-1] == ")":
         tokens = tokens[1:]  # OpenSTV ballot identifier
     try:
-        values = [int(t) for t in tokens]
+        values = list(map(int, tokens))
     except ValueError:
         if "=" in line:
             problems.add(n, "equal rankings ('=') cannot be counted; give each its own rank")
@@ -201,19 +201,20 @@ def _parse_ballot(
         problems.add(n, "a ballot line must end with 0 (weight, preferences, 0)")
         return
     weight = values[0]
-    seq = tuple(p - 1 for p in values[1:-1])
+    prefs = values[1:-1]
     if weight <= 0:
         problems.add(n, "the weight (first number) must be a positive whole number")
         return
-    if seq and (min(seq) < 0 or max(seq) >= ncand > 0):
-        if -1 in seq:
+    if prefs and (min(prefs) < 1 or max(prefs) > ncand > 0):
+        if 0 in prefs:
             problems.add(n, "0 appears before the end of the ballot line")
         else:
             problems.add(n, f"a preference names no candidate (candidates are 1..{ncand})")
         return
-    if len(set(seq)) != len(seq):
+    if len(set(prefs)) != len(prefs):
         problems.add(n, "the same candidate is ranked twice on one ballot")
         return
+    seq = tuple([p - 1 for p in prefs])
     ballots[seq] = ballots.get(seq, 0) + weight
 
 
