@@ -2,10 +2,10 @@
 
 Not a test: run it by hand and record its output in BENCHMARKS.md.
 
-    python benchmarks/bench_read.py [--people 760000] [--seed 1] [--keep]
+    python benchmarks/bench_read.py [--people 815000] [--seed 1] [--keep]
 
 Step 1 (setup, not timed): ``recuento.simulate`` makes a Juárez-like population and its four
-lists (about 1.3 records per person: ``--people 760000`` gives about a million rows), all
+lists (about 1.3 records per person: ``--people 815000`` gives about a million rows), all
 written as CSV in their own styles (UTF-8 with and without BOM, CP1252 with ``;``, Spanish
 headers, capitals without accents, full names with surnames first, partial dates...).
 
@@ -72,7 +72,7 @@ print(json.dumps({"rows": rows, "seconds": seconds, "peak_mb": peak}))
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--people", type=int, default=760_000)
+    parser.add_argument("--people", type=int, default=815_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the generated files")
     args = parser.parse_args()

@@ -13,7 +13,10 @@ import csv
 import datetime as dt
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 from recuento.lists.messages import Lang, reject_message
 from recuento.lists.reader import ListResult
@@ -23,6 +26,24 @@ def rejects_path(result: ListResult, directory: Path | None = None) -> Path:
     """``<directory>/<list name>.rejects.csv``; the list file's folder by default."""
     folder = directory if directory is not None else result.path.parent
     return folder / f"{result.name}.rejects.csv"
+
+
+@contextmanager
+def atomic_text(path: Path) -> Iterator[TextIO]:
+    """Open ``path`` for writing text so that it appears whole or not at all.
+
+    The text goes to a temporary file in the same folder, renamed over ``path`` only when
+    the block ends without an error: a crash leaves the previous file as it was.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            yield f
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def write_rejects(result: ListResult, path: Path, *, lang: Lang = "en") -> Path:
@@ -35,23 +56,17 @@ def write_rejects(result: ListResult, path: Path, *, lang: Lang = "en") -> Path:
         *result.header,
         *(f"extra {i}" for i in range(1, extra + 1)),
     ]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as f:
-            writer = csv.writer(f)
-            writer.writerow(header)
-            for reject in result.rejects:
-                message = reject_message(reject.reason, lang)
-                if "first" in reject.detail:
-                    message += f" ({result.unit} {reject.detail['first']})"
-                writer.writerow(
-                    [reject.number, reject.reason, message, *(_cell(c) for c in reject.cells)]
-                )
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_text(path) as f:
+        f.write("\ufeff")  # a byte-order mark, so that Excel reads the file as UTF-8
+        writer = csv.writer(f)
+        writer.writerow(header)
+        for reject in result.rejects:
+            message = reject_message(reject.reason, lang)
+            if "first" in reject.detail:
+                message += f" ({result.unit} {reject.detail['first']})"
+            writer.writerow(
+                [reject.number, reject.reason, message, *(_cell(c) for c in reject.cells)]
+            )
     return path
 
 

@@ -1,0 +1,246 @@
+"""Linking lists of people: prepared records in, persons out.
+
+:func:`link_tables` runs the whole linkage on DuckDB (embedded, no server): prepare the
+records of every list, train the model without labels (or reuse a saved one), score the
+blocked pairs, and cluster them into persons. Each record gets a ``person_id`` and the
+weakest link that holds its person together; pairs near the decision are returned for
+review.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from recuento.errors import RecuentoError
+from recuento.link.cluster import cluster
+from recuento.link.prepare import PREPARED_COLUMNS, prepare
+from recuento.link.train import set_prior, train
+
+#: Default clustering thresholds, chosen on simulated Juárez-like lists (docs/linkage.md).
+DEFAULT_MIN_EDGE = 0.3
+DEFAULT_MIN_AVERAGE = 0.3
+#: Pairs scored at least this are kept (for clustering averages and for review).
+_KEEP_PROBABILITY = 0.01
+#: Pairs with a probability in this band are "uncertain" and listed for review.
+UNCERTAIN_BAND = (0.2, 0.8)
+
+
+class LinkageError(RecuentoError):
+    """Linkage cannot run on what it was given."""
+
+
+@dataclass
+class LinkResult:
+    """What linkage produced.
+
+    Attributes:
+        persons: one row per record: ``source``, ``id``, ``person_id``, ``person_records``
+            (how many records the person has), ``weakest_link`` (the probability of the
+            weakest merge holding the person together; null for a single record).
+        pairs: scored pairs (probability >= 0.01): ``source_l``, ``id_l``, ``source_r``,
+            ``id_r``, ``match_probability``, ``match_weight``, ``same_person``.
+        model: the trained model (Splink's JSON settings), reusable with ``model=``.
+        prior: the probability that two random records are the same person.
+        seconds: time spent per step.
+    """
+
+    persons: pa.Table
+    pairs: pa.Table
+    model: dict[str, Any]
+    prior: float
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def n_persons(self) -> int:
+        return len(set(self.persons.column("person_id").to_pylist()))
+
+    def uncertain_pairs(self, band: tuple[float, float] = UNCERTAIN_BAND) -> pa.Table:
+        """Pairs whose probability falls in ``band``: the ones a person should review."""
+        p = self.pairs.column("match_probability").to_pylist()
+        keep = [band[0] <= v <= band[1] for v in p]
+        return self.pairs.filter(pa.array(keep, pa.bool_()))
+
+
+def _present_columns(prepared: pa.Table) -> set[str]:
+    present = set()
+    for name in PREPARED_COLUMNS:
+        column = prepared.column(name)
+        if column.length() - column.null_count >= 2:
+            present.add(name)
+    return present
+
+
+def link_tables(
+    tables: Sequence[pa.Table],
+    *,
+    model: dict[str, Any] | None = None,
+    min_edge: float = DEFAULT_MIN_EDGE,
+    min_average: float = DEFAULT_MIN_AVERAGE,
+    seed: int = 1,
+    progress: Callable[[str], None] | None = None,
+) -> LinkResult:
+    """Link and deduplicate the records of several lists at once.
+
+    Args:
+        tables: one table per list, with the columns of
+            :data:`recuento.people.record.PERSON_SCHEMA` (what ``read_list`` returns).
+        model: a saved model (``LinkResult.model``) to reuse instead of training.
+        min_edge: links weaker than this never join records (the ``--threshold``).
+        min_average: groups join only if their average link reaches this.
+        seed: seed of the random pair sampling in training.
+        progress: called with a short description of each step.
+
+    Raises:
+        LinkageError: there is nothing to link.
+    """
+    from splink import DuckDBAPI, Linker
+
+    from recuento.link.model import settings
+
+    say = progress or (lambda _: None)
+    seconds: dict[str, float] = {}
+    start = time.perf_counter()
+    tables = [t for t in tables if t.num_rows]
+    if not tables:
+        raise LinkageError("no accepted records to link: every list is empty or fully rejected.")
+    prepared = prepare(tables)
+    n = prepared.num_rows
+    seconds["prepare"] = time.perf_counter() - start
+
+    # Splink warns about levels it could not train (a column no pair disagrees on, say);
+    # nothing a user can act on, so only its errors are let through.
+    logging.getLogger("splink").setLevel(logging.ERROR)
+    db = DuckDBAPI()
+    records = db.register(prepared, dataset_display_name="__recuento__records")
+    if n == 1:
+        return _single(prepared, seconds)
+    if model is not None:
+        linker = Linker(records, model, log_level=logging.ERROR)
+        prior = float(model.get("probability_two_random_records_match", 1e-4))
+        set_prior(linker, prior)
+    else:
+        present = _present_columns(prepared)
+        linker = Linker(records, settings(present), log_level=logging.ERROR)
+        step = time.perf_counter()
+        prior = train(linker, n, seed=seed, progress=say)
+        seconds["train"] = time.perf_counter() - step
+
+    say("scoring pairs")
+    step = time.perf_counter()
+    scored = linker.inference.predict(threshold_match_probability=_KEEP_PROBABILITY)
+    pairs = scored.as_pyarrow_table().select(
+        ["unique_id_l", "unique_id_r", "match_probability", "match_weight"]
+    )
+    seconds["predict"] = time.perf_counter() - step
+
+    say("clustering")
+    step = time.perf_counter()
+    left = pairs.column("unique_id_l").to_numpy()
+    right = pairs.column("unique_id_r").to_numpy()
+    probability = pairs.column("match_probability").to_numpy()
+    clustering = cluster(
+        n,
+        zip(left.tolist(), right.tolist(), probability.tolist(), strict=True),
+        min_edge=min_edge,
+        min_average=min_average,
+    )
+    seconds["cluster"] = time.perf_counter() - step
+    persons = _persons_table(prepared, clustering.labels, clustering.weakest_link)
+    pairs_out = _pairs_table(prepared, pairs, clustering.labels)
+    saved = linker.misc.save_model_to_json()
+    saved["probability_two_random_records_match"] = prior
+    seconds["total"] = time.perf_counter() - start
+    return LinkResult(persons, pairs_out, saved, prior, seconds)
+
+
+def _person_ids(labels: Sequence[int]) -> list[str]:
+    """P000001, P000002... in order of each person's first record."""
+    numbering: dict[int, int] = {}
+    width = max(6, len(str(len(labels))))
+    out = []
+    for label in labels:
+        number = numbering.setdefault(label, len(numbering) + 1)
+        out.append(f"P{number:0{width}d}")
+    return out
+
+
+def _persons_table(prepared: pa.Table, labels: Any, weakest: dict[int, float]) -> pa.Table:
+    labels_list = [int(v) for v in labels]
+    sizes: dict[int, int] = {}
+    for label in labels_list:
+        sizes[label] = sizes.get(label, 0) + 1
+    return pa.table(
+        {
+            "source": prepared.column("source"),
+            "id": prepared.column("id"),
+            "person_id": pa.array(_person_ids(labels_list), pa.string()),
+            "person_records": pa.array([sizes[v] for v in labels_list], pa.int32()),
+            "weakest_link": pa.array([weakest.get(v) for v in labels_list], pa.float64()),
+        }
+    )
+
+
+def _pairs_table(prepared: pa.Table, pairs: pa.Table, labels: Any) -> pa.Table:
+    source = prepared.column("source").to_pylist()
+    ids = prepared.column("id").to_pylist()
+    left = pairs.column("unique_id_l").to_pylist()
+    right = pairs.column("unique_id_r").to_pylist()
+    return pa.table(
+        {
+            "source_l": pa.array([source[i] for i in left], pa.string()),
+            "id_l": pa.array([ids[i] for i in left], pa.string()),
+            "source_r": pa.array([source[i] for i in right], pa.string()),
+            "id_r": pa.array([ids[i] for i in right], pa.string()),
+            "match_probability": pairs.column("match_probability"),
+            "match_weight": pairs.column("match_weight"),
+            "same_person": pa.array(
+                [bool(labels[a] == labels[b]) for a, b in zip(left, right, strict=True)],
+                pa.bool_(),
+            ),
+        }
+    )
+
+
+def _single(prepared: pa.Table, seconds: dict[str, float]) -> LinkResult:
+    persons = _persons_table(prepared, [0], {})
+    empty = pa.table(
+        {
+            "source_l": pa.array([], pa.string()),
+            "id_l": pa.array([], pa.string()),
+            "source_r": pa.array([], pa.string()),
+            "id_r": pa.array([], pa.string()),
+            "match_probability": pa.array([], pa.float64()),
+            "match_weight": pa.array([], pa.float64()),
+            "same_person": pa.array([], pa.bool_()),
+        }
+    )
+    return LinkResult(persons, empty, {}, 0.0, seconds)
+
+
+def load_model(path: Path) -> dict[str, Any]:
+    """Read a saved model (JSON) for reuse.
+
+    Raises:
+        LinkageError: the file cannot be read or is not a recuento/Splink model.
+    """
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise LinkageError(
+            f"{path}: cannot read the model ({e}). Use a file saved by "
+            "`recuento link --save-model`."
+        ) from e
+    if not isinstance(data, dict) or "comparisons" not in data:
+        raise LinkageError(
+            f"{path}: this is not a linkage model (no comparisons). Use a file saved by "
+            "`recuento link --save-model`."
+        )
+    return data

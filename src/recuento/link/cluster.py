@@ -1,0 +1,98 @@
+"""Clustering scored record pairs into persons, without chaining.
+
+Connected components at a threshold merge two large groups through a single false link:
+on lists of victims with many Marías and Garcías that turns several women into one. This
+clusterer is average linkage restricted to the scored pairs: links are taken strongest
+first, and two groups merge only when the average match probability over *all* pairs
+between them (a pair that was never scored, or scored below the edge threshold, counts as
+0) reaches ``min_average``. A single strong link can join two records, but a link between
+two groups must be backed by most of their members. (Splink offers connected components
+and one-to-one clustering; neither resists chaining, hence this module.)
+
+Every person keeps the weakest link that holds it together: the probability of the
+weakest merge that made it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class Clustering:
+    """Persons found: a label per record and, per label, its weakest link."""
+
+    labels: np.ndarray
+    weakest_link: dict[int, float]
+
+    @property
+    def n_persons(self) -> int:
+        return len(np.unique(self.labels)) if self.labels.size else 0
+
+
+def cluster(
+    n_records: int,
+    pairs: Iterable[tuple[int, int, float]],
+    *,
+    min_edge: float = 0.3,
+    min_average: float = 0.3,
+) -> Clustering:
+    """Cluster records 0..n_records-1 given scored pairs ``(a, b, probability)``.
+
+    Args:
+        n_records: the number of records.
+        pairs: scored pairs (each pair once, either order).
+        min_edge: links weaker than this never start a merge.
+        min_average: two groups merge only if the mean probability over all pairs between
+            them reaches this.
+
+    Returns:
+        Labels (the smallest record index of each person) and weakest links.
+    """
+    members: dict[int, list[int]] = {u: [u] for u in range(n_records)}
+    root = list(range(n_records))
+    between: dict[int, dict[int, float]] = {}
+    edges: list[tuple[float, int, int]] = []
+    for a, b, p in pairs:
+        if a == b:
+            continue
+        between.setdefault(a, {})[b] = between.get(a, {}).get(b, 0.0) + p
+        between.setdefault(b, {})[a] = between.get(b, {}).get(a, 0.0) + p
+        if p >= min_edge:
+            edges.append((p, min(a, b), max(a, b)))
+    edges.sort(key=lambda e: (-e[0], e[1], e[2]))
+    weakest: dict[int, float] = {}
+    for p, a, b in edges:
+        ra, rb = root[a], root[b]
+        if ra == rb:
+            continue
+        total = between.get(ra, {}).get(rb, 0.0)
+        if total / (len(members[ra]) * len(members[rb])) < min_average:
+            continue
+        if len(members[ra]) < len(members[rb]):
+            ra, rb = rb, ra
+        for u in members[rb]:
+            root[u] = ra
+        members[ra].extend(members.pop(rb))
+        weakest[ra] = min(p, weakest.get(ra, 1.0), weakest.pop(rb, 1.0))
+        moved = between.pop(rb, {})
+        mine = between.setdefault(ra, {})
+        for other, value in moved.items():
+            if other == ra:
+                continue
+            mine[other] = mine.get(other, 0.0) + value
+            theirs = between[other]
+            theirs.pop(rb, None)
+            theirs[ra] = theirs.get(ra, 0.0) + value
+        mine.pop(rb, None)
+    labels = np.empty(n_records, dtype=np.int64)
+    weakest_link: dict[int, float] = {}
+    for r, group in members.items():
+        label = min(group)
+        labels[group] = label
+        if r in weakest:
+            weakest_link[label] = weakest[r]
+    return Clustering(labels, weakest_link)

@@ -1,0 +1,250 @@
+"""The person-linkage model: comparisons and blocking rules for Spanish and English names.
+
+Every comparison is written to survive how lists of victims actually differ:
+
+- **Names** are compared three ways that do not depend on how a full name was split: the
+  given name (exact, through nicknames: *Lupita* and *Guadalupe* share a formal form, by
+  sound, and *contained*: a given name that the other record holds somewhere in its name,
+  as happens when *RASCON NAVA GUILLERMO* was split wrongly), and each surname (exact with
+  term-frequency adjustment, so that *García* is weak evidence and *Armendáriz* strong, by
+  sound, by spelling, and contained in the other's name, which catches swapped surnames
+  and married forms). A missing maternal surname is no evidence either way.
+- **Birth** uses the date's precision: the same day, day and month swapped, the same
+  month, the same year (a year-only date), a year apart; and when one list gives only an
+  age at the event, the years of birth that age allows.
+- **The event date** is weak evidence and never a veto: a family's date of disappearance
+  may precede the date remains were found by months, so dates more than two years apart
+  count as no information.
+- **Sex**, **place** (term-frequency adjusted), and exact identifiers (**CURP**,
+  **e-mail**) when both records have them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import SettingsCreator, block_on
+from splink.internals.blocking_rule_creator import BlockingRuleCreator
+from splink.internals.comparison_creator import ComparisonCreator
+
+
+def _either_null(*columns: str) -> Any:
+    condition = " OR ".join(f"{c}_l IS NULL OR {c}_r IS NULL" for c in columns)
+    return cll.CustomLevel(condition, label_for_charts="null").configure(is_null_level=True)
+
+
+def birth_comparison() -> ComparisonCreator:
+    """Birth: date with its precision, swaps, years; ages at the event when no date."""
+    day = "birth_precision_l = 'day' AND birth_precision_r = 'day'"
+    return cl.CustomComparison(
+        output_column_name="birth",
+        comparison_levels=[
+            _either_null("birth_year_low"),
+            cll.CustomLevel(f"{day} AND birth_date_l = birth_date_r", "same date of birth"),
+            cll.CustomLevel(
+                f"{day} AND birth_year_l = birth_year_r AND birth_month_l = birth_day_r "
+                "AND birth_day_l = birth_month_r",
+                "day and month swapped",
+            ),
+            cll.CustomLevel(
+                "birth_year_l = birth_year_r AND birth_month_l = birth_month_r",
+                "same year and month",
+            ),
+            cll.CustomLevel("birth_year_l = birth_year_r", "same year of birth"),
+            cll.CustomLevel("abs(birth_year_l - birth_year_r) <= 1", "years of birth 1 apart"),
+            cll.CustomLevel(
+                "birth_year_low_l <= birth_year_high_r AND birth_year_low_r <= birth_year_high_l",
+                "ages and dates agree on the year of birth",
+            ),
+            cll.CustomLevel(
+                "birth_year_low_l <= birth_year_high_r + 2 "
+                "AND birth_year_low_r <= birth_year_high_l + 2",
+                "years of birth within 2 years",
+            ),
+            cll.ElseLevel(),
+        ],
+        comparison_description="date of birth or age at the event",
+    )
+
+
+def event_comparison() -> ComparisonCreator:
+    """Event date: weak evidence, never a veto (far-apart dates count as no information)."""
+    return cl.CustomComparison(
+        output_column_name="event",
+        comparison_levels=[
+            cll.CustomLevel(
+                "event_day_l IS NULL OR event_day_r IS NULL "
+                "OR abs(event_day_l - event_day_r) > 730",
+                "missing, or more than two years apart (no information)",
+            ).configure(is_null_level=True),
+            cll.CustomLevel("event_day_l = event_day_r", "same day"),
+            cll.CustomLevel("abs(event_day_l - event_day_r) <= 31", "within a month"),
+            cll.CustomLevel("abs(event_day_l - event_day_r) <= 366", "within a year"),
+            cll.ElseLevel(),
+        ],
+        comparison_description="date of the event",
+    )
+
+
+def _exact_or_else(column: str, description: str, tf: bool = False) -> ComparisonCreator:
+    exact = cll.ExactMatchLevel(column)
+    if tf:
+        exact = exact.configure(tf_adjustment_column=column)
+    return cl.CustomComparison(
+        output_column_name=column,
+        comparison_levels=[_either_null(column), exact, cll.ElseLevel()],
+        comparison_description=description,
+    )
+
+
+def place_comparison() -> ComparisonCreator:
+    """Place: exact (term-frequency adjusted), similar, else."""
+    return cl.CustomComparison(
+        output_column_name="place",
+        comparison_levels=[
+            _either_null("place_std"),
+            cll.ExactMatchLevel("place_std").configure(tf_adjustment_column="place_std"),
+            cll.JaroWinklerLevel("place_std", 0.88),
+            cll.ElseLevel(),
+        ],
+        comparison_description="place of the event",
+    )
+
+
+def _intersect(column: str, size: int) -> str:
+    return f"len(list_intersect({column}_l, {column}_r)) >= {size}"
+
+
+def _given_alike() -> Any:
+    """The given names agree: same main name, a shared formal form, or spelt alike."""
+    return cll.Or(
+        cll.ExactMatchLevel("given_main"),
+        cll.ArrayIntersectLevel("given_formal", 1),
+        cll.JaroWinklerLevel("given_main", 0.85),
+    )
+
+
+def _surname_alike() -> Any:
+    """The first surnames agree by sound or by spelling."""
+    return cll.Or(
+        cll.ExactMatchLevel("first_surname_phonetic"),
+        cll.JaroWinklerLevel("first_surname_std", 0.9),
+    )
+
+
+def _level(condition: Any, label: str) -> Any:
+    if isinstance(condition, str):
+        return cll.CustomLevel(condition, label_for_charts=label)
+    return condition.configure(label_for_charts=label)
+
+
+def name_comparison() -> ComparisonCreator:
+    """The whole name as a set of tokens, whichever way it was split.
+
+    Comparing sets makes the comparison independent of the split (a list that writes
+    *RASCON NAVA GUILLERMO* and one that writes *Guillermo Rascón Nava* agree fully);
+    comparing the sets by sound forgives spelling; a subset is a missing maternal surname
+    or a dropped second given name; given names that share a formal form (*Lupita*,
+    *Guadalupe*) or are spelt alike count as agreeing. One comparison rather than one per
+    part, because the parts are not independent evidence.
+    """
+    tokens, sounds = "name_tokens", "name_tokens_phonetic"
+    two = cll.CustomLevel(_intersect(sounds, 2))
+    one = cll.CustomLevel(_intersect(sounds, 1))
+    return cl.CustomComparison(
+        output_column_name="name",
+        comparison_levels=[
+            _either_null(tokens),
+            _level(f"{tokens}_l = {tokens}_r AND len({tokens}_l) >= 3", "the same names"),
+            _level(f"{sounds}_l = {sounds}_r AND len({sounds}_l) >= 3", "the same names by sound"),
+            _level(f"{tokens}_l = {tokens}_r", "the same two names"),
+            _level(
+                f"({_intersect(sounds, 2)}) AND (list_has_all({sounds}_l, {sounds}_r) "
+                f"OR list_has_all({sounds}_r, {sounds}_l))",
+                "one name holds all of the other (a surname or given name missing)",
+            ),
+            _level(
+                cll.And(two, _given_alike()),
+                "two or more names in common, given names alike (nickname, spelling)",
+            ),
+            _level(_intersect(sounds, 3), "three or more names in common"),
+            _level(cll.And(two, _surname_alike()), "two names in common, surnames alike"),
+            _level(_intersect(sounds, 2), "two names in common"),
+            _level(
+                cll.And(one, _given_alike(), _surname_alike()),
+                "given names and first surnames alike, one name in common",
+            ),
+            _level(cll.And(one, _given_alike()), "one name in common, given names alike"),
+            _level(cll.And(_given_alike(), _surname_alike()), "given names and surnames alike"),
+            _level(_intersect(sounds, 1), "one name in common"),
+            cll.ElseLevel(),
+        ],
+        comparison_description="the name's tokens, independent of the split",
+    )
+
+
+#: The comparisons, each with the prepared column that must hold data for it to be used.
+_COMPARISONS: tuple[tuple[str, Any], ...] = (
+    ("name_tokens", name_comparison),
+    ("birth_year_low", birth_comparison),
+    ("sex", lambda: _exact_or_else("sex", "sex")),
+    ("event_day", event_comparison),
+    ("place_std", place_comparison),
+    ("curp", lambda: _exact_or_else("curp", "CURP (exact identifier)")),
+    ("email", lambda: _exact_or_else("email", "e-mail (exact identifier)")),
+)
+
+
+def comparisons(present: set[str] | None = None) -> list[ComparisonCreator]:
+    """The comparisons of the model whose column holds data (all when ``present`` is None).
+
+    A comparison on a column no list has cannot be trained and says nothing, so it is left
+    out rather than left at Splink's defaults.
+    """
+    return [make() for column, make in _COMPARISONS if present is None or column in present]
+
+
+def blocking_rules(present: set[str] | None = None) -> list[BlockingRuleCreator]:
+    """Blocking rules for prediction, chosen to keep the share of true pairs compared high.
+
+    - any two name tokens in common, by sound (survives wrong splits, swapped or missing
+      surnames, and a nickname in place of one name);
+    - first surname by sound and year of birth (a nickname and a missing maternal surname
+      together leave a single shared name token);
+    - given name by sound and year of birth (a surname misspelt beyond its sound);
+    - CURP, e-mail.
+    """
+    rules: list[tuple[tuple[str, ...], BlockingRuleCreator]] = [
+        (("token_pairs",), block_on("token_pairs", arrays_to_explode=["token_pairs"])),
+        (("birth_year_low",), block_on("first_surname_phonetic", "birth_year_low")),
+        (("birth_year_high",), block_on("first_surname_phonetic", "birth_year_high")),
+        (("event_year",), block_on("first_surname_phonetic", "event_year")),
+        (("birth_year_low",), block_on("given_phonetic", "birth_year_low")),
+        (("birth_year_high",), block_on("given_phonetic", "birth_year_high")),
+        (("curp",), block_on("curp")),
+        (("email",), block_on("email")),
+    ]
+    return [rule for needs, rule in rules if present is None or set(needs) <= present]
+
+
+def settings(
+    present: set[str] | None = None, *, probability_two_random_records_match: float = 1e-4
+) -> SettingsCreator:
+    """The Splink settings of the person model (link and deduplicate all lists at once).
+
+    Args:
+        present: the prepared columns that hold data in at least two records; comparisons
+            and blocking rules on other columns are left out. All when None.
+        probability_two_random_records_match: the starting prior (training re-estimates it).
+    """
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="unique_id",
+        comparisons=comparisons(present),
+        blocking_rules_to_generate_predictions=blocking_rules(present),
+        probability_two_random_records_match=probability_two_random_records_match,
+        retain_intermediate_calculation_columns=False,
+        retain_matching_columns=False,
+    )

@@ -1,0 +1,151 @@
+"""Preparing standardised person records for linkage.
+
+Linkage compares records from every list at once, so the lists' person tables are stacked
+into one table with an integer ``unique_id`` and the columns the comparisons and blocking
+rules use, some derived here:
+
+- ``name_tokens_phonetic``: the phonetic key of each name token, so that name sets can be
+  compared however the full name was split and however it was spelt;
+- ``token_pairs``: every pair of distinct name tokens (``lopez|maria``), for blocking on
+  any two shared tokens: this survives a wrong split, swapped surnames, a missing maternal
+  surname and a nickname in place of one of the given names;
+- ``birth_year_low`` / ``birth_year_high``: the years of birth a record allows, from its
+  date of birth or else from its age at the event and the event's year, so that a list
+  that gives only ages can still be compared with one that gives dates of birth;
+- ``event_day``: the event date as a day number (its first possible day), for windows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from functools import lru_cache
+from itertools import combinations
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from recuento.people.phonetic import phonetic_key
+
+#: Columns of the prepared table that linkage reads (besides ``unique_id`` and ``source``).
+PREPARED_COLUMNS = (
+    "given_std",
+    "given_main",
+    "given_formal",
+    "given_phonetic",
+    "first_surname_std",
+    "second_surname_std",
+    "first_surname_phonetic",
+    "second_surname_phonetic",
+    "name_tokens",
+    "name_tokens_phonetic",
+    "token_pairs",
+    "sex",
+    "birth_date",
+    "birth_year",
+    "birth_month",
+    "birth_day",
+    "birth_precision",
+    "birth_year_low",
+    "birth_year_high",
+    "event_year",
+    "event_day",
+    "place_std",
+    "curp",
+    "email",
+)
+
+_EPOCH = dt.date(1900, 1, 1).toordinal()
+# Tokens so common in given names that a pair made of them says little ("maria jose").
+_WEAK_TOKENS = frozenset({"maria", "jose", "juan", "ma"})
+
+
+@lru_cache(maxsize=1 << 16)
+def _token_key(token: str) -> str:
+    return phonetic_key(token)
+
+
+def _phonetic_tokens(tokens: Sequence[str] | None) -> list[str] | None:
+    if not tokens:
+        return None
+    return sorted({_token_key(t) for t in tokens})
+
+
+def _pairs(tokens: Sequence[str] | None) -> list[str] | None:
+    if not tokens:
+        return None
+    keys = sorted({_token_key(t) for t in tokens})
+    pairs = [f"{a}|{b}" for a, b in combinations(keys, 2) if not {a, b} <= _WEAK_TOKENS]
+    return pairs or None
+
+
+def _event_day(year: int | None, month: int | None, day: int | None) -> int | None:
+    if year is None:
+        return None
+    try:
+        return dt.date(year, month or 1, day or 1).toordinal() - _EPOCH
+    except ValueError:
+        return None
+
+
+def prepare(tables: Sequence[pa.Table]) -> pa.Table:
+    """Stack person tables (one per list) and add the derived linkage columns.
+
+    Args:
+        tables: tables with the columns of :data:`recuento.people.record.PERSON_SCHEMA`.
+
+    Returns:
+        One table with ``unique_id`` (0, 1, 2... in input order), ``source``, ``id`` and
+        :data:`PREPARED_COLUMNS`.
+    """
+    stacked = pa.concat_tables(list(tables)) if tables else None
+    if stacked is None or stacked.num_rows == 0:
+        raise ValueError("no records to link")
+    tokens = stacked.column("name_tokens").to_pylist()
+    birth_year = stacked.column("birth_year").to_pylist()
+    age_low = stacked.column("age_low").to_pylist()
+    age_high = stacked.column("age_high").to_pylist()
+    event_year = stacked.column("event_year").to_pylist()
+    low: list[int | None] = []
+    high: list[int | None] = []
+    for by, lo, hi, ey in zip(birth_year, age_low, age_high, event_year, strict=True):
+        if by is not None:
+            low.append(by)
+            high.append(by)
+        elif lo is not None and ey is not None:
+            # Age a at an event in year y: born in y - a - 1 or y - a.
+            low.append(ey - hi - 1)
+            high.append(ey - lo)
+        else:
+            low.append(None)
+            high.append(None)
+    event_day = [
+        _event_day(y, m, d)
+        for y, m, d in zip(
+            event_year,
+            stacked.column("event_month").to_pylist(),
+            stacked.column("event_day").to_pylist(),
+            strict=True,
+        )
+    ]
+    n = stacked.num_rows
+    columns = {
+        "unique_id": pa.array(range(n), pa.int64()),
+        "source": stacked.column("source"),
+        "id": stacked.column("id"),
+    }
+    for name in PREPARED_COLUMNS:
+        if name in stacked.column_names:
+            columns[name] = stacked.column(name)
+    columns["name_tokens_phonetic"] = pa.array(
+        [_phonetic_tokens(t) for t in tokens], pa.list_(pa.string())
+    )
+    columns["token_pairs"] = pa.array([_pairs(t) for t in tokens], pa.list_(pa.string()))
+    columns["birth_year_low"] = pa.array(low, pa.int32())
+    columns["birth_year_high"] = pa.array(high, pa.int32())
+    columns["event_day"] = pa.array(event_day, pa.int32())
+    columns["birth_year"] = pc.cast(stacked.column("birth_year"), pa.int32())
+    columns["event_year"] = pc.cast(stacked.column("event_year"), pa.int32())
+    return pa.table(
+        {name: columns[name] for name in ("unique_id", "source", "id", *PREPARED_COLUMNS)}
+    )

@@ -1,0 +1,107 @@
+"""Training the person model without labels, and the prior that makes its scores honest.
+
+Unsupervised, as linkage of victims' lists must be (nobody has labelled pairs):
+
+1. ``u`` probabilities by random sampling of record pairs (almost all are non-matches).
+2. ``m`` probabilities by expectation maximisation in two sessions, each blocked so that
+   the comparisons it does not fix are trained: pairs sharing a day-precision date of
+   birth train the name, sex, event and place; pairs sharing both surnames and the main
+   given name train birth, sex, event and place. (Blocking on a single year, as generic
+   recipes do, let EM settle on a solution with the names' evidence reversed.)
+3. The prior (the share of all record pairs that are the same person) by a fixed point:
+   given the trained Bayes factors of every blocked pair, the prior is the expected number
+   of matches among them divided by the number of all pairs; iterating that equation from
+   a rough start converges in a few steps. A prior estimated from deterministic rules
+   depends on guessing those rules' recall, and was off by half on simulated lists.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+from splink import Linker, block_on
+
+#: Pairs scored below this match weight add nothing measurable to the prior's fixed point.
+_PRIOR_FLOOR_WEIGHT = -10.0
+
+
+def train(
+    linker: Linker,
+    n_records: int,
+    *,
+    seed: int = 1,
+    max_u_pairs: float = 2e6,
+    progress: Callable[[str], None] | None = None,
+) -> float:
+    """Train ``linker``'s model in place; return the estimated prior.
+
+    Args:
+        linker: a Splink linker on the prepared records (see :mod:`recuento.link.prepare`).
+        n_records: how many records it holds (for the number of all pairs).
+        seed: seed of the random sampling of pairs for ``u``.
+        max_u_pairs: how many random pairs to sample for ``u``.
+        progress: called with a short description of each step.
+    """
+    say = progress or (lambda _: None)
+    say("estimating u from random pairs")
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("name_tokens", "birth_date"), block_on("name_tokens", "event_day")],
+        recall=0.6,
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=max_u_pairs, seed=seed)
+    say("estimating m by expectation maximisation (names)")
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("birth_date"), estimate_without_term_frequencies=True
+    )
+    say("estimating m by expectation maximisation (birth, event, place)")
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("first_surname_std", "second_surname_std", "given_main"),
+        estimate_without_term_frequencies=True,
+    )
+    say("estimating the prior")
+    prior = estimate_prior(linker, n_records)
+    set_prior(linker, prior)
+    return prior
+
+
+def set_prior(linker: Linker, prior: float) -> None:
+    """Set the model's prior probability that two random records match."""
+    # Splink 5 exposes no setter after training; the settings object holds it.
+    linker._settings_obj._probability_two_random_records_match = prior
+
+
+def estimate_prior(linker: Linker, n_records: int, *, iterations: int = 50) -> float:
+    """The fixed point prior = E[number of matches among blocked pairs] / all pairs."""
+    start = linker._settings_obj._probability_two_random_records_match
+    scored = linker.inference.predict(threshold_match_weight=_PRIOR_FLOOR_WEIGHT)
+    weights = scored.as_pyarrow_table().column("match_weight").to_numpy(zero_copy_only=False)
+    scored.drop_table_from_database_and_remove_from_cache()
+    total = n_records * (n_records - 1) / 2
+    return prior_fixed_point(np.asarray(weights, dtype=float), start, total, iterations)
+
+
+def prior_fixed_point(
+    match_weights: np.ndarray, start: float, total_pairs: float, iterations: int = 50
+) -> float:
+    """Iterate prior = sum_i P(match | w_i, prior) / total_pairs to convergence.
+
+    Args:
+        match_weights: log2 posterior odds of each scored pair under the prior ``start``.
+        start: the prior the weights were computed with.
+        total_pairs: the number of all record pairs.
+        iterations: at most this many steps (it converges in a handful).
+    """
+    if total_pairs <= 0 or match_weights.size == 0:
+        return start
+    bayes = match_weights - math.log2(start / (1 - start))
+    prior = start
+    for _ in range(iterations):
+        odds = prior / (1 - prior) * np.exp2(bayes)
+        new = float((odds / (1 + odds)).sum() / total_pairs)
+        new = min(max(new, 1e-12), 0.5)
+        if abs(new - prior) <= 1e-4 * prior:
+            return new
+        prior = new
+    return prior
