@@ -1,0 +1,52 @@
+"""Clustering: links join records, but one false link does not merge two groups."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from recuento.link.cluster import cluster
+
+
+def test_a_strong_link_joins_two_records_and_is_their_weakest_link() -> None:
+    result = cluster(3, [(0, 1, 0.9)])
+    assert result.labels.tolist() == [0, 0, 2]
+    assert result.weakest_link == {0: 0.9}
+    assert result.n_persons == 2
+
+
+def test_a_single_false_link_does_not_chain_two_groups() -> None:
+    # Two people with three records each, fully linked inside (0.99); one false link of
+    # 0.95 between records 2 and 3. Merging the groups would need the average over the
+    # 3 x 3 = 9 pairs between them to reach 0.3: it is 0.95 / 9 = 0.106.
+    inside = [(a, b, 0.99) for a, b in [(0, 1), (0, 2), (1, 2), (3, 4), (3, 5), (4, 5)]]
+    result = cluster(6, [*inside, (2, 3, 0.95)])
+    assert result.labels.tolist() == [0, 0, 0, 3, 3, 3]
+
+
+def test_connected_links_backed_by_most_members_do_merge() -> None:
+    # Record 2 links to both 0 and 1 (0.8 and 0.7): the average to the group {0, 1} is
+    # (0.8 + 0.7) / 2 = 0.75 >= 0.3, so it joins.
+    result = cluster(3, [(0, 1, 0.95), (0, 2, 0.8), (1, 2, 0.7)])
+    assert result.labels.tolist() == [0, 0, 0]
+    assert result.weakest_link == {0: 0.8}
+
+
+def test_links_below_the_edge_threshold_never_start_a_merge() -> None:
+    result = cluster(2, [(0, 1, 0.29)], min_edge=0.3)
+    assert result.labels.tolist() == [0, 1]
+
+
+def test_labels_do_not_depend_on_the_order_of_pairs() -> None:
+    rng = np.random.default_rng(7)
+    pairs = [
+        (int(a), int(b), float(p))
+        for a, b, p in zip(
+            rng.integers(0, 40, 120), rng.integers(0, 40, 120), rng.random(120), strict=True
+        )
+        if a != b
+    ]
+    unique = {(min(a, b), max(a, b)): p for a, b, p in pairs}
+    items = [(a, b, p) for (a, b), p in unique.items()]
+    first = cluster(40, items).labels
+    second = cluster(40, list(reversed(items))).labels
+    assert first.tolist() == second.tolist()

@@ -1,0 +1,27 @@
+"""The prior's fixed point, checked by hand."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from recuento.link.train import prior_fixed_point
+
+
+def test_prior_fixed_point_solves_its_equation() -> None:
+    # 10 pairs with Bayes factor 2^20 (surely matches) and 90 with 2^-20, out of 10,000
+    # pairs in all. The fixed point satisfies prior = sum P(match | BF, prior) / 10,000;
+    # the sure matches contribute ~10, so prior ~= 10 / 10,000 = 0.001.
+    start = 0.01
+    logit = math.log2(start / (1 - start))
+    weights = np.array([20.0] * 10 + [-20.0] * 90) + logit
+    prior = prior_fixed_point(weights, start, 10_000)
+    assert prior == pytest.approx(0.001, rel=1e-3)
+    odds = prior / (1 - prior) * np.exp2(weights - logit)
+    assert prior == pytest.approx((odds / (1 + odds)).sum() / 10_000, rel=1e-3)
+
+
+def test_no_scored_pairs_keeps_the_start() -> None:
+    assert prior_fixed_point(np.array([]), 0.002, 100) == 0.002
