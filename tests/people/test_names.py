@@ -69,6 +69,8 @@ def test_fold_is_idempotent(text: str) -> None:
         ("Juan de Dios Hernández Cruz", ("Juan de Dios", "Hernández", "Cruz")),
         # ... but "de la Cruz" after Juan with nothing after it is the surname
         ("Juan de la Cruz", ("Juan", "de la Cruz", None)),
+        # ... and a second given name does not start a compound
+        ("Dulce María de la Cruz Hernández", ("Dulce María", "de la Cruz", "Hernández")),
         # a given name that is also a surname is a surname unless two surnames follow
         ("Ana Cruz Martínez", ("Ana", "Cruz", "Martínez")),
         ("Ana Cruz Martínez López", ("Ana Cruz", "Martínez", "López")),
@@ -76,6 +78,8 @@ def test_fold_is_idempotent(text: str) -> None:
         # compound surnames
         ("Juan Díaz de León Ramírez", ("Juan", "Díaz de León", "Ramírez")),
         ("Juan Pérez de León", ("Juan", "Pérez", "de León")),
+        ("Gerardo Díaz de León", ("Gerardo", "Díaz de León", None)),
+        ("MONTES DE OCA RUIZ, ANA", ("Ana", "Montes de Oca", "Ruiz")),
         ("Juan San Martín López", ("Juan", "San Martín", "López")),
         # married forms stay at the end of the second surname
         ("María López de Pérez", ("María", "López", "de Pérez")),

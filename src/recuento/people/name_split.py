@@ -18,6 +18,7 @@ from typing import NamedTuple
 from recuento.people.name_fold import fold
 from recuento.people.name_vocab import (
     ABBREVIATIONS,
+    COMPOUND_SURNAMES,
     DE_SURNAMES,
     DEVOTIONAL,
     MARRIED_MARKERS,
@@ -217,9 +218,10 @@ def _merge_devotional(
 ) -> list[Group]:
     """Merge "María" + "de los Ángeles" into one compound given-name group.
 
-    Merged only when a surname can still follow (another group comes after), or when the
-    compound ends a surnames-first name (``surnames_before``), or always (``at_end``: a value
-    known to hold given names only).
+    Merged when the compound starts the name and a surname can still follow (another group
+    comes after), when it ends a surnames-first name (``surnames_before``), or anywhere in a
+    value known to hold given names only (``at_end``). A second given name is not merged:
+    "Dulce María de la Cruz" is Dulce María + de la Cruz.
     """
     out: list[Group] = []
     i = 0
@@ -232,13 +234,29 @@ def _merge_devotional(
             and group[0].key in DEVOTIONAL
             and _is_particle_group(nxt)
             and _key(nxt) in DEVOTIONAL[group[0].key]
-            and (i + 2 < len(groups) or (surnames_before and i >= 2) or at_end)
+            and ((i == 0 and i + 2 < len(groups)) or (surnames_before and i >= 2) or at_end)
         ):
             out.append(group + nxt)
             i += 2
             continue
         out.append(group)
         i += 1
+    return out
+
+
+def _merge_compounds(groups: list[Group]) -> list[Group]:
+    """Merge the groups of a known compound surname ("Díaz" + "de León") into one."""
+    out: list[Group] = []
+    for group in groups:
+        if (
+            out
+            and _is_particle_group(group)
+            and len(out[-1]) == 1
+            and f"{out[-1][0].key} {' '.join(w.key for w in group)}" in COMPOUND_SURNAMES
+        ):
+            out[-1] = out[-1] + group
+        else:
+            out.append(group)
     return out
 
 
@@ -295,7 +313,7 @@ def _flat(groups: list[Group]) -> tuple[Word, ...]:
 
 
 def _split_surnames(groups: list[Group], min_before: int) -> tuple[list[Group], list[Group]]:
-    rest, married = take_married(groups, min_before)
+    rest, married = take_married(_merge_compounds(groups), min_before)
     first, second = _surname_units(rest)
     return first, second + married
 
@@ -342,7 +360,7 @@ def split_words(words: tuple[Word, ...]) -> Split:
         and (_clear_given(groups[-1]) or _clear_given(groups[-1][-1:]))
     )
     if any(len(g) > 1 for g in groups[1:]):  # only a particle group can be merged
-        groups = _merge_devotional(groups, surnames_before=surnames_first)
+        groups = _merge_compounds(_merge_devotional(groups, surnames_before=surnames_first))
     groups, married = take_married(groups, min_before=2)
     n = len(groups) + len(married)
     if not groups:  # "Vda. de Pérez" alone
@@ -384,11 +402,14 @@ def split_full_name(full_name: str) -> tuple[str | None, str | None, str | None]
     2. A comma means surnames first: "LÓPEZ DE LA CRUZ, MARÍA GUADALUPE".
     3. Particles (de, del, la, las, los, y, van, von, da, di, ...) and "San"/"Santa" attach to
        the word after them: "de la Cruz" is one surname.
-    4. Compound given names with a particle stay together when a surname follows: "María de
-       los Ángeles", "María del Carmen", "José de Jesús", "Juan de Dios". Compounds without a
+    4. Compound given names with a particle stay together when they start the name and a
+       surname follows: "María de los Ángeles", "María del Carmen", "José de Jesús", "Juan
+       de Dios" (not "María de la Cruz": de la Cruz is a common surname). Compounds without a
        particle (María Guadalupe, José Luis, Juan Carlos) follow from rule 7.
-    5. A final "de X" after a surname is a married form ("María López de Pérez"), kept at the
-       end of the second surname, unless X is a surname written with "de" (Díaz de León).
+    5. Known compound surnames ("Díaz de León", "Montes de Oca", "Martín del Campo") are one
+       surname. A final "de X" after a surname is a married form ("María López de Pérez"),
+       kept at the end of the second surname, unless X is a surname written with "de"
+       ("Pérez de León").
     6. Surnames first without a comma ("LÓPEZ HERNÁNDEZ MARÍA") when the first word is a
        known surname and not a given name and the last word is a given name that is not also
        a surname; the trailing given names are the given names.

@@ -13,6 +13,7 @@ from importlib import resources
 
 __all__ = [
     "ABBREVIATIONS",
+    "COMPOUND_SURNAMES",
     "DEVOTIONAL",
     "DE_SURNAMES",
     "GENERIC_GIVEN",
@@ -95,7 +96,8 @@ GENERIC_GIVEN: frozenset[str] = frozenset({"maria", "jose", "juan", "ma", "j"})
 
 #: Words that, after María / José / Juan and a particle, continue a compound given name
 #: ("María de los Ángeles", "María del Carmen", "José de Jesús", "Juan de Dios") instead of
-#: starting a surname. Keyed by the first given name.
+#: starting a surname. Keyed by the first given name. "Cruz" is left out: "de la Cruz" is one
+#: of the commonest surnames, and "María de la Cruz López" is more often María + de la Cruz.
 DEVOTIONAL: dict[str, frozenset[str]] = {
     "maria": frozenset(
         {
@@ -128,7 +130,6 @@ DEVOTIONAL: dict[str, frozenset[str]] = {
             "socorro",
             "soledad",
             "trinidad",
-            "cruz",
             "loreto",
             "angustias",
             "lucero",
@@ -192,6 +193,23 @@ DE_SURNAMES: frozenset[str] = frozenset(
         "leo",
         "armas",
         "pablo",
+    }
+)
+
+#: Compound surnames written as a surname, a particle and a surname, read as ONE surname when
+#: a full name is split ("Gerardo Díaz de León" has the single surname Díaz de León).
+COMPOUND_SURNAMES: frozenset[str] = frozenset(
+    {
+        "diaz de leon",
+        "ponce de leon",
+        "montes de oca",
+        "martin del campo",
+        "ruiz de velasco",
+        "sanchez de tagle",
+        "fernandez de cordoba",
+        "gutierrez de velasco",
+        "ladron de guevara",
+        "perez de tejada",
     }
 )
 
