@@ -336,12 +336,7 @@ def _split_given_first(groups: list[Group]) -> tuple[list[Group], list[Group], l
     rest = groups[k:]
     # More than two surname groups: leading unknown words (neither a known surname nor a
     # particle group) are more likely unlisted given names ("Xóchitl Citlali López Pérez").
-    while (
-        len(rest) > 2
-        and len(rest[0]) == 1
-        and rest[0][0].key not in surnames
-        and not _is_particle_group(rest[1])
-    ):
+    while len(rest) > 2 and len(rest[0]) == 1 and rest[0][0].key not in surnames:
         k += 1
         rest = groups[k:]
     first, second = _surname_units(rest)
