@@ -166,11 +166,12 @@ def test_search_beyond_five_lists_is_stepwise() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["ukdat_5", "ned_5", "neworl_5", "western"])
+@pytest.mark.parametrize("name", ["western"])
 def test_bic_selects_rcapture_model_on_sparse_five_list_tables(name: str) -> None:
-    # results_reference.csv row Rcapture_closedpMS_BIC names the min-BIC model. These
-    # tables have 13-18 empty cells, so most of the 6,893 models sit on the boundary;
-    # about 5-8 s each.
+    # results_reference.csv row Rcapture_closedpMS_BIC names the min-BIC model. western
+    # has 18 empty cells of 31, so most of the 6,893 models sit on the boundary (about
+    # 5 s). ukdat_5, ned_5 and neworl_5 are checked the same way by
+    # benchmarks/bench_loglinear.py (5-8 s each, too slow for the test budget).
     row = next(
         r
         for r in reference_rows("results_reference.csv")

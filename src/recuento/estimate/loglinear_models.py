@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import combinations
 
 import numpy as np
@@ -84,11 +85,12 @@ class HierarchicalModel:
 
     def generators(self) -> list[int]:
         """Maximal terms (including main effects in no interaction), in name order."""
-        candidates = [1 << j for j in range(self.n_lists)] + list(self.interactions)
-        maximal = [t for t in candidates if not any(t != u and t & u == t for u in candidates)]
+        inter = self.interactions
+        mains = [1 << j for j in range(self.n_lists) if not any(u & (1 << j) for u in inter)]
+        maximal = mains + [t for t in inter if not any(t != u and t & u == t for u in inter)]
         return sorted(maximal, key=lambda t: (-popcount(t), _digits(t)))
 
-    @property
+    @cached_property
     def name(self) -> str:
         """Rcapture-style name, e.g. ``[123,14,34]``."""
         sep = "." if self.n_lists >= 10 else ""

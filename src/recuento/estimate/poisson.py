@@ -88,7 +88,7 @@ def fit_poisson(
     else:
         beta = beta_start.copy()
     eta = X @ beta
-    mu = np.exp(eta)
+    mu = np.exp(np.clip(eta, -700.0, 700.0))
     dev = float(deviance(y, mu))
     converged = False
     it = 0
@@ -98,7 +98,7 @@ def fit_poisson(
         step = new_beta - beta
         for _ in range(30):
             new_eta = X @ (beta + step)
-            new_mu = np.exp(np.minimum(new_eta, 700.0))
+            new_mu = np.exp(np.clip(new_eta, -700.0, 700.0))
             new_dev = float(deviance(y, new_mu))
             if np.isfinite(new_dev) and new_dev <= dev + 1e-12 * (abs(dev) + 1.0):
                 break
@@ -159,7 +159,7 @@ def fit_poisson_batch(
     z0 = np.log(mu0) + (y - mu0) / mu0
     beta = _batch_wls(Xs, np.broadcast_to(mu0, (m, y.size)), np.broadcast_to(z0, (m, y.size)))
     eta = np.einsum("mcp,mp->mc", Xs, beta)
-    mu = np.exp(np.minimum(eta, 700.0))
+    mu = np.exp(np.clip(eta, -700.0, 700.0))
     dev = deviance(y, mu)
     converged = np.zeros(m, dtype=bool)
     for _ in range(max_iter):
@@ -174,7 +174,7 @@ def fit_poisson_batch(
         new_b = b_a + step
         for _ in range(30):
             new_eta = np.einsum("mcp,mp->mc", Xa, new_b)
-            new_mu = np.exp(np.minimum(new_eta, 700.0))
+            new_mu = np.exp(np.clip(new_eta, -700.0, 700.0))
             new_dev = deviance(y, new_mu)
             bad = ~(np.isfinite(new_dev) & (new_dev <= dev_a + 1e-12 * (np.abs(dev_a) + 1.0)))
             if not bad.any():
@@ -244,9 +244,17 @@ def mle_exists(X: np.ndarray, y: np.ndarray) -> bool:
 
 
 def estimable(X: np.ndarray, row: np.ndarray) -> bool:
-    """Whether the linear function ``row @ beta`` is determined by the rows of ``X``."""
-    r = np.linalg.matrix_rank(X)
-    return bool(np.linalg.matrix_rank(np.vstack([X, row])) == r)
+    """Whether the linear function ``row @ beta`` is determined by the rows of ``X``.
+
+    It is when ``row`` is orthogonal to the null space of ``X`` (one SVD).
+    """
+    _, sv, vt = np.linalg.svd(X, full_matrices=True)
+    tol = sv.max(initial=0.0) * max(X.shape) * np.finfo(float).eps
+    rank = int((sv > tol).sum())
+    null = vt[rank:]
+    if null.size == 0:
+        return True
+    return bool(np.abs(null @ row).max() <= 1e-8 * max(1.0, float(np.abs(row).max())))
 
 
 def suspicious(y: np.ndarray, mu: np.ndarray, converged: bool) -> bool:
