@@ -33,6 +33,7 @@ from recuento.estimate.loglinear_models import (
     neighbours,
 )
 from recuento.estimate.poisson import (
+    SUSPICIOUS_MU,
     deviance,
     estimable,
     facial_set,
@@ -123,30 +124,74 @@ def _stats(
 
 
 def fit_design(
-    h: CaptureHistories, X_full: np.ndarray, name: str, description: str = ""
+    h: CaptureHistories,
+    X_full: np.ndarray,
+    name: str,
+    description: str = "",
+    *,
+    plain: tuple[np.ndarray, np.ndarray, bool] | None = None,
 ) -> ModelFit:
     """Fit one model given its design on all 2^J cells (row 0: the unobserved cell).
 
     The first column must be the intercept and row 0 must be ``(1, 0, ..., 0)``.
+
+    When the iteration shows the symptoms of a missing MLE, the facial set (the cells
+    that stay positive in the limit) is first guessed from the fitted values (zero cells
+    fitted below 1e-6 are out) and the guess is accepted when the fit restricted to it
+    converges, keeps every cell in it positive, and reaches the same likelihood as the
+    unrestricted iteration (a guess that wrongly drops a cell would do better than the
+    supremum); otherwise the exact linear programme decides (:func:`facial_set`).
+
+    Args:
+        h: the table.
+        X_full: the design.
+        name, description: for the result.
+        plain: ``(beta, mu, converged)`` of an unrestricted fit already done (batches).
     """
     y = h.cell_counts()[1:]
     X = X_full[1:]
-    fit = fit_poisson(X, y)
-    if not suspicious(y, fit.mu, fit.converged):
-        return _stats(name, description, X_full, y, fit.beta, fit.mu, float(fit.cov[0, 0]), "ok")
-    face = facial_set(X, y)
+    if plain is None:
+        fit = fit_poisson(X, y)
+        beta, mu, converged, var0 = fit.beta, fit.mu, fit.converged, float(fit.cov[0, 0])
+    else:
+        beta, mu, converged = plain
+        var0 = float("nan")
+    if not suspicious(y, mu, converged):
+        if plain is not None:
+            return fit_design(h, X_full, name, description)
+        return _stats(name, description, X_full, y, beta, mu, var0, "ok")
+    guess = (y > 0) | (mu >= SUSPICIOUS_MU)
+    face: np.ndarray | None = None
+    sub = None
+    if not guess.all():
+        # the unrestricted iterate is already close on the facial set: warm start
+        start = beta if np.all(np.isfinite(beta)) else None
+        sub = fit_poisson(X[guess], y[guess], beta_start=start, max_iter=500)
+        plain_dev = float(deviance(y, mu))
+        sub_dev = float(deviance(y[guess], sub.mu))
+        if (
+            sub.converged
+            and bool(np.all(sub.mu >= SUSPICIOUS_MU))
+            and sub_dev >= plain_dev - 1e-6 * (1.0 + plain_dev)
+        ):
+            face = guess
+    if face is None:
+        face = facial_set(X, y)
+        sub = None
     if face.all():
-        if not fit.converged:
-            fit = fit_poisson(X, y, beta_start=fit.beta, max_iter=500)
+        fit = fit_poisson(
+            X, y, beta_start=beta if np.all(np.isfinite(beta)) else None, max_iter=500
+        )
         status: Status = "ok" if fit.converged else "no_mle"
         return _stats(name, description, X_full, y, fit.beta, fit.mu, float(fit.cov[0, 0]), status)
     if not estimable(X[face], X_full[0]):
-        return _stats(name, description, X_full, y, fit.beta, fit.mu, float("nan"), "no_mle")
-    sub = fit_poisson(X[face], y[face], max_iter=500)
-    mu = np.zeros_like(y)
-    mu[face] = sub.mu
+        return _stats(name, description, X_full, y, beta, mu, float("nan"), "no_mle")
+    if sub is None:
+        sub = fit_poisson(X[face], y[face], max_iter=500)
+    mu_ext = np.zeros_like(y)
+    mu_ext[face] = sub.mu
     status = "boundary" if sub.converged else "no_mle"
-    return _stats(name, description, X_full, y, sub.beta, mu, float(sub.cov[0, 0]), status)
+    return _stats(name, description, X_full, y, sub.beta, mu_ext, float(sub.cov[0, 0]), status)
 
 
 def fit_hierarchical(h: CaptureHistories, model: HierarchicalModel) -> ModelFit:
@@ -183,7 +228,9 @@ def fit_models(
                 m = models[i]
                 beta, mu, conv = batch.beta[k], batch.mu[k], bool(batch.converged[k])
                 if suspicious(y, mu, conv):
-                    out[i] = fit_design(h, X_fulls[k], m.name, m.describe(h.lists))
+                    out[i] = fit_design(
+                        h, X_fulls[k], m.name, m.describe(h.lists), plain=(beta, mu, conv)
+                    )
                 else:
                     out[i] = _stats(
                         m.name,
