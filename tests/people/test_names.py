@@ -8,11 +8,19 @@ synthetic combinations of common given names and surnames.
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from recuento.people.names import PersonName, fold, split_full_name, standardise_name
+from recuento.people.names import (
+    PersonName,
+    clear_name_caches,
+    fold,
+    split_full_name,
+    standardise_name,
+)
 
 # --- fold ---------------------------------------------------------------------------------
 
@@ -414,3 +422,15 @@ def test_full_name_in_comma_form_fills_missing_parts() -> None:
     disagreeing = standardise_name(full_name="Leticia Ortiz Mena", first_surname="Mena")
     assert disagreeing.given_std == "leticia ortiz"
     assert disagreeing.first_surname_std == "mena"
+
+
+def test_names_survive_pickling_for_worker_processes() -> None:
+    name = standardise_name(full_name="María Guadalupe López de la Cruz (Lupita)")
+    assert pickle.loads(pickle.dumps(name)) == name
+
+
+def test_clearing_caches_does_not_change_results() -> None:
+    before = standardise_name(full_name="Ma. Guadalupe Hdez. de Pérez")
+    clear_name_caches()
+    assert standardise_name.cache_info().currsize == 0
+    assert standardise_name(full_name="Ma. Guadalupe Hdez. de Pérez") == before

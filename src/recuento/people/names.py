@@ -44,7 +44,7 @@ from recuento.people.name_vocab import (
 )
 from recuento.people.nicknames import nickname_table
 
-__all__ = ["PersonName", "fold", "split_full_name", "standardise_name"]
+__all__ = ["PersonName", "clear_name_caches", "fold", "split_full_name", "standardise_name"]
 
 # Words that are never part of the token set: particles, titles, suffixes, "viuda".
 _NOT_TOKENS = PARTICLES | TITLES | SUFFIXES | MARRIED_MARKERS | {"sr"}
@@ -356,3 +356,29 @@ def standardise_name(
             parts = split_words(given)
             return _build(parts.given, parts.first, parts.second, True, tuple(aliases))
     return _build(given, (), (), False, tuple(aliases))
+
+
+def clear_name_caches() -> None:
+    """Empty the caches of name standardisation, folding, nicknames and phonetic keys.
+
+    The caches are bounded (about 250,000 whole names and smaller per-part caches, a few
+    hundred MB at most); a long-running process that has finished with a set of lists can
+    give the memory back with this.
+    """
+    from recuento.people import name_fold, name_split, nicknames, phonetic
+
+    for cached in (
+        standardise_name,
+        _given_info,
+        _first_info,
+        _second_info,
+        name_fold.fold,
+        name_split._word,
+        name_split._title_word,
+        name_split.words_of_part,
+        nicknames.formal_names,
+        nicknames.could_be_same_given_name,
+        phonetic.phonetic_key,
+        phonetic._word_key,
+    ):
+        cached.cache_clear()
