@@ -14,7 +14,7 @@ returns pairs of tokens with their scores, never filters.
    estimated from random pairs of the two rolls themselves (so it adapts to how common
    names and dates are, without seeing any). A field missing on either side adds nothing.
    The match probability adds the prior odds that a random pair matches, estimated from
-   the number of pairs found.
+   one match per record of the smaller roll.
 4. **Assignment**: one-to-one (greedy, best probability first, as anonlink's solver) or,
    for eligibility, the best candidate of each record of the first roll.
 5. **Threshold** on the match probability. ``similarity`` is the record-level Dice (over
@@ -37,11 +37,11 @@ LEVELS = (0.90, 0.80, 0.70, 0.60)
 """Dice thresholds of the agreement levels, highest first (a last level takes the rest)."""
 
 DEFAULT_M: dict[str, tuple[float, float, float, float, float]] = {
-    "given": (0.80, 0.06, 0.06, 0.04, 0.04),
-    "surname": (0.87, 0.04, 0.02, 0.03, 0.04),
-    "birth_date": (0.86, 0.08, 0.03, 0.02, 0.01),
-    "postcode": (0.80, 0.03, 0.07, 0.05, 0.05),
-    "email": (0.75, 0.05, 0.05, 0.05, 0.10),
+    "given": (0.83, 0.02, 0.04, 0.05, 0.06),
+    "surname": (0.92, 0.02, 0.01, 0.01, 0.04),
+    "birth_date": (0.86, 0.09, 0.03, 0.01, 0.01),
+    "postcode": (0.80, 0.01, 0.03, 0.06, 0.10),
+    "email": (0.75, 0.02, 0.03, 0.05, 0.15),
 }
 """Chance of each level (Dice >= .90, >= .80, >= .70, >= .60, lower) for a true pair.
 
@@ -238,7 +238,13 @@ def build_model(
     prior: float | None = None,
     seed: int = 0,
 ) -> MatchModel:
-    """The scoring model for two rolls: default (or given) ``m``, estimated ``u``."""
+    """The scoring model for two rolls: default (or given) ``m``, estimated ``u``.
+
+    The prior (chance that a random pair matches) is one match per record of the smaller
+    roll unless given. ``m`` is not estimated from the data: expectation-maximisation on
+    candidate pairs was tried and drifted to the class "same common name" instead of "same
+    person" (see docs/pprl.md).
+    """
     m = m or DEFAULT_M
     u = estimate_u(a, b, seed=seed)
     fields = {name: FieldModel(tuple(m[name]), u[name]) for name in a.params.field_names}
@@ -320,13 +326,6 @@ def match_encodings(
     cands: Candidates = find_candidates(a, b, candidates)
     comparison = compare(a, b, cands.a, cands.b)
     model = build_model(a, b, m)
-    # The prior: first every record of the smaller roll has a match; then as many as found.
-    for _ in range(3):
-        score(comparison, model, fields)
-        if not len(comparison.a):
-            break
-        found = int((comparison.probability[one_to_one(comparison)] >= 0.5).sum())
-        model.prior = max(found, 1) / max(len(a) * len(b), 1)
     score(comparison, model, fields)
     chosen = one_to_one(comparison) if assignment == "one-to-one" else best_per_a(comparison)
     kept = comparison.take(chosen)

@@ -1,0 +1,115 @@
+"""Benchmark: privacy-preserving eligibility on synthetic UK rolls (issue 8).
+
+A movement's roll (about 2% of the population) against a party's roll (about 50%), from
+``recuento.simulate``'s ``uk_roll`` scenario (typos, nicknames, moves, changed surnames,
+year-only birth dates...). Fields: name, birth date and postcode only. Reports:
+
+- encoding speed (records/s) of the standardised tables, and of reading + encoding;
+- matching time (candidates + scoring + assignment) and the number of candidate pairs;
+- precision and recall at the default threshold (0.5) and at a few others, for the best
+  candidate of each member (what ``recuento eligibility`` uses) and for one-to-one pairs.
+
+Precision: among members matched to a party record, the share matched to a record of the
+same person. Recall: among members whose person is on the party roll, the share matched
+to one of that person's records.
+
+Usage::
+
+    python benchmarks/bench_pprl.py --people 1000000          # full size: 20k x 500k
+    python benchmarks/bench_pprl.py --people 200000           # reduced: 4k x 100k
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from recuento.lists.reader import read_list
+from recuento.pprl.encode import encode_table
+from recuento.pprl.match import match_encodings
+from recuento.simulate import simulate_lists, simulate_population, write_lists
+
+SECRET = b"benchmark-secret-not-for-real-use-0123456789"
+
+
+def _lists(people: int, seed: int, workdir: Path) -> Path:
+    out = workdir / f"uk_{people}_{seed}"
+    if not (out / "truth.csv").exists():
+        t = time.perf_counter()
+        pop = simulate_population(people, seed=seed, setting="uk")
+        sim = simulate_lists(pop, scenario="uk_roll", seed=seed + 1)
+        write_lists(sim, out, overwrite=True)
+        print(f"simulated {people:,} people in {time.perf_counter() - t:.1f} s -> {out}")
+    return out
+
+
+def _truth(path: Path) -> dict[tuple[str, str], str]:
+    with path.open(newline="", encoding="utf-8") as f:
+        return {(r["source"], r["id"]): r["person_id"] for r in csv.DictReader(f)}
+
+
+def _metrics(a_persons, b_persons, pa, pb, on_roll) -> tuple[float, float, int]:
+    correct = np.array([a_persons[i] == b_persons[j] for i, j in zip(pa, pb, strict=True)])
+    members_on_roll = sum(p in on_roll for p in a_persons)
+    found = len({int(i) for i, c in zip(pa, correct, strict=True) if c})
+    precision = float(correct.mean()) if len(correct) else 1.0
+    return precision, found / max(members_on_roll, 1), len(correct)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=200_000)
+    parser.add_argument("--seed", type=int, default=8)
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()))
+    parser.add_argument("--workers", type=int, default=None, help="processes for read_list")
+    args = parser.parse_args()
+
+    directory = _lists(args.people, args.seed, args.workdir)
+    truth = _truth(directory / "truth.csv")
+    tables = {}
+    for name in ("movement", "party"):
+        t = time.perf_counter()
+        tables[name] = read_list(directory / f"{name}.csv", workers=args.workers).table
+        read_s = time.perf_counter() - t
+        print(f"read {name}: {tables[name].num_rows:,} records in {read_s:.1f} s")
+    encoded = {}
+    for name, table in tables.items():
+        t = time.perf_counter()
+        encoded[name] = encode_table(table, SECRET, name=name)
+        s = time.perf_counter() - t
+        print(f"encode {name}: {table.num_rows:,} records in {s:.2f} s = {table.num_rows / s:,.0f}/s")
+    a, b = encoded["movement"], encoded["party"]
+    a_persons = [truth[("movement", i)] for i in tables["movement"].column("id").to_pylist()]
+    b_persons = [truth[("party", i)] for i in tables["party"].column("id").to_pylist()]
+    on_roll = set(b_persons)
+    results: dict[str, object] = {
+        "people": args.people,
+        "members": len(a),
+        "party": len(b),
+        "members_on_roll": sum(p in on_roll for p in a_persons),
+        "cpu_count": os.cpu_count(),
+    }
+    for assignment in ("best-per-a", "one-to-one"):
+        t = time.perf_counter()
+        res = match_encodings(a, b, threshold=0.0, assignment=assignment)
+        s = time.perf_counter() - t
+        print(f"match {assignment}: {len(a):,} x {len(b):,} in {s:.1f} s; {res.candidates}")
+        rows = {}
+        for threshold in (0.05, 0.2, 0.5, 0.8, 0.95):
+            keep = res.pairs.probability >= threshold
+            p, r, n = _metrics(a_persons, b_persons, res.pairs.a[keep], res.pairs.b[keep], on_roll)
+            rows[threshold] = {"precision": round(p, 4), "recall": round(r, 4), "pairs": n}
+            print(f"  threshold {threshold}: precision {p:.4f} recall {r:.4f} ({n:,} pairs)")
+        results[assignment] = {"seconds": round(s, 1), "candidates": res.candidates, **rows}
+    print(json.dumps(results, indent=1, default=str))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,303 @@
+"""``recuento encode``, ``recuento pprl-match``, ``recuento eligibility``: privacy-preserving
+linkage of rolls that neither side may hand over (see docs/pprl.md)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import click
+
+from recuento.cli._lists import ReadOptions, list_options, raise_failures, read_lists
+from recuento.errors import RecuentoError
+
+_SECRET_HELP = (
+    "File holding the shared secret (at least 16 bytes; 32 random bytes recommended). "
+    "Without it, the secret is read from the environment variable RECUENTO_PPRL_SECRET. "
+    "The secret is never taken as a command-line value."
+)
+
+
+def _read_one(argument: str, options: ReadOptions) -> Any:
+    results, _failed, errors = read_lists((argument,), options)
+    raise_failures(errors, 1)
+    return results[0]
+
+
+def _check_out(path: Path, force: bool) -> None:
+    if path.exists() and not force:
+        raise click.UsageError(f"{path} exists; pass --force to replace it.")
+
+
+def _write_csv(path: Path, columns: list[str], rows: list[dict[str, Any]]) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        with tmp.open("w", newline="", encoding="utf-8") as f:
+            writer = csv.DictWriter(f, fieldnames=columns)
+            writer.writeheader()
+            writer.writerows(rows)
+        tmp.replace(path)
+    except OSError as e:
+        raise RecuentoError(f"Cannot write {path}: {e.strerror or e}.") from e
+
+
+@click.command("encode")
+@click.argument("list_", metavar="LIST")
+@click.option(
+    "--secret-file", type=click.Path(dir_okay=False, path_type=Path), help=_SECRET_HELP
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The encodings file to write (.clk).",
+)
+@click.option(
+    "--fields",
+    default="given,surname,birth_date,postcode",
+    show_default=True,
+    help="Comma-separated fields to encode: given, surname, birth_date, postcode, email. "
+    "Both sides must use the same fields.",
+)
+@click.option(
+    "--flip",
+    type=click.FloatRange(0, 0.25),
+    default=0.02,
+    show_default=True,
+    help="Randomised-response flip probability per bit (hardening; both sides the same).",
+)
+@click.option(
+    "--postcode-column",
+    help="Header of the postcode column (by default: Postcode, Post code, Postal code, "
+    "ZIP, Código postal or CP).",
+)
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@list_options
+def encode(
+    list_: str,
+    secret_file: Path | None,
+    out: Path,
+    fields: str,
+    flip: float,
+    postcode_column: str | None,
+    force: bool,
+    **read: Any,
+) -> None:
+    """Encode a roll into hardened Bloom filters and opaque tokens, with a shared secret.
+
+    Reads LIST (CSV, XLSX or Parquet) as every recuento command does, then writes OUT: one
+    line per accepted record with an opaque token, which fields are filled in, and the
+    encoded filter; a header documents every parameter except the secret. No name, date,
+    postcode or id is written. Each custodian encodes its own roll with the same secret
+    and settings, and hands only the .clk file to the neutral party that matches.
+
+    \b
+    Example:
+        recuento encode party.csv --secret-file pprl.key --out party.clk
+        RECUENTO_PPRL_SECRET=... recuento encode members.xlsx --out members.clk
+    """
+    from recuento.pprl.clkfile import write_clk
+    from recuento.pprl.encode import encode_table, make_params
+    from recuento.pprl.keys import load_secret
+
+    _check_out(out, force)
+    params = make_params([f.strip() for f in fields.split(",") if f.strip()], flip)
+    secret = load_secret(secret_file)
+    result = _read_one(list_, ReadOptions(**read))
+    roll = encode_table(result.table, secret, params, postcode_column=postcode_column,
+                        name=result.name)  # fmt: skip
+    write_clk(roll, out)
+    click.echo(
+        f"{result.name}: {result.read:,} rows read, {len(roll):,} encoded, "
+        f"{result.rejected:,} rejected (see `recuento inspect`) -> {out}",
+        err=True,
+    )
+    for note in roll.notes:
+        click.echo(f"note: {note}", err=True)
+
+
+@click.command("pprl-match")
+@click.argument("a_file", metavar="A.clk", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("b_file", metavar="B.clk", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The pairs file to write (CSV).",
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1),
+    default=0.5,
+    show_default=True,
+    help="Keep pairs whose match probability is at least this.",
+)
+@click.option(
+    "--best-per-a",
+    is_flag=True,
+    help="Keep the best candidate of each record of A (records of B may repeat) instead "
+    "of a one-to-one assignment.",
+)
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+def pprl_match(
+    a_file: Path, b_file: Path, out: Path, threshold: float, best_per_a: bool, force: bool
+) -> None:
+    """Match two encoded rolls at a neutral party; write pairs of tokens, never filters.
+
+    Compares the hardened filters of A.clk and B.clk (made by `recuento encode` with the
+    same secret and settings): Dice similarity per field with a bit-count kernel, a match
+    weight and probability, one-to-one assignment, threshold. OUT has one row per pair:
+    a_token, b_token, similarity (record-level Dice), probability, weight and the Dice of
+    each field. The secret is not needed and the filters are not returned.
+
+    \b
+    Example:
+        recuento pprl-match members.clk party.clk --out pairs.csv
+        recuento pprl-match members.clk party.clk --out grey.csv --threshold 0.05
+    """
+    from recuento.pprl.clkfile import read_clk
+    from recuento.pprl.match import match_encodings
+
+    _check_out(out, force)
+    a, b = read_clk(a_file), read_clk(b_file)
+    result = match_encodings(
+        a, b, threshold=threshold, assignment="best-per-a" if best_per_a else "one-to-one"
+    )
+    columns = ["a_token", "b_token", "similarity", "probability", "weight"] + [
+        f"dice_{f}" for f in result.fields
+    ]
+    _write_csv(out, columns, result.rows())
+    click.echo(
+        f"{len(a):,} x {len(b):,} records, {result.candidates['compared']:,} candidate pairs "
+        f"compared, {len(result.pairs.a):,} pairs at probability >= {threshold} -> {out}",
+        err=True,
+    )
+
+
+def _date(_ctx: click.Context, _param: click.Parameter, value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"expected an ISO date such as 2017-07-01 (got {value!r})") from None
+
+
+@click.command("eligibility")
+@click.argument("members", metavar="MEMBERS")
+@click.option(
+    "--roll",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The party's roll, encoded by the party (.clk). A plaintext roll (party.csv, "
+    "matched with the linkage model) is not supported yet.",
+)
+@click.option(
+    "--expelled",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The party's expulsions list, encoded by the party (.clk).",
+)
+@click.option(
+    "--secret-file", type=click.Path(dir_okay=False, path_type=Path), help=_SECRET_HELP
+)
+@click.option("--deadline", required=True, callback=_date, help="Date by which members must join.")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The statuses file to write (CSV).",
+)
+@click.option(
+    "--match-at",
+    type=click.FloatRange(0, 1),
+    default=0.95,
+    show_default=True,
+    help="Match probability from which a candidate counts as found.",
+)
+@click.option(
+    "--review-from",
+    type=click.FloatRange(0, 1),
+    default=0.05,
+    show_default=True,
+    help="Match probability from which (below --match-at) a member is uncertain (review).",
+)
+@click.option(
+    "--postcode-column", help="Header of the postcode column of MEMBERS (see `encode`)."
+)
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@list_options
+def eligibility(
+    members: str,
+    roll: Path,
+    expelled: Path | None,
+    secret_file: Path | None,
+    deadline: dt.date,
+    out: Path,
+    match_at: float,
+    review_from: float,
+    postcode_column: str | None,
+    force: bool,
+    **read: Any,
+) -> None:
+    """Each member's status against the party's encoded roll and expulsions list.
+
+    Encodes MEMBERS with the shared secret and the settings of the roll's file, matches
+    them with the encoded roll and expulsions, and writes one row per member: eligible,
+    must join by the deadline, deemed resigned pending hearing, or uncertain (review) when
+    the best candidate is in the grey zone; with the match probability and similarity
+    behind it. Every flag is a question to a person, never a verdict: notify the member,
+    ask them to confirm (for instance with a party membership number), hold the hearing.
+
+    PPRL mode only: --roll and --expelled are .clk files. Plaintext mode (--roll
+    party.csv, matched with the linkage model) arrives with the linkage model.
+
+    \b
+    Example:
+        recuento eligibility members.csv --roll party.clk --expelled expelled.clk \\
+            --secret-file pprl.key --deadline 2017-07-01 --out statuses.csv
+    """
+    from recuento.pprl.clkfile import MAGIC, read_clk
+    from recuento.pprl.eligibility import COLUMNS, Thresholds
+    from recuento.pprl.eligibility import eligibility as run
+    from recuento.pprl.encode import encode_table
+    from recuento.pprl.keys import PPRLError, load_secret
+
+    _check_out(out, force)
+    for option, path in (("--roll", roll), ("--expelled", expelled)):
+        if path is None:
+            continue
+        try:
+            with path.open("rb") as f:
+                first = f.readline(64).rstrip(b"\r\n")
+        except OSError as e:
+            raise PPRLError(f"Cannot read {path} ({option}): {e.strerror or e}.") from e
+        if first != MAGIC.encode("ascii"):
+            raise PPRLError(
+                f"{path} ({option}) is not an encoded roll. Plaintext mode (matching a "
+                "party.csv with the linkage model) is not available yet; ask the party to "
+                "encode its list with `recuento encode LIST --secret-file KEY --out "
+                "FILE.clk` and pass the .clk file."
+            )
+    secret = load_secret(secret_file)
+    roll_enc = read_clk(roll)
+    expelled_enc = read_clk(expelled) if expelled is not None else None
+    result = _read_one(members, ReadOptions(**read))
+    member_enc = encode_table(result.table, secret, roll_enc.params,
+                              postcode_column=postcode_column, name=result.name)  # fmt: skip
+    ids = [str(i) for i in result.table.column("id").to_pylist()]
+    rows, counts = run(
+        member_enc, ids, roll_enc, expelled_enc, deadline, Thresholds(match_at, review_from)
+    )
+    _write_csv(out, list(COLUMNS), rows)
+    summary = ", ".join(f"{counts.get(s, 0):,} {s}" for s in ("eligible", "must_join",
+                                                              "deemed_resigned", "review"))  # fmt: skip
+    click.echo(f"{len(rows):,} members: {summary} -> {out}", err=True)
+    if result.rejected:
+        click.echo(
+            f"note: {result.rejected:,} rows of {result.name} were rejected and have no "
+            "status; see `recuento inspect`",
+            err=True,
+        )
+
+
+COMMANDS = [encode, pprl_match, eligibility]
