@@ -19,6 +19,7 @@ from recuento.people.names import (
     clear_name_caches,
     fold,
     split_full_name,
+    split_surnames,
     standardise_name,
 )
 
@@ -128,6 +129,24 @@ def test_split_full_name_follows_mexican_naming_practice(
     full_name: str, expected: tuple[str | None, str | None, str | None]
 ) -> None:
     assert split_full_name(full_name) == expected
+
+
+@pytest.mark.parametrize(
+    ("surnames", "expected"),
+    [
+        ("LOPEZ DE LA CRUZ", ("Lopez", "de la Cruz")),
+        ("López Hernández", ("López", "Hernández")),
+        ("de la Cruz", ("de la Cruz", None)),
+        ("Díaz de León Ramírez", ("Díaz de León", "Ramírez")),
+        ("Martín del Campo", ("Martín del Campo", None)),
+        ("López Sánchez de Pérez", ("López", "Sánchez de Pérez")),
+        ("", (None, None)),
+    ],
+)
+def test_split_surnames_of_an_apellidos_column(
+    surnames: str, expected: tuple[str | None, str | None]
+) -> None:
+    assert split_surnames(surnames) == expected
 
 
 # --- standardise_name: standardised fields ----------------------------------------------------

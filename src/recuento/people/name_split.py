@@ -30,7 +30,15 @@ from recuento.people.name_vocab import (
 )
 from recuento.people.nicknames import nickname_table
 
-__all__ = ["Word", "only_given_names", "split_full_name", "split_words", "tidy_words", "words_of"]
+__all__ = [
+    "Word",
+    "only_given_names",
+    "split_full_name",
+    "split_surnames",
+    "split_words",
+    "tidy_words",
+    "words_of",
+]
 
 #: Words that join the next word into one surname but are kept as name words ("San Martín",
 #: "Mc Donald").
@@ -383,6 +391,25 @@ def split_text(full_name: str) -> Split:
         first, second = _split_surnames(groups, min_before=1)
         return Split(given, _flat(first), _flat(second), len(groups) + len(given), True)
     return split_words(words_of(full_name))
+
+
+def split_surnames(surnames: str) -> tuple[str | None, str | None]:
+    """Split a value holding both surnames ("apellidos") into first and second surname.
+
+    The same rules as the surnames part of :func:`split_full_name`: particles stay with their
+    surname, known compound surnames stay whole, a married form stays at the end of the
+    second surname; with more than two groups the first is the first surname and the rest
+    the second.
+
+    Examples:
+        >>> split_surnames("LOPEZ DE LA CRUZ")
+        ('Lopez', 'de la Cruz')
+        >>> split_surnames("Díaz de León Ramírez")
+        ('Díaz de León', 'Ramírez')
+    """
+    text, _aliases = extract_aliases(surnames)
+    first, second = _split_surnames(_groups(words_of_part(text)), min_before=1)
+    return tidy_words(_flat(first)), tidy_words(_flat(second))
 
 
 def split_full_name(full_name: str) -> tuple[str | None, str | None, str | None]:

@@ -27,6 +27,7 @@ from recuento.people.name_split import (
     extract_aliases,
     only_given_names,
     split_full_name,
+    split_surnames,
     split_text,
     split_words,
     take_married,
@@ -44,7 +45,14 @@ from recuento.people.name_vocab import (
 )
 from recuento.people.nicknames import nickname_table
 
-__all__ = ["PersonName", "clear_name_caches", "fold", "split_full_name", "standardise_name"]
+__all__ = [
+    "PersonName",
+    "clear_name_caches",
+    "fold",
+    "split_full_name",
+    "split_surnames",
+    "standardise_name",
+]
 
 # Words that are never part of the token set: particles, titles, suffixes, "viuda".
 _NOT_TOKENS = PARTICLES | TITLES | SUFFIXES | MARRIED_MARKERS | {"sr"}
