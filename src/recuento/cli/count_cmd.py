@@ -1,0 +1,186 @@
+"""``recuento count`` and ``recuento demo``: the main job, on your lists or synthetic ones."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from recuento.cli._lists import ReadOptions, list_options, raise_failures, read_lists
+from recuento.lists.messages import Lang, default_lang
+
+TEXT: dict[str, dict[Lang, str]] = {
+    "list": {"en": "{name}: {read:,} read, {accepted:,} accepted, {rejected:,} rejected",
+             "es": "{name}: {read:,} leídas, {accepted:,} aceptadas, {rejected:,} rechazadas"},
+    "documented": {"en": "Documented persons (on at least one list): {n:,}",
+                   "es": "Personas documentadas (en al menos una lista): {n:,}"},
+    "estimate": {
+        "en": "Estimated total: {estimate:,.0f} ({level:.0%} interval {lower:,.0f} to "
+        "{upper:,.0f}), with linkage uncertainty",
+        "es": "Total estimado: {estimate:,.0f} (intervalo del {level:.0%}: {lower:,.0f} a "
+        "{upper:,.0f}), con la incertidumbre del enlace",
+    },
+    "conditional": {
+        "en": "Conditional on the best linkage: {estimate:,.0f} ({lower:,.0f} to {upper:,.0f}), "
+        "method {method}",
+        "es": "Condicionado al mejor enlace: {estimate:,.0f} ({lower:,.0f} a {upper:,.0f}), "
+        "método {method}",
+    },
+    "none": {"en": "No estimate: the data cannot support one (see the warnings).",
+             "es": "Sin estimación: los datos no la sostienen (vea las advertencias)."},
+    "warning": {"en": "warning: {w}", "es": "advertencia: {w}"},
+    "truth": {
+        "en": "Truth of the synthetic population: {n:,} people, {documented:,} documented",
+        "es": "Verdad de la población sintética: {n:,} personas, {documented:,} documentadas",
+    },
+    "files": {"en": "Synthetic lists written to {folder}", "es": "Listas sintéticas en {folder}"},
+}  # fmt: skip
+
+
+def _t(key: str, lang: Lang, **values: Any) -> str:
+    return TEXT[key][lang].format(**values)
+
+
+def _report(results: list[Any], counted: Any, lang: Lang) -> str:
+    lines = [
+        _t("list", lang, name=r.name, read=r.read, accepted=r.accepted, rejected=r.rejected)
+        for r in results
+    ]
+    lines.append(_t("documented", lang, n=counted.documented))
+    c = counted.conditional
+    if counted.estimate is None or c.estimate is None:
+        lines.append(_t("none", lang))
+    else:
+        lines.append(
+            _t(
+                "estimate",
+                lang,
+                estimate=counted.estimate,
+                lower=counted.lower,
+                upper=counted.upper,
+                level=counted.level,
+            )
+        )
+        lines.append(
+            _t(
+                "conditional",
+                lang,
+                estimate=c.estimate,
+                lower=c.lower or 0,
+                upper=c.upper if c.upper is not None else float("inf"),
+                method=c.method,
+            )
+        )
+    for w in [*counted.warnings, *c.warnings]:
+        lines.append(_t("warning", lang, w=w))
+    return "\n".join(lines)
+
+
+@click.command()
+@click.argument("lists", nargs=-1, required=True, metavar="LIST...")
+@list_options
+@click.option(
+    "--seed", type=int, default=1, show_default=True, help="Seed of training and sampling."
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the persons file (source,id,person_id,...) here.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def count(lists: tuple[str, ...], seed: int, out: Path | None, as_json: bool, **read: Any) -> None:
+    """Count the people several lists document, and estimate those none recorded.
+
+    Reads every LIST, links their records into persons, and estimates the total population
+    by multiple systems estimation, with an interval that carries the uncertainty of the
+    linkage. Needs at least three lists for an estimate.
+
+    \b
+    Example:
+        recuento count prensa.csv ong.xlsx fiscalia.csv familias.csv
+    """
+    options = ReadOptions(**read)
+    results, _, errors = read_lists(lists, options)
+    raise_failures(errors, len(lists))
+    counted = _count(results, seed)
+    if out is not None:
+        from recuento.cli.link_cmd import _write_table
+
+        _write_table(counted.link.persons, out)
+    _print(results, counted, as_json, options.language)
+
+
+def _count(results: list[Any], seed: int) -> Any:
+    from recuento.count import count_tables
+
+    return count_tables(
+        [r.table for r in results], [r.name for r in results], seed=seed, progress=_say
+    )
+
+
+def _print(results: list[Any], counted: Any, as_json: bool, lang: Lang, **extra: Any) -> None:
+    if as_json:
+        payload = counted.to_dict()
+        payload["records"] = sum(r.read for r in results)
+        payload["rejected"] = sum(r.rejected for r in results)
+        payload.update(extra)
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        click.echo(_report(results, counted, lang))
+
+
+def _say(step: str) -> None:
+    if sys.stderr.isatty():
+        click.echo(f"... {step}", err=True)
+
+
+@click.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("recuento-demo"),
+    show_default=True,
+    help="Folder for the synthetic lists (replaced if it holds an earlier demo).",
+)
+@click.option("--people", type=click.IntRange(50, 200_000), default=2000, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--lang", type=click.Choice(["es", "en"]), default=None, help="Language.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def demo(out: Path, people: int, seed: int, lang: Lang | None, as_json: bool) -> None:
+    """Run the main job on synthetic Juárez-like lists, beside the known truth.
+
+    Makes four synthetic lists (a newspaper, an NGO, the prosecutor, the families) of a
+    synthetic population with recuento's simulator (nobody in them is real), counts them
+    as `recuento count` would, and prints the result beside the truth.
+
+    \b
+    Example:
+        recuento demo
+        recuento demo --out /tmp/demo --lang es
+    """
+    from recuento.errors import InputError
+    from recuento.lists.reader import read_list
+    from recuento.simulate import simulate_lists, simulate_population, write_lists
+
+    lang = lang or default_lang()
+    if out.exists() and any(out.iterdir()) and not (out / "manifest.json").exists():
+        raise InputError(
+            f"{out}: the folder exists and does not hold an earlier demo; choose another "
+            "folder with --out."
+        )
+    sim = simulate_lists(simulate_population(people, seed=seed), seed=seed + 1)
+    written = write_lists(sim, out, overwrite=True)
+    files = [p for p in written if p.stem in sim.lists]
+    results = [read_list(p) for p in files]
+    counted = _count(results, seed)
+    truth = {"population_size": sim.population_size, "documented": sim.documented}
+    _print(results, counted, as_json, lang, truth=truth, folder=str(out))
+    if not as_json:
+        click.echo(_t("truth", lang, n=sim.population_size, documented=sim.documented))
+        click.echo(_t("files", lang, folder=out))
+
+
+COMMANDS = [count, demo]

@@ -1,0 +1,73 @@
+"""`recuento count` and `recuento demo` end to end on small simulated lists."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from click.testing import CliRunner
+
+from recuento.cli import cli
+from recuento.count import histories_from_persons
+from recuento.simulate import simulate_lists, simulate_population, write_lists
+
+
+def test_histories_count_each_person_once_by_the_lists_they_are_on() -> None:
+    # P1 on a and b, P2 on b only (twice), P3 on c: patterns 110, 010, 001.
+    persons = pa.table(
+        {"source": ["a", "b", "b", "b", "c"], "person_id": ["P1", "P1", "P2", "P2", "P3"]}
+    )
+    h = histories_from_persons(persons, ["a", "b", "c"])
+    got = {tuple(p): int(c) for p, c in zip(h.patterns.tolist(), h.counts.tolist(), strict=True)}
+    assert got == {(1, 1, 0): 1, (0, 1, 0): 1, (0, 0, 1): 1}
+    assert h.n_observed == 3
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    out = tmp_path_factory.mktemp("d") / "demo"
+    result = CliRunner().invoke(cli, ["demo", "--out", str(out), "--people", "400", "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_demo_reports_the_count_beside_the_truth(demo_run: dict) -> None:
+    truth = demo_run["truth"]
+    assert set(demo_run) >= {
+        "documented", "estimate", "lower", "upper", "level", "method", "lists", "warnings",
+        "records", "rejected", "persons", "conditional", "truth",
+    }  # fmt: skip
+    assert demo_run["lists"] == ["prensa", "ong", "fiscalia", "familias"]
+    # Linkage on a 400-person population is not exact; within 10% of the truth, or the
+    # linkage is broken.
+    assert abs(demo_run["documented"] - truth["documented"]) <= 0.1 * truth["documented"]
+    assert demo_run["lower"] <= demo_run["estimate"] <= demo_run["upper"]
+    assert demo_run["estimate"] >= demo_run["documented"]
+
+
+def test_linkage_uncertainty_widens_the_interval(demo_run: dict) -> None:
+    conditional = demo_run["conditional"]
+    width = demo_run["upper"] - demo_run["lower"]
+    assert width >= 0.9 * (conditional["upper"] - conditional["lower"])
+    assert len(demo_run["persons_by_configuration"]) == 6
+
+
+def test_demo_refuses_a_folder_that_is_not_an_earlier_demo(tmp_path: Path) -> None:
+    (tmp_path / "mine.txt").write_text("x", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["demo", "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "does not hold an earlier demo" in result.output
+
+
+def test_count_with_two_lists_gives_no_made_up_estimate(tmp_path: Path) -> None:
+    population = simulate_population(150, seed=5)
+    write_lists(simulate_lists(population, seed=6), tmp_path)
+    result = CliRunner().invoke(
+        cli, ["count", str(tmp_path / "prensa.csv"), str(tmp_path / "fiscalia.csv"), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert payload["documented"] > 0
+    assert payload["warnings"], "two lists must come with a warning"
