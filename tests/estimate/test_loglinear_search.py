@@ -23,6 +23,7 @@ from itertools import combinations
 
 import pytest
 
+from recuento.errors import EstimationError
 from recuento.estimate.loglinear_fit import search_models, stepwise
 from recuento.estimate.loglinear_models import (
     HierarchicalModel,
@@ -43,6 +44,12 @@ def test_enumeration_gives_rcapture_model_counts(lists: int, count: int) -> None
     models = list(enumerate_hierarchical(lists))
     assert len(models) == count
     assert len({m.interactions for m in models}) == count
+
+
+def test_enumeration_beyond_five_lists_is_refused() -> None:
+    # 6 lists have 7,828,353 hierarchical models (Dedekind-type growth): search stepwise.
+    with pytest.raises(EstimationError, match="not feasible for 6 lists"):
+        next(enumerate_hierarchical(6))
 
 
 def test_every_enumerated_model_is_hierarchical_and_below_the_top_order() -> None:

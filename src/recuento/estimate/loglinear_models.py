@@ -150,7 +150,7 @@ def enumerate_hierarchical(
         EstimationError: more than :data:`MAX_EXHAUSTIVE_LISTS` lists (the count explodes:
             J = 6 already has millions of models).
     """
-    if n_lists > MAX_EXHAUSTIVE_LISTS + 1:
+    if n_lists > MAX_EXHAUSTIVE_LISTS:
         raise EstimationError(
             f"an exhaustive search over hierarchical models is not feasible for {n_lists} "
             f"lists; recuento searches stepwise beyond {MAX_EXHAUSTIVE_LISTS} lists"
