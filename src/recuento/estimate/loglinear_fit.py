@@ -17,7 +17,7 @@ likelihood keeps increasing towards the boundary) are kept in the table with
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
@@ -34,6 +34,7 @@ from recuento.estimate.loglinear_models import (
 )
 from recuento.estimate.poisson import (
     SUSPICIOUS_MU,
+    BatchFit,
     deviance,
     estimable,
     facial_set,
@@ -224,13 +225,12 @@ def fit_models(
                 [design_matrix(models[i].terms, J, include_unobserved=True) for i in chunk]
             )
             batch = fit_poisson_batch(X_fulls[:, 1:, :], y)
+            odd: list[int] = []
             for k, i in enumerate(chunk):
                 m = models[i]
                 beta, mu, conv = batch.beta[k], batch.mu[k], bool(batch.converged[k])
                 if suspicious(y, mu, conv):
-                    out[i] = fit_design(
-                        h, X_fulls[k], m.name, m.describe(h.lists), plain=(beta, mu, conv)
-                    )
+                    odd.append(k)
                 else:
                     out[i] = _stats(
                         m.name,
@@ -242,10 +242,70 @@ def fit_models(
                         float(batch.var_intercept[k]),
                         "ok",
                     )
+            for k, fit in _boundary_batch(h, X_fulls, batch, odd, y).items():
+                i = chunk[k]
+                m = models[i]
+                out[i] = fit or fit_design(
+                    h,
+                    X_fulls[k],
+                    m.name,
+                    m.describe(h.lists),
+                    plain=(batch.beta[k], batch.mu[k], bool(batch.converged[k])),
+                )
+                if fit is not None:
+                    out[i] = replace(fit, name=m.name, description=m.describe(h.lists))
             done += len(chunk)
             if progress is not None:
                 progress(done / len(models))
     return [f for f in out if f is not None]
+
+
+def _boundary_batch(
+    h: CaptureHistories,
+    X_fulls: np.ndarray,
+    batch: BatchFit,
+    odd: list[int],
+    y: np.ndarray,
+) -> dict[int, ModelFit | None]:
+    """Batched version of the facial-set guess of :func:`fit_design` for many models.
+
+    Returns, for each index in ``odd``, the fit when the guess is certified (same test as
+    :func:`fit_design`), or ``None`` when the model must go through :func:`fit_design`.
+    """
+    result: dict[int, ModelFit | None] = dict.fromkeys(odd)
+    if not odd:
+        return result
+    sel = np.array(odd)
+    mu = batch.mu[sel]
+    guess = (y > 0)[None, :] | (mu >= SUSPICIOUS_MU)
+    partial = ~guess.all(axis=1)
+    if not partial.any():
+        return result
+    sel, guess, mu = sel[partial], guess[partial], mu[partial]
+    start = batch.beta[sel]
+    finite = np.all(np.isfinite(start), axis=1)
+    sel, guess, mu, start = sel[finite], guess[finite], mu[finite], start[finite]
+    if sel.size == 0:
+        return result
+    Xs = X_fulls[sel, 1:, :]
+    sub = fit_poisson_batch(Xs, y, mask=guess, beta_start=start, max_iter=500)
+    plain_dev = deviance(y, mu)
+    sub_dev = deviance(y, sub.mu)
+    positive = np.all(np.where(guess, sub.mu, np.inf) >= SUSPICIOUS_MU, axis=1)
+    ok = sub.converged & positive & (sub_dev >= plain_dev - 1e-6 * (1.0 + plain_dev))
+    for j in np.flatnonzero(ok):
+        k = int(sel[j])
+        X = Xs[j]
+        face = guess[j]
+        if not estimable(X[face], X_fulls[k, 0]):
+            fit = _stats("", "", X_fulls[k], y, batch.beta[k], batch.mu[k], float("nan"), "no_mle")
+        else:
+            fit = _stats(
+                "", "", X_fulls[k], y, sub.beta[j], sub.mu[j], float(sub.var_intercept[j]),
+                "boundary",
+            )  # fmt: skip
+        result[k] = fit
+    return result
 
 
 def rank(fits: Iterable[ModelFit], criterion: Criterion = "bic") -> list[ModelFit]:

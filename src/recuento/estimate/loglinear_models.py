@@ -85,10 +85,14 @@ class HierarchicalModel:
 
     def generators(self) -> list[int]:
         """Maximal terms (including main effects in no interaction), in name order."""
+        return list(self._generators)
+
+    @cached_property
+    def _generators(self) -> tuple[int, ...]:
         inter = self.interactions
         mains = [1 << j for j in range(self.n_lists) if not any(u & (1 << j) for u in inter)]
         maximal = mains + [t for t in inter if not any(t != u and t & u == t for u in inter)]
-        return sorted(maximal, key=lambda t: (-popcount(t), _digits(t)))
+        return tuple(sorted(maximal, key=lambda t: (-popcount(t), _digits(t))))
 
     @cached_property
     def name(self) -> str:

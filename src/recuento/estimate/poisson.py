@@ -146,20 +146,39 @@ class BatchFit:
 
 
 def fit_poisson_batch(
-    Xs: np.ndarray, y: np.ndarray, *, max_iter: int = MAX_ITER, tol: float = TOL
+    Xs: np.ndarray,
+    y: np.ndarray,
+    *,
+    mask: np.ndarray | None = None,
+    beta_start: np.ndarray | None = None,
+    max_iter: int = MAX_ITER,
+    tol: float = TOL,
 ) -> BatchFit:
     """Fit ``m`` models at once: ``Xs`` is ``(m, cells, p)``, ``y`` is ``(cells,)``.
 
     Newton steps are taken for all models together; a model whose deviance would rise is
     damped (step halving) on its own. Models whose MLE does not exist simply do not
     converge here; :func:`facial_set` decides.
+
+    Args:
+        Xs: the designs.
+        y: the counts.
+        mask: ``(m, cells)`` booleans: fit each model on its cells marked ``True`` only
+            (the others get fitted value 0; they must have count 0). The restricted
+            design may lose rank: the minimum-norm Newton step (pseudo-inverse) is used.
+        beta_start: ``(m, p)`` warm start.
+        max_iter, tol: as :func:`fit_poisson`.
     """
     m = Xs.shape[0]
-    mu0 = y + 0.1
-    z0 = np.log(mu0) + (y - mu0) / mu0
-    beta = _batch_wls(Xs, np.broadcast_to(mu0, (m, y.size)), np.broadcast_to(z0, (m, y.size)))
+    keep = np.ones((m, y.size)) if mask is None else mask.astype(np.float64)
+    if beta_start is None:
+        mu0 = y + 0.1
+        z0 = np.log(mu0) + (y - mu0) / mu0
+        beta = _batch_wls(Xs, mu0 * keep, np.broadcast_to(z0, (m, y.size)), mask is not None)
+    else:
+        beta = beta_start.copy()
     eta = np.einsum("mcp,mp->mc", Xs, beta)
-    mu = np.exp(np.clip(eta, -700.0, 700.0))
+    mu = np.exp(np.clip(eta, -700.0, 700.0)) * keep
     dev = deviance(y, mu)
     converged = np.zeros(m, dtype=bool)
     for _ in range(max_iter):
@@ -167,14 +186,17 @@ def fit_poisson_batch(
         if not active.any():
             break
         Xa = Xs[active]
-        z = eta[active] + (y - mu[active]) / mu[active]
-        step = _batch_wls(Xa, mu[active], z) - beta[active]
+        k_a = keep[active]
+        mu_a = mu[active]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = np.where(k_a > 0, eta[active] + (y - mu_a) / mu_a, 0.0)
+        step = _batch_wls(Xa, mu_a, z, mask is not None) - beta[active]
         b_a = beta[active]
         dev_a = dev[active]
         new_b = b_a + step
         for _ in range(30):
             new_eta = np.einsum("mcp,mp->mc", Xa, new_b)
-            new_mu = np.exp(np.clip(new_eta, -700.0, 700.0))
+            new_mu = np.exp(np.clip(new_eta, -700.0, 700.0)) * k_a
             new_dev = deviance(y, new_mu)
             bad = ~(np.isfinite(new_dev) & (new_dev <= dev_a + 1e-12 * (np.abs(dev_a) + 1.0)))
             if not bad.any():
@@ -189,17 +211,22 @@ def fit_poisson_batch(
         idx = np.flatnonzero(active)
         converged[idx[change < tol]] = True
     info = np.einsum("mcp,mc,mcq->mpq", Xs, mu, Xs)
-    try:
-        var0 = np.linalg.inv(info)[:, 0, 0]
-    except np.linalg.LinAlgError:
-        var0 = np.array([np.linalg.pinv(a)[0, 0] for a in info])
+    if mask is not None:
+        var0 = np.linalg.pinv(info)[:, 0, 0]
+    else:
+        try:
+            var0 = np.linalg.inv(info)[:, 0, 0]
+        except np.linalg.LinAlgError:
+            var0 = np.array([np.linalg.pinv(a)[0, 0] for a in info])
     return BatchFit(beta, mu, converged, var0)
 
 
-def _batch_wls(Xs: np.ndarray, w: np.ndarray, z: np.ndarray) -> np.ndarray:
+def _batch_wls(Xs: np.ndarray, w: np.ndarray, z: np.ndarray, deficient: bool) -> np.ndarray:
     XtW = np.swapaxes(Xs, 1, 2) * w[:, None, :]
     A = XtW @ Xs
     b = np.einsum("mpc,mc->mp", XtW, z)
+    if deficient:
+        return np.asarray(np.einsum("mpq,mq->mp", np.linalg.pinv(A, hermitian=True), b))
     try:
         return np.asarray(np.linalg.solve(A, b[..., None])[..., 0])
     except np.linalg.LinAlgError:
