@@ -100,13 +100,18 @@ def _exact_or_else(column: str, description: str, tf: bool = False) -> Compariso
 
 
 def place_comparison() -> ComparisonCreator:
-    """Place: exact (term-frequency adjusted), similar, else."""
+    """Place: the same key words (term-frequency adjusted), one within the other, else."""
     return cl.CustomComparison(
         output_column_name="place",
         comparison_levels=[
-            _either_null("place_std"),
-            cll.ExactMatchLevel("place_std").configure(tf_adjustment_column="place_std"),
-            cll.JaroWinklerLevel("place_std", 0.88),
+            _either_null("place_key"),
+            cll.ExactMatchLevel("place_key").configure(tf_adjustment_column="place_key"),
+            cll.CustomLevel(
+                "list_has_all(place_words_l, place_words_r) "
+                "OR list_has_all(place_words_r, place_words_l)",
+                label_for_charts="one place within the other",
+            ),
+            cll.JaroWinklerLevel("place_key", 0.9),
             cll.ElseLevel(),
         ],
         comparison_description="place of the event",
@@ -191,7 +196,7 @@ _COMPARISONS: tuple[tuple[str, Any], ...] = (
     ("birth_year_low", birth_comparison),
     ("sex", lambda: _exact_or_else("sex", "sex")),
     ("event_day", event_comparison),
-    ("place_std", place_comparison),
+    ("place_key", place_comparison),
     ("curp", lambda: _exact_or_else("curp", "CURP (exact identifier)")),
     ("email", lambda: _exact_or_else("email", "e-mail (exact identifier)")),
 )

@@ -4,15 +4,18 @@ Linkage compares records from every list at once, so the lists' person tables ar
 into one table with an integer ``unique_id`` and the columns the comparisons and blocking
 rules use, some derived here:
 
-- ``name_tokens_phonetic``: the phonetic key of each name token, so that name sets can be
-  compared however the full name was split and however it was spelt;
+- ``name_tokens_phonetic``: the phonetic key of each name token and of each formal form
+  of the given names (*Chepe* brings *José*, *Lupita* brings *Guadalupe*), so that name
+  sets can be compared however the full name was split, spelt or shortened;
 - ``token_pairs``: every pair of distinct name tokens (``lopez|maria``), for blocking on
   any two shared tokens: this survives a wrong split, swapped surnames, a missing maternal
   surname and a nickname in place of one of the given names;
 - ``birth_year_low`` / ``birth_year_high``: the years of birth a record allows, from its
   date of birth or else from its age at the event and the event's year, so that a list
   that gives only ages can still be compared with one that gives dates of birth;
-- ``event_day``: the event date as a day number (its first possible day), for windows.
+- ``event_day``: the event date as a day number (its first possible day), for windows;
+- ``place_key`` / ``place_words``: the place without its generic words (*colonia*,
+  *ciudad*...), so that *Col. Barrio Alto, Cd. Juárez* and *BARRIO ALTO, JUAREZ* agree.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from recuento.people.phonetic import phonetic_key
+from recuento.people.places import place_key
 
 #: Columns of the prepared table that linkage reads (besides ``unique_id`` and ``source``).
 PREPARED_COLUMNS = (
@@ -51,6 +55,8 @@ PREPARED_COLUMNS = (
     "event_year",
     "event_day",
     "place_std",
+    "place_key",
+    "place_words",
     "curp",
     "email",
 )
@@ -65,10 +71,18 @@ def _token_key(token: str) -> str:
     return phonetic_key(token)
 
 
-def _phonetic_tokens(tokens: Sequence[str] | None) -> list[str] | None:
+def _phonetic_tokens(
+    tokens: Sequence[str] | None, formal: Sequence[str] | None
+) -> list[str] | None:
     if not tokens:
         return None
-    return sorted({_token_key(t) for t in tokens})
+    words = [*tokens, *(w for name in formal or () for w in name.split())]
+    return sorted({_token_key(t) for t in words})
+
+
+@lru_cache(maxsize=1 << 16)
+def _place_key(place: str | None) -> str | None:
+    return place_key(place) if place else None
 
 
 def _pairs(tokens: Sequence[str] | None) -> list[str] | None:
@@ -137,8 +151,15 @@ def prepare(tables: Sequence[pa.Table]) -> pa.Table:
     for name in PREPARED_COLUMNS:
         if name in stacked.column_names:
             columns[name] = stacked.column(name)
+    formal = stacked.column("given_formal").to_pylist()
     columns["name_tokens_phonetic"] = pa.array(
-        [_phonetic_tokens(t) for t in tokens], pa.list_(pa.string())
+        [_phonetic_tokens(t, f) for t, f in zip(tokens, formal, strict=True)],
+        pa.list_(pa.string()),
+    )
+    keys = [_place_key(p) for p in stacked.column("place_std").to_pylist()]
+    columns["place_key"] = pa.array(keys, pa.string())
+    columns["place_words"] = pa.array(
+        [sorted(set(k.split())) if k else None for k in keys], pa.list_(pa.string())
     )
     columns["token_pairs"] = pa.array([_pairs(t) for t in tokens], pa.list_(pa.string()))
     columns["birth_year_low"] = pa.array(low, pa.int32())
