@@ -84,7 +84,9 @@ def main() -> None:
         t = time.perf_counter()
         encoded[name] = encode_table(table, SECRET, name=name)
         s = time.perf_counter() - t
-        print(f"encode {name}: {table.num_rows:,} records in {s:.2f} s = {table.num_rows / s:,.0f}/s")
+        print(
+            f"encode {name}: {table.num_rows:,} records in {s:.2f} s = {table.num_rows / s:,.0f}/s"
+        )
     a, b = encoded["movement"], encoded["party"]
     a_persons = [truth[("movement", i)] for i in tables["movement"].column("id").to_pylist()]
     b_persons = [truth[("party", i)] for i in tables["party"].column("id").to_pylist()]

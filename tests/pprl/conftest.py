@@ -12,7 +12,6 @@ from recuento.lists.reader import read_list
 from recuento.simulate import simulate_lists, simulate_population, write_lists
 
 
-
 @dataclass
 class UKRolls:
     """Files and standardised tables of a small uk_roll simulation, with the truth."""

@@ -57,11 +57,13 @@ def test_matching_finds_members_on_the_roll_with_high_precision(uk_rolls, encode
     result = match_encodings(a, b, threshold=0.5, assignment="best-per-a")
     a_person = [uk_rolls.truth[("movement", i)] for i in uk_rolls.movement.column("id").to_pylist()]
     b_person = [uk_rolls.truth[("party", i)] for i in uk_rolls.party.column("id").to_pylist()]
-    correct = [a_person[i] == b_person[j] for i, j in zip(result.pairs.a, result.pairs.b)]
+    correct = [
+        a_person[i] == b_person[j] for i, j in zip(result.pairs.a, result.pairs.b, strict=True)
+    ]
     on_roll = sum(p in set(b_person) for p in a_person)
     # About 200 members on the roll: the benchmark (20k x 500k) measures the real numbers;
     # here the bounds only guard against a broken pipeline (the measured values on this
-    # seed are 1.0 and 0.95).
+    # seed are 0.995 and 0.97).
     assert sum(correct) / len(correct) >= 0.97
     assert sum(correct) / on_roll >= 0.88
     assert result.candidates["compared"] < len(a) * len(b) / 20  # LSH prunes the pairs

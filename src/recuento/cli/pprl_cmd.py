@@ -45,9 +45,7 @@ def _write_csv(path: Path, columns: list[str], rows: list[dict[str, Any]]) -> No
 
 @click.command("encode")
 @click.argument("list_", metavar="LIST")
-@click.option(
-    "--secret-file", type=click.Path(dir_okay=False, path_type=Path), help=_SECRET_HELP
-)
+@click.option("--secret-file", type=click.Path(dir_okay=False, path_type=Path), help=_SECRET_HELP)
 @click.option(
     "--out",
     required=True,
@@ -180,7 +178,9 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"expected an ISO date such as 2017-07-01 (got {value!r})") from None
+        raise click.BadParameter(
+            f"expected an ISO date such as 2017-07-01 (got {value!r})"
+        ) from None
 
 
 @click.command("eligibility")
@@ -197,9 +197,7 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str) -> dt.date:
     type=click.Path(dir_okay=False, path_type=Path),
     help="The party's expulsions list, encoded by the party (.clk).",
 )
-@click.option(
-    "--secret-file", type=click.Path(dir_okay=False, path_type=Path), help=_SECRET_HELP
-)
+@click.option("--secret-file", type=click.Path(dir_okay=False, path_type=Path), help=_SECRET_HELP)
 @click.option("--deadline", required=True, callback=_date, help="Date by which members must join.")
 @click.option(
     "--out",
@@ -221,9 +219,7 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str) -> dt.date:
     show_default=True,
     help="Match probability from which (below --match-at) a member is uncertain (review).",
 )
-@click.option(
-    "--postcode-column", help="Header of the postcode column of MEMBERS (see `encode`)."
-)
+@click.option("--postcode-column", help="Header of the postcode column of MEMBERS (see `encode`).")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @list_options
 def eligibility(
@@ -289,8 +285,8 @@ def eligibility(
         member_enc, ids, roll_enc, expelled_enc, deadline, Thresholds(match_at, review_from)
     )
     _write_csv(out, list(COLUMNS), rows)
-    summary = ", ".join(f"{counts.get(s, 0):,} {s}" for s in ("eligible", "must_join",
-                                                              "deemed_resigned", "review"))  # fmt: skip
+    order = ("eligible", "must_join", "deemed_resigned", "review")
+    summary = ", ".join(f"{counts.get(s, 0):,} {s}" for s in order)
     click.echo(f"{len(rows):,} members: {summary} -> {out}", err=True)
     if result.rejected:
         click.echo(

@@ -36,6 +36,7 @@ import numpy as np
 
 from recuento.pprl.keys import derive_key
 
+
 @dataclass(frozen=True)
 class FieldSpec:
     """How one field is encoded.

@@ -66,8 +66,8 @@ def write_clk(roll: EncodedRoll, path: Path) -> None:
     lines = [MAGIC, json.dumps(header_of(roll), sort_keys=True, ensure_ascii=True)]
     presence = ["".join("1" if p else "0" for p in row) for row in roll.present.tolist()]
     words = np.ascontiguousarray(roll.words.astype("<u8", copy=False))
-    for token, pres, row in zip(roll.tokens, presence, words, strict=True):
-        lines.append(f"{token}\t{pres}\t{base64.b64encode(row.tobytes()).decode('ascii')}")
+    for token, mask, row in zip(roll.tokens, presence, words, strict=True):
+        lines.append(f"{token}\t{mask}\t{base64.b64encode(row.tobytes()).decode('ascii')}")
     tmp = path.with_name(path.name + ".tmp")
     try:
         tmp.write_text("\n".join(lines) + "\n", encoding="ascii")

@@ -146,9 +146,7 @@ def eligibility(
     b_index = {tok: k for k, tok in enumerate(roll_result.tokens_b)}
     exp_best: dict[int, tuple[float, float, str]] = {}
     if expelled is not None:
-        exp_best = _best(
-            match_encodings(members, expelled, threshold=0.0, assignment="best-per-a")
-        )
+        exp_best = _best(match_encodings(members, expelled, threshold=0.0, assignment="best-per-a"))
     rows: list[dict[str, Any]] = []
     counts: Counter[str] = Counter()
     for i, member_id in enumerate(member_ids):

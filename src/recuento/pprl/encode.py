@@ -16,7 +16,7 @@ What each field encodes (from the standardised columns of
 - ``birth_date``: whole tokens for the year, the month, the day, and the day and month as
   an unordered pair (``1971-05-30`` -> ``y1971 m05 d30 md05-30``), so that a year-only
   date shares the year with the full date and a day-month swap keeps half its tokens;
-- ``postcode``: the postcode in capitals without spaces (``LS62AB``) plus whole tokens for
+- ``postcode``: the postcode in capitals without spaces (``M139PL``) plus whole tokens for
   its area, outward code and sector (so that a move within the area keeps some), read from
   the column
   named by ``postcode_column`` or from a column called postcode, post code, postal code,
@@ -43,8 +43,8 @@ from recuento.pprl.bloom import (
     balance_permutation,
     check_field_spec,
     flip_mask_words,
-    record_seeds_and_tokens,
     pack_words,
+    record_seeds_and_tokens,
 )
 from recuento.pprl.keys import PPRLError, key_check
 
@@ -205,8 +205,8 @@ def postcode_tokens(postcode: str | None) -> str | None:
     for its area letters, its outward code and its sector (when it has the UK shape).
 
     Example:
-        >>> postcode_tokens("LS62AB")
-        'LS62AB|aLS|oLS6|sLS62'
+        >>> postcode_tokens("M139PL")
+        'M139PL|aM|oM13|sM139'
     """
     if not postcode:
         return None
@@ -323,10 +323,16 @@ def field_values(
         elif name == "birth_date":
             out[name] = [date_tokens(d) for d in column("birth_date") or [None] * n]
         elif name == "postcode":
-            values, key = postcodes_from_attributes(column("attributes") or [None] * n, postcode_column)
+            values, key = postcodes_from_attributes(
+                column("attributes") or [None] * n, postcode_column
+            )
             if key is None and n:
-                wanted = f"a column named {postcode_column!r}" if postcode_column else (
-                    "a column named Postcode, Post code, Postal code, ZIP, Código postal or CP"
+                wanted = (
+                    f"a column named {postcode_column!r}"
+                    if postcode_column
+                    else (
+                        "a column named Postcode, Post code, Postal code, ZIP, Código postal or CP"
+                    )
                 )
                 raise PPRLError(
                     f"The postcode field is to be encoded but the list has no postcode column "

@@ -51,7 +51,7 @@ def check_secret(secret: bytes, where: str) -> bytes:
     if not stripped:
         raise PPRLError(
             f"The secret in {where} is empty. Both sides need the same long random secret; "
-            "make one with: python -c \"import secrets; print(secrets.token_urlsafe(32))\" "
+            'make one with: python -c "import secrets; print(secrets.token_urlsafe(32))" '
             "> pprl.key, and share it only with the other custodian."
         )
     if len(stripped) < MIN_SECRET_BYTES:

@@ -29,7 +29,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from recuento.pprl.candidates import CandidateSettings, Candidates, find_candidates
+from recuento.pprl.candidates import Candidates, CandidateSettings, find_candidates
 from recuento.pprl.encode import EncodedRoll
 from recuento.pprl.keys import PPRLError
 
@@ -54,7 +54,7 @@ evidence is strong; see docs/pprl.md.
 RANDOM_PAIRS = 1_000_000
 """Random pairs drawn to estimate the ``u`` probabilities."""
 
-_CHUNK = 500_000
+_CHUNK = 65_536
 
 
 @dataclass
@@ -173,29 +173,49 @@ def check_compatible(a: EncodedRoll, b: EncodedRoll, *, check_keys: bool = True)
         )
 
 
-def compare(a: EncodedRoll, b: EncodedRoll, ia: np.ndarray, ib: np.ndarray) -> Comparison:
-    """Dice per field and record-level similarity of pairs ``(ia[k], ib[k])``."""
-    slices = list(a.params.word_slices().values())
-    n_fields = len(slices)
+def _field_starts(roll: EncodedRoll) -> np.ndarray:
+    return np.array([sl.start for sl in roll.params.word_slices().values()], dtype=np.int64)
+
+
+def field_popcounts(roll: EncodedRoll) -> np.ndarray:
+    """Number of ones of each field block of each record (records x fields)."""
+    counts = np.bitwise_count(roll.words)
+    return np.add.reduceat(counts, _field_starts(roll), axis=1, dtype=np.int64)
+
+
+def compare(
+    a: EncodedRoll,
+    b: EncodedRoll,
+    ia: np.ndarray,
+    ib: np.ndarray,
+    pops: tuple[np.ndarray, np.ndarray] | None = None,
+) -> Comparison:
+    """Dice per field and record-level similarity of pairs ``(ia[k], ib[k])``.
+
+    The kernel: AND of the two records' 64-bit words, ``numpy.bitwise_count``, sums per
+    field block; the ones of each block are counted once per record beforehand.
+
+    Args:
+        a, b: the rolls.
+        ia, ib: record indices of the pairs.
+        pops: :func:`field_popcounts` of ``a`` and ``b`` if already computed.
+    """
+    pop_a, pop_b = pops if pops is not None else (field_popcounts(a), field_popcounts(b))
+    starts = _field_starts(a)
     n = len(ia)
-    dice = np.full((n, n_fields), np.nan)
+    dice = np.full((n, len(starts)), np.nan)
     similarity = np.zeros(n)
     for start in range(0, n, _CHUNK):
         stop = min(n, start + _CHUNK)
         ca, cb = ia[start:stop], ib[start:stop]
-        wa, wb = a.words[ca], b.words[cb]
-        inter_words = np.bitwise_count(wa & wb)
-        pop_a, pop_b = np.bitwise_count(wa), np.bitwise_count(wb)
-        both = a.present[ca] & b.present[cb]
-        tot_inter = np.zeros(stop - start, dtype=np.int64)
-        tot_pop = np.zeros(stop - start, dtype=np.int64)
-        for j, sl in enumerate(slices):
-            inter = inter_words[:, sl].sum(axis=1, dtype=np.int64)
-            pops = pop_a[:, sl].sum(axis=1, dtype=np.int64) + pop_b[:, sl].sum(axis=1, dtype=np.int64)
-            ok = both[:, j] & (pops > 0)
-            dice[start:stop, j] = np.where(ok, 2.0 * inter / np.maximum(pops, 1), np.nan)
-            tot_inter += np.where(ok, inter, 0)
-            tot_pop += np.where(ok, pops, 0)
+        inter = np.add.reduceat(
+            np.bitwise_count(a.words[ca] & b.words[cb]), starts, axis=1, dtype=np.int64
+        )
+        total = pop_a[ca] + pop_b[cb]
+        ok = a.present[ca] & b.present[cb] & (total > 0)
+        dice[start:stop] = np.where(ok, 2.0 * inter / np.maximum(total, 1), np.nan)
+        tot_inter = np.where(ok, inter, 0).sum(axis=1)
+        tot_pop = np.where(ok, total, 0).sum(axis=1)
         similarity[start:stop] = np.where(tot_pop > 0, 2.0 * tot_inter / np.maximum(tot_pop, 1), 0)
     return Comparison(ia, ib, dice, similarity)
 
@@ -210,7 +230,11 @@ def levels_of(dice: np.ndarray) -> np.ndarray:
 
 
 def estimate_u(
-    a: EncodedRoll, b: EncodedRoll, n_pairs: int = RANDOM_PAIRS, seed: int = 0
+    a: EncodedRoll,
+    b: EncodedRoll,
+    n_pairs: int = RANDOM_PAIRS,
+    seed: int = 0,
+    pops: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> dict[str, tuple[float, ...]]:
     """``u`` probabilities per field and level, from random pairs of the two rolls.
 
@@ -221,7 +245,7 @@ def estimate_u(
     n = min(n_pairs, len(a) * len(b))
     ia = rng.integers(0, len(a), n)
     ib = rng.integers(0, len(b), n)
-    level = levels_of(compare(a, b, ia, ib).dice)
+    level = levels_of(compare(a, b, ia, ib, pops).dice)
     out: dict[str, tuple[float, ...]] = {}
     for j, name in enumerate(a.params.field_names):
         seen = level[:, j][level[:, j] >= 0]
@@ -237,6 +261,7 @@ def build_model(
     m: Mapping[str, tuple[float, ...]] | None = None,
     prior: float | None = None,
     seed: int = 0,
+    pops: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> MatchModel:
     """The scoring model for two rolls: default (or given) ``m``, estimated ``u``.
 
@@ -246,7 +271,7 @@ def build_model(
     person" (see docs/pprl.md).
     """
     m = m or DEFAULT_M
-    u = estimate_u(a, b, seed=seed)
+    u = estimate_u(a, b, seed=seed, pops=pops)
     fields = {name: FieldModel(tuple(m[name]), u[name]) for name in a.params.field_names}
     if prior is None:
         prior = min(len(a), len(b)) / max(len(a) * len(b), 1)
@@ -324,8 +349,9 @@ def match_encodings(
         raise PPRLError(f"The threshold must be a probability between 0 and 1 (got {threshold}).")
     fields = a.params.field_names
     cands: Candidates = find_candidates(a, b, candidates)
-    comparison = compare(a, b, cands.a, cands.b)
-    model = build_model(a, b, m)
+    pops = (field_popcounts(a), field_popcounts(b))
+    comparison = compare(a, b, cands.a, cands.b, pops)
+    model = build_model(a, b, m, pops=pops)
     score(comparison, model, fields)
     chosen = one_to_one(comparison) if assignment == "one-to-one" else best_per_a(comparison)
     kept = comparison.take(chosen)
