@@ -198,3 +198,14 @@ def test_empty_list_is_dropped_with_a_warning() -> None:
     result = estimate(h, method="loglinear")
     assert result.lists == ["A", "B", "C"]
     assert any("list 'D' has no records" in w for w in result.warnings)
+
+
+def test_warnings_are_english_in_json_and_spanish_in_the_spanish_table() -> None:
+    h = table(["A", "B"], {"10": 60, "01": 30, "11": 20})
+    result = estimate(h)
+    d = result.to_dict()
+    assert any(w.startswith("only 2 lists have records") for w in d["warnings"])
+    json.dumps(d)
+    es = format_table(result, lang="es")
+    assert "solo 2 listas tienen registros" in es
+    assert "only 2 lists" not in es

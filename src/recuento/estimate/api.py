@@ -38,6 +38,7 @@ from recuento.estimate.loglinear_fit import (
     search_models,
 )
 from recuento.estimate.loglinear_models import parse_model_name
+from recuento.estimate.messages import Text, prefixed
 from recuento.estimate.profile import UPPER_FACTOR, profile_interval
 from recuento.estimate.result import EstimateResult, StratumEstimate
 
@@ -151,20 +152,36 @@ def _loglinear(
         )
         if not search.exhaustive:
             warnings.append(
-                f"with {h.n_lists} lists not every log-linear model can be fitted; the "
-                f"model was found by a stepwise search from the independence model "
-                f"({len(search.fits)} models fitted), which may miss a better one."
+                Text(
+                    f"with {h.n_lists} lists not every log-linear model can be fitted; the "
+                    f"model was found by a stepwise search from the independence model "
+                    f"({len(search.fits)} models fitted), which may miss a better one.",
+                    f"con {h.n_lists} listas no se pueden ajustar todos los modelos "
+                    "log-lineales; el modelo se buscó paso a paso desde el de independencia "
+                    f"({len(search.fits)} modelos ajustados) y puede haber uno mejor.",
+                )
             )
         if search.n_without_mle:
             warnings.append(
-                f"{search.n_without_mle} of {len(search.fits)} log-linear models give no "
-                "finite estimate with this table (empty cells) and were not considered."
+                Text(
+                    f"{search.n_without_mle} of {len(search.fits)} log-linear models give no "
+                    "finite estimate with this table (empty cells) and were not considered.",
+                    f"{search.n_without_mle} de {len(search.fits)} modelos log-lineales no dan "
+                    "una estimación finita con esta tabla (celdas vacías) y no se "
+                    "consideraron.",
+                )
             )
         if fit_or_none is None:
             raise EstimationError(
-                "no log-linear model gives a finite estimate with this table: the empty "
-                "cells leave the number of people no list recorded undetermined. Try "
-                "--method lcmcr, or merge lists that rarely overlap."
+                Text(
+                    "no log-linear model gives a finite estimate with this table: the empty "
+                    "cells leave the number of people no list recorded undetermined. Try "
+                    "--method lcmcr, or merge lists that rarely overlap.",
+                    "ningún modelo log-lineal da una estimación finita con esta tabla: las "
+                    "celdas vacías dejan indeterminado el número de personas que ninguna "
+                    "lista registró. Pruebe --method lcmcr, o junte listas que casi no se "
+                    "solapan.",
+                )
             )
         fit = fit_or_none
     if not fit.finite:
@@ -175,9 +192,14 @@ def _loglinear(
         )
     if fit.status == "boundary":
         warnings.append(
-            f"model {fit.name} has interactions estimated at minus infinity because some "
-            "combinations of lists have nobody; the estimate treats those combinations "
-            "as impossible."
+            Text(
+                f"model {fit.name} has interactions estimated at minus infinity because some "
+                "combinations of lists have nobody; the estimate treats those combinations "
+                "as impossible.",
+                f"el modelo {fit.name} tiene interacciones estimadas en menos infinito porque "
+                "algunas combinaciones de listas no tienen a nadie; la estimación trata esas "
+                "combinaciones como imposibles.",
+            )
         )
     y = h.cell_counts()[1:]
     if fit.name in STANDARD_MODELS:
@@ -186,8 +208,12 @@ def _loglinear(
         prof = profile_interval(fit.columns, y, fit.beta, level=level)
     if math.isinf(prof.upper):
         warnings.append(
-            f"the interval has no upper end below {UPPER_FACTOR:g} times the estimate: the "
-            "data are compatible with a much larger population."
+            Text(
+                f"the interval has no upper end below {UPPER_FACTOR:g} times the estimate: "
+                "the data are compatible with a much larger population.",
+                f"el intervalo no tiene límite superior por debajo de {UPPER_FACTOR:g} veces "
+                "la estimación: los datos son compatibles con una población mucho mayor.",
+            )
         )
     model_info = {
         "name": fit.name,
@@ -383,15 +409,20 @@ def _stratified(
     warnings = list(source.notes)
     k = len(source.strata)
     for i, (label, h) in enumerate(source.strata.items()):
-        where = f"stratum {label}: "
+        where, donde = f"stratum {label}: ", f"estrato {label}: "
         sub = None if progress is None else _scaled(progress, i, k)
         with_records = _lists_with_records(h)
         this_method = method
         extra: list[str] = []
         if with_records < MIN_LISTS_LCMCR:
             extra.append(
-                f"{where}only {with_records} lists have records; HRDAG estimates a stratum "
-                f"only with {MIN_LISTS_LCMCR} or more. Consider wider strata."
+                Text(
+                    f"{where}only {with_records} lists have records; HRDAG estimates a "
+                    f"stratum only with {MIN_LISTS_LCMCR} or more. Consider wider strata.",
+                    f"{donde}solo {with_records} listas tienen registros; HRDAG estima un "
+                    f"estrato solo con {MIN_LISTS_LCMCR} o más. Conviene usar estratos más "
+                    "amplios.",
+                )
             )
             this_method = "loglinear"
         try:
@@ -407,8 +438,9 @@ def _stratified(
             )
         except (ProblemsError, EstimationError) as e:
             t = None
-            problems = e.problems if isinstance(e, ProblemsError) else [str(e)]
-            extra += [f"{where}{p}" for p in problems]
+            # an EstimationError raised with a Text keeps its Spanish version in args[0]
+            problems = e.problems if isinstance(e, ProblemsError) else [e.args[0]]
+            extra += [prefixed(p, where, donde) for p in problems]
         tables.append(t)
         if t is None:
             strata.append(
@@ -426,7 +458,7 @@ def _stratified(
                     t.upper,
                     t.method,
                     t.lists,
-                    extra + [f"{where}{w}" for w in t.warnings],
+                    extra + [prefixed(w, where, donde) for w in t.warnings],
                     t.model,
                     t.diagnostics,
                 )
@@ -439,8 +471,12 @@ def _stratified(
     diagnostics: dict[str, Any] = {}
     if missing:
         warnings.append(
-            f"no total: {len(missing)} strata have no estimate ({', '.join(missing)}). "
-            "Merge small strata or estimate without --by."
+            Text(
+                f"no total: {len(missing)} strata have no estimate ({', '.join(missing)}). "
+                "Merge small strata or estimate without --by.",
+                f"sin total: {len(missing)} estratos no tienen estimación "
+                f"({', '.join(missing)}). Junte estratos pequeños o estime sin --by.",
+            )
         )
     else:
         done = [t for t in tables if t is not None]

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from recuento.errors import EstimationError, ProblemsError
+from recuento.estimate.messages import Text
 
 MAX_LISTS = 20
 
@@ -172,7 +173,12 @@ def check_estimable(h: CaptureHistories, *, where: str = "") -> list[str]:
     if h.n_observed == 0:
         problems.append(f"{where}no person is recorded by any list.")
     for name in empty:
-        warnings.append(f"{where}list {name!r} has no records; it is left out of the estimate.")
+        warnings.append(
+            Text(
+                f"{where}list {name!r} has no records; it is left out of the estimate.",
+                f"{where}la lista {name!r} no tiene registros; queda fuera de la estimación.",
+            )
+        )
     if h.n_observed and with_records < 2:
         problems.append(
             f"{where}only {with_records} list has records; an estimate needs at least 2 "
@@ -180,10 +186,16 @@ def check_estimable(h: CaptureHistories, *, where: str = "") -> list[str]:
         )
     elif with_records == 2:
         warnings.append(
-            f"{where}only 2 lists have records: the Lincoln-Petersen estimate assumes that the "
-            "two lists are independent and that everyone is equally likely to be recorded. "
-            "Both are rarely true for lists of victims; the estimate is probably too low. "
-            "Use 3 or more lists."
+            Text(
+                f"{where}only 2 lists have records: the Lincoln-Petersen estimate assumes that "
+                "the two lists are independent and that everyone is equally likely to be "
+                "recorded. Both are rarely true for lists of victims; the estimate is probably "
+                "too low. Use 3 or more lists.",
+                f"{where}solo 2 listas tienen registros: la estimación de Lincoln-Petersen "
+                "supone que las dos listas son independientes y que todas las personas tienen "
+                "la misma probabilidad de ser registradas. Rara vez es así en listas de "
+                "víctimas; la estimación probablemente se queda corta. Use 3 listas o más.",
+            )
         )
     if with_records >= 2:
         for j, name in enumerate(h.lists):
@@ -193,9 +205,14 @@ def check_estimable(h: CaptureHistories, *, where: str = "") -> list[str]:
             shared = h.counts[on_j & (h.patterns.sum(axis=1) > 1)].sum()
             if shared == 0:
                 warnings.append(
-                    f"{where}list {name!r} shares no person with any other list: its overlap "
-                    "carries no information about the unrecorded, and estimates can be "
-                    "unstable or infinite."
+                    Text(
+                        f"{where}list {name!r} shares no person with any other list: its "
+                        "overlap carries no information about the unrecorded, and estimates "
+                        "can be unstable or infinite.",
+                        f"{where}la lista {name!r} no comparte ninguna persona con otra lista: "
+                        "no aporta información sobre las personas no registradas, y las "
+                        "estimaciones pueden ser inestables o infinitas.",
+                    )
                 )
     if problems:
         raise ProblemsError(

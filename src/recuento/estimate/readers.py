@@ -15,6 +15,7 @@ import numpy as np
 
 from recuento.errors import ProblemsError
 from recuento.estimate.histories import MAX_LISTS, CaptureHistories, HistoriesInput
+from recuento.estimate.messages import Text
 from recuento.estimate.strata import (
     MISSING,
     ByColumn,
@@ -135,7 +136,12 @@ def read_histories_table(path: Path) -> HistoriesInput:
         problems.add(f"{path}: the table has a header but no rows.")
     problems.raise_if_any(f"{path} has problems (la tabla tiene problemas):")
     if repeated:
-        notes.append(f"{repeated} rows repeat a pattern given earlier; their counts were added.")
+        notes.append(
+            Text(
+                f"{repeated} rows repeat a pattern given earlier; their counts were added.",
+                f"{repeated} filas repiten un patrón anterior; se sumaron sus conteos.",
+            )
+        )
 
     def table(d: dict[tuple[int, ...], int]) -> CaptureHistories:
         pats = np.array(list(d.keys()), dtype=np.int8).reshape(-1, J)
@@ -230,13 +236,22 @@ def read_persons(path: Path, by: str | None = None) -> HistoriesInput:
         groups[label].append(on)
     if conflicts:
         notes.append(
-            f"{conflicts} people have records that disagree on {request.column!r}; each was "
-            "put in the stratum most of their records give."
+            Text(
+                f"{conflicts} people have records that disagree on {request.column!r}; each "
+                "was put in the stratum most of their records give.",
+                f"{conflicts} personas tienen registros que no coinciden en "
+                f"{request.column!r}; cada una quedó en el estrato que da la mayoría de sus "
+                "registros.",
+            )
         )
     if MISSING in groups:
         notes.append(
-            f"{len(groups[MISSING])} people have no usable {request.column!r} value; they "
-            f"form the stratum {MISSING!r}."
+            Text(
+                f"{len(groups[MISSING])} people have no usable {request.column!r} value; they "
+                f"form the stratum {MISSING!r}.",
+                f"{len(groups[MISSING])} personas no tienen un valor utilizable de "
+                f"{request.column!r}; forman el estrato {MISSING!r}.",
+            )
         )
     strata = {label: _table(lists, groups[label]) for label in sorted(groups, key=sort_key)}
     return HistoriesInput(

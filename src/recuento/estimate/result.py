@@ -38,6 +38,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from recuento.estimate.messages import in_language
+
 
 def _num(x: float | None) -> float | None:
     if x is None or not math.isfinite(x):
@@ -204,7 +206,8 @@ def format_table(result: EstimateResult, lang: str = "en") -> str:
 
     Args:
         result: what :func:`recuento.estimate.estimate` returned.
-        lang: ``en`` or ``es`` for the labels (warnings are in English).
+        lang: ``en`` or ``es`` (labels and warnings; error texts turned into warnings in a
+            stratum stay in English).
     """
     lang = "es" if lang == "es" else "en"
     lab = LABELS[lang]
@@ -267,5 +270,5 @@ def format_table(result: EstimateResult, lang: str = "en") -> str:
         warnings += s.warnings
     if warnings:
         lines += ["", f"{lab['warnings']}:"]
-        lines += [f"  - {w}" for w in dict.fromkeys(warnings)]
+        lines += [f"  - {in_language(w, lang)}" for w in dict.fromkeys(warnings)]
     return "\n".join(lines)
