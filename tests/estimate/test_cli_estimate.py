@@ -38,6 +38,9 @@ def test_histories_loglinear_json_follows_the_contract() -> None:
     assert round(d["estimate"]) == 10334
     assert (round(d["lower"]), round(d["upper"])) == (8994, 12110)
     assert d["level"] == 0.95
+    assert d["settings"]["input"]["file"] == kosovo()
+    assert len(d["settings"]["input"]["sha256"]) == 64
+    assert "recuento_version" in d["settings"]
 
 
 def test_printed_table_has_documented_count_beside_the_estimate() -> None:

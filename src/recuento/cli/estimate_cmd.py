@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
+from recuento import __version__
 from recuento.errors import EstimationError
 from recuento.estimate import (
     LCMCRSettings,
@@ -20,6 +23,15 @@ from recuento.estimate import (
 )
 
 _PROGRESS_AFTER_S = 1.0
+
+
+def _sha256(path: Path) -> str:
+    """The input's hash, recorded so that a result can be traced to its data."""
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _progress(enabled: bool) -> tuple[Callable[[float], None] | None, Callable[[], None]]:
@@ -170,6 +182,15 @@ def estimate_command(
         finish()
         raise
     finish()
+    source = histories if histories is not None else persons
+    result = replace(
+        result,
+        settings={
+            **result.settings,
+            "input": {"file": str(source), "sha256": _sha256(source)} if source else None,
+            "recuento_version": __version__,
+        },
+    )
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
