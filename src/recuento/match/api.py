@@ -16,7 +16,8 @@ import numpy as np
 from recuento.errors import RecuentoError
 from recuento.match.exclude import REASONS, exclusion_masks
 from recuento.match.index import RemainsIndex, Tolerances
-from recuento.match.rank import COMPONENTS, Reason, explain, score_all
+from recuento.match.explain import explain
+from recuento.match.rank import COMPONENTS, Reason, score_all
 from recuento.match.records import MissingPerson, Remains
 
 __all__ = [

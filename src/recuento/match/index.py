@@ -93,7 +93,13 @@ class Tokens:
         n_records: number of records (N of the rarity weight).
     """
 
-    def __init__(self, rows: Sequence[frozenset[str]], owners: Sequence[int], n_records: int):
+    def __init__(
+        self,
+        rows: Sequence[frozenset[str]],
+        owners: Sequence[int],
+        n_records: int,
+        groups: Sequence[int] | None = None,
+    ) -> None:
         self.ids: dict[str, int] = {}
         flat: list[int] = []
         ptr = [0]
@@ -103,11 +109,28 @@ class Tokens:
             ptr.append(len(flat))
         self.ptr = np.asarray(ptr, dtype=np.int64)
         self.flat = np.asarray(flat, dtype=np.int32)
-        owner_of = np.repeat(np.asarray(owners, dtype=np.int64), np.diff(self.ptr))
-        unique = np.unique(owner_of * max(len(self.ids), 1) + self.flat)  # one per record
-        df = np.bincount(unique % max(len(self.ids), 1), minlength=len(self.ids))
-        self.weight = idf(df, n_records)
         self.names = list(self.ids)
+        counts = np.diff(self.ptr)
+        owner_of = np.repeat(np.asarray(owners, dtype=np.int64), counts)
+        group_rows = np.zeros(len(rows), np.int64) if groups is None else np.asarray(groups)
+        group_of = np.repeat(group_rows.astype(np.int64), counts)
+        # Rarity of a word within its group (a kind of mark, a group of garments): having
+        # matched two scars, "vertical" is evidence in proportion to how rare it is among
+        # scars, not among all marks. N is the number of records with a row of the group.
+        v = max(len(self.ids), 1)
+        key = group_of * v + self.flat
+        pairs = np.unique(np.stack([key, owner_of]), axis=1) if key.size else np.zeros((2, 0))
+        keys, df = np.unique(pairs[0], return_counts=True)
+        group_owner = np.unique(np.stack([group_rows, np.asarray(owners, np.int64)]), axis=1) \
+            if len(rows) else np.zeros((2, 0), np.int64)
+        group_keys, group_n = np.unique(group_owner[0], return_counts=True)
+        n_of_group = dict(zip(group_keys.tolist(), group_n.tolist(), strict=True))
+        if groups is None:
+            n_of_group = {0: n_records}
+        n_flat = np.array([n_of_group.get(g, n_records) for g in group_of.tolist()], np.float64)
+        df_flat = df[np.searchsorted(keys, key)] if key.size else np.zeros(0)
+        #: The rarity weight of each stored word (entry of ``flat``).
+        self.flat_weight = np.log1p(n_flat / (df_flat + 1.0))
 
     def query(self, tokens: frozenset[str]) -> IntArray:
         """The ids of those of ``tokens`` that some row has (others can match nothing)."""
@@ -120,16 +143,18 @@ class Tokens:
         if query.size == 0 or hi == lo:
             return np.zeros(stop - start)
         flat = self.flat[lo:hi]
-        contrib = np.where(np.isin(flat, query), self.weight[flat], 0.0)
+        contrib = np.where(np.isin(flat, query), self.flat_weight[lo:hi], 0.0)
         cumulative = np.concatenate(([0.0], np.cumsum(contrib)))
         bounds = self.ptr[start : stop + 1] - lo
         return cumulative[bounds[1:]] - cumulative[bounds[:-1]]
 
     def shared(self, query: IntArray, row: int) -> list[str]:
         """The keywords row ``row`` shares with ``query``, rarest first."""
-        ids = [int(i) for i in self.flat[self.ptr[row] : self.ptr[row + 1]] if i in set(query)]
-        ids.sort(key=lambda i: -self.weight[i])
-        return [self.names[i] for i in ids]
+        lo, hi = int(self.ptr[row]), int(self.ptr[row + 1])
+        wanted = set(query.tolist())
+        found = [(-self.flat_weight[k], self.names[int(self.flat[k])]) for k in range(lo, hi)
+                 if int(self.flat[k]) in wanted]  # fmt: skip
+        return [name for _, name in sorted(found)]
 
 
 def _code(table: vocab.Vocabulary, key: str | None) -> int:
@@ -163,6 +188,10 @@ class RemainsIndex:
         self.height_widen = np.array([self.tolerances.height(x.condition) for x in r])
         self.found_latest = np.array([ordinal(x.found, "latest") for x in r])
         self.found_earliest = np.array([ordinal(x.found, "earliest") for x in r])
+        readable = {k: float(t.extra["skin_readable"]) for k, t in vocab.conditions().terms.items()}
+        self.skin_readable = np.array([readable.get(x.condition or "", 0.0) for x in r])
+        known = self.found_earliest[np.isfinite(self.found_earliest)]
+        self.found_span_days = float(np.ptp(np.percentile(known, [5, 95]))) if known.size else 0.0
         pmi = np.array([0.0 if x.pmi_min_days is None else x.pmi_min_days for x in r])
         self.death_latest = self.found_latest - pmi
         self.lat = np.radians(np.array([nan if x.lat is None else x.lat for x in r]))
@@ -189,7 +218,8 @@ class RemainsIndex:
         # Rarity of a kind of mark at a body location, counted per record.
         pair = self.m_type.astype(np.int64) * (len(parts.keys) + 1) + self.m_part
         self.m_kind_weight = self._owner_idf(pair, self.m_owner, n)
-        self.m_tokens = Tokens([m.tokens for _, m in marks], self.m_owner.tolist(), n)
+        self.m_tokens = Tokens([m.tokens for _, m in marks], self.m_owner.tolist(), n,
+                               self.m_type.tolist())  # fmt: skip
 
     def _garments(self, r: list[Remains], n: int) -> None:
         items = [(i, g) for i, x in enumerate(r) for g in x.clothing]
@@ -204,7 +234,10 @@ class RemainsIndex:
         self.g_colour_weight = self._owner_idf(
             self.g_garment.astype(np.int64) * 100 + self.g_colour, self.g_owner, n
         )
-        self.g_tokens = Tokens([g.tokens for _, g in items], self.g_owner.tolist(), n)
+        group_names = sorted({t.extra["group"] for t in garments.terms.values()})
+        group = [group_names.index(garments[g.garment].extra["group"]) if g.garment else -1
+                 for _, g in items]  # fmt: skip
+        self.g_tokens = Tokens([g.tokens for _, g in items], self.g_owner.tolist(), n, group)
 
     @staticmethod
     def _owner_idf(codes: NDArray, owners: IntArray, n: int) -> FloatArray:

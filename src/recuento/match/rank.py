@@ -13,20 +13,32 @@ reason (:func:`explain`):
 * **clothing** and effects: for each garment of the missing person, the best-agreeing
   garment of the remains: ``g · (W_GARMENT · w_garment + W_COLOUR · c · w_colour) +
   W_GARMENT_WORDS · max(g, 0.3) · w_words``, with ``g`` the agreement of garments (same 1,
-  same group 0.4, one unknown 0.3, else 0) and ``c`` of colours (same 1, same family ½ as
+  same group of clothing 0.4 (not for jewellery, accessories
+  or effects: a ring is not a necklace), one unknown 0.3, else 0) and ``c`` of colours (same 1, same family ½ as
   colours fade, else 0);
 * **dental**: ``W_DENTAL`` times the summed rarity of dental keywords both notes share;
 * **distance**: ``W_DISTANCE · exp(−d / 50 km)`` between the last-seen and the find
   coordinates, or half of ``W_DISTANCE`` for the same place name when there are none;
-* **time**: ``W_TIME · exp(−gap / 730 days)``, a finding soon after the disappearance
-  being more likely than one years later;
+* **time**: ``W_TIME · max(0, log(S / τ) − gap / τ)`` with τ = 730 days and S the spread
+  of the found dates in the remains list (5th to 95th percentile): the log of the ratio of
+  the density of the gap if she is the one (exponential with mean τ) to its density if she
+  is not (about uniform over S);
 * **age** and **height**: ``W_AGE`` (``W_HEIGHT``) when the ranges overlap before any
-  widening.
+  widening;
+* **conflicts** (negative): ``W_MARK_CONFLICT`` for each mark of the remains that no mark of
+  the case agrees with on kind and place (half for marks on bone, which a family may not
+  know of), ``W_GARMENT_CONFLICT`` for each garment of the remains of a group the case does
+  not describe, ``W_COLOUR_CONFLICT`` when the best-agreeing garment is the same garment in
+  a colour of another family, and ``W_ABSENT_MARK`` times the skin readability of the
+  condition (1 recognisable, ½ decomposed, 0.3 mummified, 0 otherwise) for each skin mark of
+  the case the remains do not show. Conflicts count only when the case describes marks
+  (garments) at all: an empty field says nothing.
 
-Rarity weights are learned from the remains list itself (:mod:`recuento.match.index`).
-Absence is never held against a pair: a tattoo the remains do not show may have been lost
-with the skin. Eye and hair colour are not scored at all (they change after death and
-observers disagree).
+Rarity weights are learned from the remains list itself (:mod:`recuento.match.index`);
+description words are weighed by their rarity within their kind of mark or group of
+garments. Eye and hair colour are not scored at all (they change after death and observers
+disagree). The weights below were set on synthetic data (``recuento.match.synthetic``,
+seeds 1 and 2); docs/match.md gives the benchmark.
 """
 
 from __future__ import annotations
@@ -43,9 +55,9 @@ from recuento.match.index import FloatArray, RemainsIndex, ordinal
 from recuento.match.records import Garment, Mark, MissingPerson
 from recuento.people.missing import fold_text
 
-__all__ = ["COMPONENTS", "Reason", "explain", "score_all"]
+__all__ = ["COMPONENTS", "Reason", "score_all"]
 
-W_MARK_KIND = 1.0
+W_MARK_KIND = 0.5
 W_MARK_WORDS = 1.0
 W_GARMENT = 0.6
 W_COLOUR = 0.4
@@ -55,16 +67,20 @@ W_DISTANCE = 2.0
 W_TIME = 1.0
 W_AGE = 0.5
 W_HEIGHT = 0.5
+W_MARK_CONFLICT = 1.5
+W_GARMENT_CONFLICT = 1.5
+W_ABSENT_MARK = 1.5
+W_COLOUR_CONFLICT = 1.5
 DISTANCE_SCALE_KM = 50.0
 TIME_SCALE_DAYS = 730.0
 EARTH_RADIUS_KM = 6371.0
 
 #: Score components, in the order they are reported.
-COMPONENTS = ("marks", "clothing", "dental", "distance", "time", "age", "height")
+COMPONENTS = ("marks", "clothing", "dental", "distance", "time", "age", "height", "conflicts")
 
 
 @dataclass(frozen=True, slots=True)
-class Reason:
+class Reason:  # defined here so that explain.py and api.py share it without a cycle
     """One reason for a candidate's score, in both languages.
 
     Args:
@@ -125,6 +141,9 @@ _SIDE_AGREEMENT[0, 1] = _SIDE_AGREEMENT[1, 0] = 0.5  # left against right
 _SIDE_CODES = {"left": 0, "right": 1, "both": 2, "centre": 3, None: 4}
 
 
+_DISTINCT_GROUPS = frozenset({"jewellery", "effects", "accessory"})
+
+
 @cache
 def _garment_agreement() -> NDArray[np.float64]:
     table = vocab.garments()
@@ -136,13 +155,13 @@ def _garment_agreement() -> NDArray[np.float64]:
                 out[i, j] = 0.3
             elif a == b:
                 out[i, j] = 1.0
-            elif table[a].extra["group"] == table[b].extra["group"]:
-                out[i, j] = 0.4
+            elif table[a].extra["group"] == table[b].extra["group"] not in _DISTINCT_GROUPS:
+                out[i, j] = 0.4  # a blouse recorded as a shirt; but a ring is not a necklace
     return out
 
 
 @cache
-def _colour_agreement() -> NDArray[np.float64]:
+def colour_agreement() -> NDArray[np.float64]:
     table = vocab.colours()
     keys = [*table.keys, None]
     out = np.zeros((len(keys), len(keys)))
@@ -165,7 +184,7 @@ def _code(table: vocab.Vocabulary, key: str | None) -> int:
 # Per-row scores (rows a:b of the marks or garments table)
 
 
-def _mark_rows(mark: Mark, index: RemainsIndex, a: int = 0, b: int | None = None) -> FloatArray:
+def mark_rows(mark: Mark, index: RemainsIndex, a: int = 0, b: int | None = None) -> FloatArray:
     b = len(index.m_type) if b is None else b
     t = _type_agreement()[_code(vocab.mark_types(), mark.type), index.m_type[a:b]]
     part = _part_agreement()[_code(vocab.body_parts(), mark.body_part), index.m_part[a:b]]
@@ -175,13 +194,19 @@ def _mark_rows(mark: Mark, index: RemainsIndex, a: int = 0, b: int | None = None
     return t * side * (kind + W_MARK_WORDS * (0.5 + 0.5 * part) * words)
 
 
-def _garment_rows(item: Garment, index: RemainsIndex, a: int = 0, b: int | None = None):
+def garment_rows(item: Garment, index: RemainsIndex, a: int = 0, b: int | None = None):
     b = len(index.g_garment) if b is None else b
     g = _garment_agreement()[_code(vocab.garments(), item.garment), index.g_garment[a:b]]
-    c = _colour_agreement()[_code(vocab.colours(), item.colour), index.g_colour[a:b]]
+    c = colour_agreement()[_code(vocab.colours(), item.colour), index.g_colour[a:b]]
     words = index.g_tokens.shared_weight(index.g_tokens.query(item.tokens), a, b)
     base = W_GARMENT * index.g_garment_weight[a:b] + W_COLOUR * c * index.g_colour_weight[a:b]
-    return g * base + W_GARMENT_WORDS * np.maximum(g, 0.3) * words
+    score = g * base + W_GARMENT_WORDS * np.maximum(g, 0.3) * words
+    if item.colour is not None and item.garment is not None:
+        # The same garment in a colour of another family: held against, mildly (colours
+        # fade, so a related colour is not a conflict).
+        known = index.g_colour[a:b] < len(vocab.colours().keys)
+        score -= W_COLOUR_CONFLICT * (g == 1.0) * known * (c == 0)
+    return score
 
 
 def _best_per_record(rows: FloatArray, ptr: NDArray[np.int64], n: int) -> FloatArray:
@@ -192,7 +217,7 @@ def _best_per_record(rows: FloatArray, ptr: NDArray[np.int64], n: int) -> FloatA
     return out
 
 
-def _distance_km(case: MissingPerson, index: RemainsIndex) -> FloatArray:
+def distance_km(case: MissingPerson, index: RemainsIndex) -> FloatArray:
     if case.lat is None or case.lon is None:
         return np.full(index.n, np.nan)
     lat, lon = math.radians(case.lat), math.radians(case.lon)
@@ -201,7 +226,7 @@ def _distance_km(case: MissingPerson, index: RemainsIndex) -> FloatArray:
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
 
 
-def _gap_days(case: MissingPerson, index: RemainsIndex) -> FloatArray:
+def gap_days(case: MissingPerson, index: RemainsIndex) -> FloatArray:
     return np.maximum(index.found_earliest - ordinal(case.last_seen, "latest"), 0.0)
 
 
@@ -227,162 +252,96 @@ def score_all(case: MissingPerson, index: RemainsIndex) -> dict[str, FloatArray]
     n = index.n
     out = {name: np.zeros(n) for name in COMPONENTS}
     for mark in case.marks:
-        out["marks"] += _best_per_record(_mark_rows(mark, index), index.m_ptr, n)
+        out["marks"] += _best_per_record(mark_rows(mark, index), index.m_ptr, n)
     for item in case.clothing:
-        out["clothing"] += _best_per_record(_garment_rows(item, index), index.g_ptr, n)
+        out["clothing"] += _best_per_record(garment_rows(item, index), index.g_ptr, n)
     if case.dental:
         out["dental"] = W_DENTAL * index.dental.shared_weight(index.dental.query(case.dental))
-    distance = _distance_km(case, index)
+    distance = distance_km(case, index)
     out["distance"] = np.where(np.isnan(distance), 0.0,
                                W_DISTANCE * np.exp(-np.nan_to_num(distance) / DISTANCE_SCALE_KM))  # fmt: skip
     if case.place:  # no coordinates on one side: the same place name counts half
         code = index.place_codes.get(fold_text(case.place), -2)
         same = np.isnan(distance) & (index.place == code)
         out["distance"] = np.where(same, W_DISTANCE / 2, out["distance"])
-    gap = _gap_days(case, index)
-    out["time"] = np.where(np.isnan(gap), 0.0, W_TIME * np.exp(-np.nan_to_num(gap) / TIME_SCALE_DAYS))
+    gap = gap_days(case, index)
+    odds = math.log(max(index.found_span_days, TIME_SCALE_DAYS) / TIME_SCALE_DAYS)
+    time = np.maximum(odds - np.nan_to_num(gap, nan=np.inf) / TIME_SCALE_DAYS, 0.0)
+    out["time"] = W_TIME * time
     elapsed = (index.found_latest - ordinal(case.last_seen, "earliest")) / 365.2425
     elapsed = np.where(np.isnan(elapsed), np.inf, np.maximum(elapsed, 0.0))
     out["age"] = W_AGE * _overlap(case.age_min, case.age_max, index.age_lo, index.age_hi, elapsed)
     out["height"] = W_HEIGHT * _overlap(case.height_min_cm, case.height_max_cm, index.h_lo, index.h_hi)
+    marks, garments = unmatched(case, index)
+    out["conflicts"] = 0.0 - (_per_record(marks, index.m_ptr) + _per_record(garments, index.g_ptr))
+    out["conflicts"] -= _absent(case, index) * index.skin_readable
     return out
 
 
-# ---------------------------------------------------------------------------------------------
-# Reasons
+def _absent(case: MissingPerson, index: RemainsIndex) -> FloatArray:
+    """Per record, the penalty for the case's skin marks it does not show (before readability).
 
-
-def _words(tokens: list[str], lang: str) -> str:
-    table = vocab.motifs()
-    return ", ".join(table[t].label(lang) if t in table else t for t in tokens[:4])
-
-
-def _label(table: vocab.Vocabulary, key: str | None, lang: str, unknown: tuple[str, str]) -> str:
-    return unknown[lang == "en"] if key is None else table[key].label(lang)
-
-
-def _mark_reason(mark: Mark, index: RemainsIndex, i: int) -> Reason | None:
-    a, b = int(index.m_ptr[i]), int(index.m_ptr[i + 1])
-    if a == b:
-        return None
-    rows = _mark_rows(mark, index, a, b)
-    best = int(np.argmax(rows))
-    if rows[best] <= 0:
-        return None
-    row = a + best
-    other_part = vocab.body_parts().keys[index.m_part[row]] if index.m_part[row] < len(
-        vocab.body_parts().keys) else None  # fmt: skip
-    texts = []
-    for lang in ("es", "en"):
-        kind = _label(vocab.mark_types(), mark.type, lang, ("seña", "mark"))
-        here = _label(vocab.body_parts(), mark.body_part, lang, ("sin ubicación", "no location"))
-        there = _label(vocab.body_parts(), other_part, lang, ("sin ubicación", "no location"))
-        if mark.body_part is not None and mark.body_part == other_part:
-            text = (f"{kind} en {here} en ambos registros" if lang == "es"
-                    else f"{kind} on the {here} in both records")  # fmt: skip
-        elif mark.body_part is None or other_part is None:
-            text = (f"{kind}: ubicación desconocida en un registro" if lang == "es"
-                    else f"{kind}: location unknown in one record")  # fmt: skip
-        elif other_part in vocab.neighbours()[mark.body_part]:
-            text = (f"{kind}: {here} en la ficha, {there} en los restos (partes vecinas)"
-                    if lang == "es" else
-                    f"{kind}: {here} in the report, {there} on the remains (neighbouring parts)")  # fmt: skip
-        else:
-            text = (f"{kind}: {here} en la ficha, {there} en los restos" if lang == "es"
-                    else f"{kind}: {here} in the report, {there} on the remains")  # fmt: skip
-        shared = index.m_tokens.shared(index.m_tokens.query(mark.tokens), row)
-        if shared:
-            text += ("; palabras en común: " if lang == "es" else "; shared words: ") + _words(
-                shared, lang)  # fmt: skip
-        texts.append(text)
-    return Reason("marks", float(rows[best]), texts[0], texts[1])
-
-
-def _garment_reason(item: Garment, index: RemainsIndex, i: int) -> Reason | None:
-    a, b = int(index.g_ptr[i]), int(index.g_ptr[i + 1])
-    if a == b:
-        return None
-    rows = _garment_rows(item, index, a, b)
-    best = int(np.argmax(rows))
-    if rows[best] <= 0:
-        return None
-    row = a + best
-    keys = vocab.garments().keys
-    other = keys[index.g_garment[row]] if index.g_garment[row] < len(keys) else None
-    colour_keys = vocab.colours().keys
-    other_colour = colour_keys[index.g_colour[row]] if index.g_colour[row] < len(colour_keys) else None
-    texts = []
-    for lang in ("es", "en"):
-        what = _label(vocab.garments(), item.garment, lang, ("prenda", "garment"))
-        if item.garment is not None and item.garment == other:
-            text = f"{what}: misma prenda" if lang == "es" else f"{what}: same garment"
-        elif item.garment is not None and other is not None:
-            there = _label(vocab.garments(), other, lang, ("", ""))
-            text = (f"{what} en la ficha, {there} en los restos (mismo tipo)" if lang == "es"
-                    else f"{what} in the report, {there} on the remains (same kind)")  # fmt: skip
-        else:
-            text = what
-        if item.colour is not None and other_colour is not None:
-            if item.colour == other_colour:
-                colour = _label(vocab.colours(), item.colour, lang, ("", ""))
-                text += f", mismo color ({colour})" if lang == "es" else f", same colour ({colour})"
-            elif _colour_agreement()[colour_keys.index(item.colour), index.g_colour[row]] > 0:
-                text += ", color parecido" if lang == "es" else ", similar colour"
-        shared = index.g_tokens.shared(index.g_tokens.query(item.tokens), row)
-        if shared:
-            text += ("; palabras en común: " if lang == "es" else "; shared words: ") + _words(
-                shared, lang)  # fmt: skip
-        texts.append(text)
-    return Reason("clothing", float(rows[best]), texts[0], texts[1])
-
-
-def explain(case: MissingPerson, index: RemainsIndex, i: int, components: dict[str, float]):
-    """The reasons for the score of one pair, largest first.
-
-    Args:
-        case: the missing person.
-        index: the remains.
-        i: the position of the remains record in the index.
-        components: the pair's score components (from :func:`score_all`).
-
-    Returns:
-        A list of :class:`Reason`. Reasons describe features (kinds of mark, body parts,
-        garments, colours, shared description words, a distance in km, a time gap in
-        months); they never quote an id, a name field, a date or a place.
+    The caller multiplies it by the record's skin readability (1 recognisable, ½
+    decomposed, 0.3 mummified, 0 skeletal, burned or fragmented): a tattoo cannot be
+    missing from a body whose skin is gone.
     """
-    reasons: list[Reason] = []
+    out = np.zeros(index.n)
     for mark in case.marks:
-        reason = _mark_reason(mark, index, i)
-        if reason is not None:
-            reasons.append(reason)
-    for item in case.clothing:
-        reason = _garment_reason(item, index, i)
-        if reason is not None:
-            reasons.append(reason)
-    if components["dental"] > 0:
-        shared = index.dental.shared(index.dental.query(case.dental), i)
-        reasons.append(Reason("dental", components["dental"],
-                              "notas dentales en común: " + _words(shared, "es"),
-                              "shared dental notes: " + _words(shared, "en")))  # fmt: skip
-    if components["distance"] > 0:
-        distance = _distance_km(case, index)[i]
-        if math.isnan(distance):
-            reasons.append(Reason("distance", components["distance"],
-                                  "mismo lugar", "same place"))  # fmt: skip
-        else:
-            km = f"{distance:.0f}"
-            reasons.append(Reason("distance", components["distance"],
-                                  f"hallada a {km} km de donde fue vista",
-                                  f"found {km} km from where she was last seen"))  # fmt: skip
-    if components["time"] > 0:
-        months = f"{_gap_days(case, index)[i] / 30.44:.0f}"
-        reasons.append(Reason("time", components["time"],
-                              f"hallada {months} meses después", f"found {months} months later"))  # fmt: skip
-    if components["age"] > 0:
-        reasons.append(Reason("age", components["age"], "rangos de edad compatibles",
-                              "age ranges overlap"))  # fmt: skip
-    if components["height"] > 0:
-        reasons.append(Reason("height", components["height"], "rangos de estatura compatibles",
-                              "height ranges overlap"))  # fmt: skip
-    reasons.sort(key=lambda r: -r.points)
-    return reasons
+        if is_skin(mark):
+            agree = kind_place_agreement(mark, index)
+            out += W_ABSENT_MARK * ~(_best_per_record(agree, index.m_ptr, index.n) >= 0.25)
+    return out
+
+
+def is_skin(mark: Mark) -> bool:
+    return vocab.mark_types()[mark.type or "mark"].extra["tissue"] == "skin"
+
+
+def kind_place_agreement(mark: Mark, index: RemainsIndex, a: int = 0, b: int | None = None):
+    """Agreement of kind times agreement of place, for the remains marks of rows a:b."""
+    b = len(index.m_type) if b is None else b
+    t = _type_agreement()[_code(vocab.mark_types(), mark.type), index.m_type[a:b]]
+    part = _part_agreement()[_code(vocab.body_parts(), mark.body_part), index.m_part[a:b]]
+    return t * part
+
+
+@cache
+def _bone_codes() -> NDArray[np.int16]:
+    table = vocab.mark_types()
+    return np.array([i for i, k in enumerate(table.keys) if table[k].extra["tissue"] == "bone"],
+                    dtype=np.int16)  # fmt: skip
+
+
+def unmatched(case: MissingPerson, index: RemainsIndex, a: int = 0, b: int | None = None,
+               c: int = 0, d: int | None = None) -> tuple[FloatArray, FloatArray]:
+    """Penalty of each remains mark (rows a:b) and garment (rows c:d) the case does not have.
+
+    Only when the case describes marks (garments) at all: an empty field says nothing. A
+    mark is unmatched when no mark of the case agrees on both kind and place (agreement of
+    kinds times agreement of parts below 1/4); a garment when none is of the same group.
+    Marks on bone weigh half: a family may not know of an old fracture.
+    """
+    b = len(index.m_type) if b is None else b
+    d = len(index.g_garment) if d is None else d
+    marks = np.zeros(b - a)
+    if case.marks:
+        agree = np.zeros(b - a)
+        for mark in case.marks:
+            agree = np.maximum(agree, kind_place_agreement(mark, index, a, b))
+        weight = np.where(np.isin(index.m_type[a:b], _bone_codes()), 0.5, 1.0)
+        marks = W_MARK_CONFLICT * weight * (agree < 0.25)
+    garments = np.zeros(d - c)
+    if case.clothing:
+        agree = np.zeros(d - c)
+        for item in case.clothing:
+            code = _code(vocab.garments(), item.garment)
+            agree = np.maximum(agree, _garment_agreement()[code, index.g_garment[c:d]])
+        garments = W_GARMENT_CONFLICT * (agree == 0)
+    return marks, garments
+
+
+def _per_record(rows: FloatArray, ptr: NDArray[np.int64]) -> FloatArray:
+    cumulative = np.concatenate(([0.0], np.cumsum(rows)))
+    return cumulative[ptr[1:]] - cumulative[ptr[:-1]]
+
+

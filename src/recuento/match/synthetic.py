@@ -78,8 +78,8 @@ _DURABLE = {"jewellery", "effects"}
 # Probability that a skin mark stays readable, and that a fabric garment survives.
 _SKIN_KEPT = {"recognisable": 0.95, "decomposed": 0.65, "mummified": 0.5, "skeletal": 0.03,
               "burned": 0.05, "fragmented": 0.1}  # fmt: skip
-_FABRIC_KEPT = {"recognisable": 0.95, "decomposed": 0.85, "mummified": 0.75, "skeletal": 0.55,
-                "burned": 0.2, "fragmented": 0.4}  # fmt: skip
+_FABRIC_KEPT = {"recognisable": 0.95, "decomposed": 0.85, "mummified": 0.8, "skeletal": 0.7,
+                "burned": 0.3, "fragmented": 0.4}  # fmt: skip
 _WORDS_KEPT = {"recognisable": 0.9, "decomposed": 0.6, "mummified": 0.5, "skeletal": 0.5,
                "burned": 0.4, "fragmented": 0.5}  # fmt: skip
 
@@ -191,9 +191,9 @@ class _Generator:
     def condition(self, days: int) -> str:
         rng = self.rng
         roll = rng.random()
-        if roll < 0.12:
+        if roll < 0.08:
             return "burned"
-        if roll < 0.16:
+        if roll < 0.12:
             return "fragmented"
         if days < 5:
             return "recognisable"
@@ -205,7 +205,7 @@ class _Generator:
 
     def estimate(self, true: float, half: float, widen: float) -> tuple[float, float]:
         """A range of half-width ``half`` around an erring centre, truth within the widening."""
-        error = max(-half - 0.6 * widen, min(half + 0.6 * widen, self.rng.gauss(0, half)))
+        error = max(-half - 0.6 * widen, min(half + 0.6 * widen, self.rng.gauss(0, half / 2)))
         centre = true + error
         return round(centre - half), round(centre + half)
 
@@ -286,8 +286,9 @@ class _Generator:
             for m in case.marks[:1]
         )  # fmt: skip
         other["marks"] = copied_marks + other["marks"][:1]
-        other["clothing"] = tuple(
-            self.garment(g.garment) if self.rng.random() < 0.5 else g
+        other["clothing"] = tuple(  # the same kinds of garment, half in the same colours
+            self.garment(g.garment) if self.rng.random() < 0.5
+            else Garment(g.garment, g.colour, "", frozenset())
             for g in case.clothing if g.garment
         )  # fmt: skip
         other["seen"] = truth["seen"] + self.rng.randint(-400, 400)
