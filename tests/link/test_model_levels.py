@@ -25,8 +25,14 @@ import pytest
             "one name holds all of the other (a surname or given name missing)",
         ),
         (
+            # A nickname brings its formal form into the name's sound set.
             {"given_names": "Lupita", "first_surname": "López", "second_surname": "Cruz"},
             {"given_names": "Guadalupe", "first_surname": "López", "second_surname": "Cruz"},
+            "one name holds all of the other (a surname or given name missing)",
+        ),
+        (
+            {"given_names": "Laura", "first_surname": "López", "second_surname": "Cruz"},
+            {"given_names": "Lara", "first_surname": "López", "second_surname": "Cruz"},
             "two or more names in common, given names alike (nickname, spelling)",
         ),
         (
@@ -97,5 +103,5 @@ def test_sex_place_and_identifiers(scorer) -> None:
         base(sex="mujer", place="Ciudad Juarez", curp="LOCA900304MCHPRN01"),
     )
     assert levels["sex"] == "Exact match on sex"
-    assert levels["place"] == "Exact match on place_std"
+    assert levels["place"] == "Exact match on place_key"
     assert levels["curp"] == "All other comparisons"

@@ -30,12 +30,12 @@ from recuento.link.cluster import cluster
 
 #: (min_edge, min_average) clustering thresholds whose estimates are pooled.
 LINKAGE_CONFIGURATIONS: tuple[tuple[float, float], ...] = (
-    (0.2, 0.2),
-    (0.3, 0.2),
     (0.3, 0.3),
-    (0.4, 0.3),
+    (0.3, 0.4),
+    (0.5, 0.3),
     (0.5, 0.4),
-    (0.7, 0.5),
+    (0.5, 0.5),
+    (0.7, 0.4),
 )
 
 

@@ -25,8 +25,8 @@ from recuento.link.prepare import PREPARED_COLUMNS, prepare
 from recuento.link.train import set_prior, train
 
 #: Default clustering thresholds, chosen on simulated Juárez-like lists (docs/linkage.md).
-DEFAULT_MIN_EDGE = 0.3
-DEFAULT_MIN_AVERAGE = 0.3
+DEFAULT_MIN_EDGE = 0.5
+DEFAULT_MIN_AVERAGE = 0.4
 #: Pairs scored at least this are kept (for clustering averages and for review).
 _KEEP_PROBABILITY = 0.01
 #: Pairs with a probability in this band are "uncertain" and listed for review.

@@ -17,11 +17,15 @@ Unsupervised, as linkage of victims' lists must be (nobody has labelled pairs):
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 from splink import Linker, block_on
+
+logger = logging.getLogger(__name__)
 
 #: Pairs scored below this match weight add nothing measurable to the prior's fixed point.
 _PRIOR_FLOOR_WEIGHT = -10.0
@@ -52,18 +56,34 @@ def train(
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=max_u_pairs, seed=seed)
     say("estimating m by expectation maximisation (names)")
-    linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on("birth_date"), estimate_without_term_frequencies=True
-    )
+    _em(linker, block_on("birth_date"), "pairs born on the same day")
     say("estimating m by expectation maximisation (birth, event, place)")
-    linker.training.estimate_parameters_using_expectation_maximisation(
+    _em(
+        linker,
         block_on("first_surname_std", "second_surname_std", "given_main"),
-        estimate_without_term_frequencies=True,
+        "pairs with the same surnames and given name",
     )
     say("estimating the prior")
     prior = estimate_prior(linker, n_records)
     set_prior(linker, prior)
     return prior
+
+
+def _em(linker: Linker, rule: Any, description: str) -> None:
+    """One EM session; a session Splink cannot finish is skipped, never fatal.
+
+    On small lists a match probability can underflow to exactly 0 for a whole level, and
+    Splink 5 then refuses the m value of 0 it computed itself (ValueError). The other
+    session and the random-sampling u values still train the model; the step is logged.
+    """
+    try:
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            rule, estimate_without_term_frequencies=True
+        )
+    except ValueError as e:
+        if "below the minimum allowed value" not in str(e):
+            raise
+        logger.warning("EM on %s could not finish (a level's m underflowed); skipped", description)
 
 
 def set_prior(linker: Linker, prior: float) -> None:
