@@ -316,6 +316,11 @@ def test_aliases_are_kept_apart() -> None:
     assert name.tokens == ("jose", "ramirez")
 
 
+def test_a_quoted_value_is_the_name_not_an_alias() -> None:
+    name = standardise_name(given_names='"Lupita"', first_surname="(López)")
+    assert (name.given_std, name.first_surname_std, name.aliases) == ("lupita", "lopez", ())
+
+
 def test_nothing_gives_an_empty_name() -> None:
     empty = standardise_name()
     assert empty == standardise_name(full_name="  ", given_names="", first_surname=None)

@@ -52,6 +52,7 @@ _GLUED_DOT = re.compile(r"\.(?=[^\W\d_ª\u1d43])")
 # Aliases: "(Lupita)", "\"Chuy\"", "«La Güera»", "alias El Chino".
 _ALIAS = re.compile(r"\(([^()]*)\)?|\"([^\"]*)\"?|“([^”]*)”?|«([^»]*)»?|\[([^\]]*)\]?")
 _ALIAS_HINT = re.compile(r"[(\"“«\[]|(?i:alias|a\.?k\.?a|apod)")
+_ALIAS_DELIMITERS = re.compile(r"[()\"“”«»\[\]]")
 _ALIAS_PREFIX = re.compile(r"^(?:alias|aka|a k a|apodo|apodado)\b\s*")
 _ALIAS_WORD = re.compile(r"(?i)(?<![^\W_])(?:alias|a\.k\.a\.|aka|apodo|apodado)(?![^\W_])")
 
@@ -104,6 +105,7 @@ def extract_aliases(text: str) -> tuple[str, tuple[str, ...]]:
     """
     if _ALIAS_HINT.search(text) is None:
         return text, ()
+    original = text
     aliases: list[str] = []
     if any(c in text for c in '("“«['):
 
@@ -121,6 +123,9 @@ def extract_aliases(text: str) -> tuple[str, tuple[str, ...]]:
         if folded:
             aliases.append(folded)
         text = text[: found.start()]
+    if not fold(text):
+        # Nothing but an "alias": a quoted value ('"Lupita"') is the name itself.
+        return _ALIAS_WORD.sub(" ", _ALIAS_DELIMITERS.sub(" ", original)), ()
     return text, tuple(aliases)
 
 
