@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from recuento.errors import EstimationError, ProblemsError
-from recuento.estimate.histories import CaptureHistories, check_estimable
+from recuento.estimate.histories import CaptureHistories, NotEstimableError, check_estimable
 from recuento.estimate.readers import read_histories_table, read_persons
 from recuento.estimate.strata import bin_value, choose_binning, parse_by, person_label
 
@@ -157,8 +157,9 @@ def test_person_label_takes_the_majority_and_flags_conflicts() -> None:
 
 def test_table_with_one_list_cannot_be_estimated() -> None:
     h = table(["A", "B", "C"], {"100": 7})
-    with pytest.raises(ProblemsError, match="only 1 list has records"):
+    with pytest.raises(NotEstimableError, match="only 1 list has records") as err:
         check_estimable(h)
+    assert isinstance(err.value, EstimationError) and isinstance(err.value, ProblemsError)
 
 
 def test_two_lists_are_allowed_with_a_loud_warning_and_empty_lists_are_named() -> None:

@@ -17,7 +17,12 @@ The LCMCR sampler lives in :mod:`recuento.estimate.lcmcr` (``fit_lcmcr``).
 
 from recuento.estimate.api import LCMCRSettings, estimate, lcmcr_available
 from recuento.estimate.heterogeneity import STANDARD_MODELS, fit_standard, profile_standard
-from recuento.estimate.histories import CaptureHistories, HistoriesInput, check_estimable
+from recuento.estimate.histories import (
+    CaptureHistories,
+    HistoriesInput,
+    NotEstimableError,
+    check_estimable,
+)
 from recuento.estimate.loglinear_fit import ModelFit, Search, fit_hierarchical, search_models
 from recuento.estimate.loglinear_models import (
     HierarchicalModel,
@@ -36,6 +41,7 @@ __all__ = [
     "HistoriesInput",
     "LCMCRSettings",
     "ModelFit",
+    "NotEstimableError",
     "ProfileInterval",
     "Search",
     "StratumEstimate",

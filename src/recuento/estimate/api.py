@@ -331,7 +331,7 @@ def estimate(
         The estimate, with per-stratum estimates when the input is stratified.
 
     Raises:
-        ProblemsError: the table cannot support an estimate (every reason listed).
+        NotEstimableError: the table cannot support an estimate (every reason listed).
         EstimationError: a bad argument, or no estimate exists for an unstratified table.
 
     Examples:
@@ -439,7 +439,9 @@ def _stratified(
         except (ProblemsError, EstimationError) as e:
             t = None
             # an EstimationError raised with a Text keeps its Spanish version in args[0]
-            problems = e.problems if isinstance(e, ProblemsError) else [e.args[0]]
+            problems = (
+                e.problems if isinstance(e, ProblemsError) else [e.args[0] if e.args else str(e)]
+            )
             extra += [prefixed(p, where, donde) for p in problems]
         tables.append(t)
         if t is None:

@@ -31,6 +31,10 @@ from recuento.estimate.messages import Text
 MAX_LISTS = 20
 
 
+class NotEstimableError(ProblemsError, EstimationError):
+    """The capture histories cannot support any estimate (every reason listed)."""
+
+
 @dataclass(frozen=True)
 class CaptureHistories:
     """The observed capture-history table of one population (or one stratum).
@@ -163,7 +167,8 @@ def check_estimable(h: CaptureHistories, *, where: str = "") -> list[str]:
         The warnings, each a complete sentence.
 
     Raises:
-        ProblemsError: the table cannot support any estimate (every problem listed).
+        NotEstimableError: the table cannot support any estimate (every problem listed);
+            it is both a ProblemsError and an EstimationError.
     """
     problems: list[str] = []
     warnings: list[str] = []
@@ -215,7 +220,7 @@ def check_estimable(h: CaptureHistories, *, where: str = "") -> list[str]:
                     )
                 )
     if problems:
-        raise ProblemsError(
+        raise NotEstimableError(
             "The capture histories cannot support an estimate "
             "(la tabla de historias de captura no permite estimar):",
             problems,
