@@ -398,10 +398,40 @@ def _again(name: PersonName) -> PersonName:
     )
 
 
+# Text built from the characters that drive the rules (particles, abbreviations, commas,
+# quotes, married markers), so that random examples reach them.
+rule_text = st.lists(
+    st.sampled_from(
+        [
+            *"aeiouAEIOUñÑáÉ.,'-()\"ªº0 ",
+            *("de ", "la ", "María ", "Ma. ", "López ", "Cruz ", "DE LA ", "Vda. ", "de Pérez"),
+            *("León", "alias ", "José ", "Juan ", "Sra. ", "Jr. ", "San "),
+        ]
+    ),
+    max_size=12,
+).map("".join)
+
+
 @settings(max_examples=300, deadline=None)
-@given(full=st.text(max_size=60))
+@given(full=st.text(max_size=60) | rule_text)
 def test_standardising_display_parts_again_changes_nothing(full: str) -> None:
     name = standardise_name(full_name=full)
+    _same_standard(_again(name), name)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    full=st.none() | rule_text,
+    given_=st.none() | rule_text,
+    first=st.none() | rule_text,
+    second=st.none() | rule_text,
+)
+def test_standardising_display_parts_of_any_parts_again_changes_nothing(
+    full: str | None, given_: str | None, first: str | None, second: str | None
+) -> None:
+    name = standardise_name(
+        full_name=full, given_names=given_, first_surname=first, second_surname=second
+    )
     _same_standard(_again(name), name)
 
 
