@@ -160,7 +160,7 @@ class Remains(_Person):
 class _Problems:
     def __init__(self, source: str) -> None:
         self.source = source
-        self.items: list[str] = []
+        self.items: list[tuple[int, int, str]] = []
         self.count = 0
 
     def add(self, line: int, column: str | None, columns: list[str], what: str) -> None:
@@ -168,14 +168,16 @@ class _Problems:
         if len(self.items) >= MAX_LISTED_PROBLEMS:
             return
         where = f"{self.source}, line {line}"
+        number = 0
         if column is not None:
-            where += f", column {columns.index(column) + 1} ({column})"
-        self.items.append(f"{where}: {what}")
+            number = columns.index(column) + 1
+            where += f", column {number} ({column})"
+        self.items.append((line, number, f"{where}: {what}"))
 
     def raise_if_any(self, kind: str) -> None:
         if not self.count:
             return
-        items = list(self.items)
+        items = [text for _, _, text in sorted(self.items, key=lambda item: item[:2])]
         if self.count > len(items):
             items.append(f"... and {self.count - len(items)} more problem(s) of the same kinds")
         raise MatchDataError(

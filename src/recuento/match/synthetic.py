@@ -161,7 +161,7 @@ class _Generator:
         clothing = [self.garment(rng.choice(_TOPS)), self.garment(rng.choice(_BOTTOMS)),
                     self.garment(rng.choice(_FEET))]  # fmt: skip
         clothing += [self.garment(rng.choice(_EXTRAS)) for _ in range(rng.randint(0, 2))]
-        dental = frozenset(rng.sample(_DENTAL, 3)) if rng.random() < 0.25 else frozenset()
+        dental = vocab.description_tokens(" ".join(rng.sample(_DENTAL, 3))) if rng.random() < 0.25 else frozenset()
         seen = rng.randint(_START, _END)
         angle, radius = rng.uniform(0, 2 * math.pi), abs(rng.gauss(0, 6))
         lat, lon = _move(_CENTRE, angle, radius)
