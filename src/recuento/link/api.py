@@ -17,12 +17,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
 from recuento.errors import RecuentoError
 from recuento.link.cluster import cluster
 from recuento.link.prepare import PREPARED_COLUMNS, prepare
-from recuento.link.train import set_prior, train
+from recuento.link.train import (
+    PRIOR_FLOOR_WEIGHT,
+    logit2,
+    prior_fixed_point,
+    set_prior,
+    train,
+)
 
 #: Default clustering thresholds, chosen on simulated Juárez-like lists (docs/linkage.md).
 DEFAULT_MIN_EDGE = 0.5
@@ -135,9 +142,26 @@ def link_tables(
 
     say("scoring pairs")
     step = time.perf_counter()
-    scored = linker.inference.predict(threshold_match_probability=_KEEP_PROBABILITY)
-    pairs = scored.as_pyarrow_table().select(
-        ["unique_id_l", "unique_id_r", "match_probability", "match_weight"]
+    scored = linker.inference.predict(threshold_match_weight=PRIOR_FLOOR_WEIGHT)
+    weights = scored.as_pyarrow_table().select(["unique_id_l", "unique_id_r", "match_weight"])
+    scored.drop_table_from_database_and_remove_from_cache()
+    w = weights.column("match_weight").to_numpy(zero_copy_only=False).astype(float)
+    if model is None:
+        # One scoring serves both: the prior's fixed point from these weights, then the
+        # weights moved to the new prior (a prior only shifts every weight by a constant).
+        new = prior_fixed_point(w, prior, n * (n - 1) / 2)
+        w = w + logit2(new) - logit2(prior)
+        prior = new
+        set_prior(linker, prior)
+    probability = 1.0 / (1.0 + np.exp2(-w))
+    keep = probability >= _KEEP_PROBABILITY
+    pairs = pa.table(
+        {
+            "unique_id_l": weights.column("unique_id_l").filter(pa.array(keep)),
+            "unique_id_r": weights.column("unique_id_r").filter(pa.array(keep)),
+            "match_probability": pa.array(probability[keep], pa.float64()),
+            "match_weight": pa.array(w[keep], pa.float64()),
+        }
     )
     seconds["predict"] = time.perf_counter() - step
 

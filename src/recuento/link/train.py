@@ -28,7 +28,7 @@ from splink import Linker, block_on
 logger = logging.getLogger(__name__)
 
 #: Pairs scored below this match weight add nothing measurable to the prior's fixed point.
-_PRIOR_FLOOR_WEIGHT = -10.0
+PRIOR_FLOOR_WEIGHT = -10.0
 
 
 def train(
@@ -36,10 +36,13 @@ def train(
     n_records: int,
     *,
     seed: int = 1,
-    max_u_pairs: float = 2e6,
+    max_u_pairs: float = 1e6,
     progress: Callable[[str], None] | None = None,
 ) -> float:
-    """Train ``linker``'s model in place; return the estimated prior.
+    """Train ``linker``'s m and u in place; return the rough starting prior.
+
+    The prior itself is estimated afterwards from the scored pairs
+    (:func:`prior_fixed_point`), which saves scoring every pair twice.
 
     Args:
         linker: a Splink linker on the prepared records (see :mod:`recuento.link.prepare`).
@@ -63,10 +66,7 @@ def train(
         block_on("first_surname_std", "second_surname_std", "given_main"),
         "pairs with the same surnames and given name",
     )
-    say("estimating the prior")
-    prior = estimate_prior(linker, n_records)
-    set_prior(linker, prior)
-    return prior
+    return float(linker._settings_obj._probability_two_random_records_match)
 
 
 def _em(linker: Linker, rule: Any, description: str) -> None:
@@ -92,16 +92,6 @@ def set_prior(linker: Linker, prior: float) -> None:
     linker._settings_obj._probability_two_random_records_match = prior
 
 
-def estimate_prior(linker: Linker, n_records: int, *, iterations: int = 50) -> float:
-    """The fixed point prior = E[number of matches among blocked pairs] / all pairs."""
-    start = linker._settings_obj._probability_two_random_records_match
-    scored = linker.inference.predict(threshold_match_weight=_PRIOR_FLOOR_WEIGHT)
-    weights = scored.as_pyarrow_table().column("match_weight").to_numpy(zero_copy_only=False)
-    scored.drop_table_from_database_and_remove_from_cache()
-    total = n_records * (n_records - 1) / 2
-    return prior_fixed_point(np.asarray(weights, dtype=float), start, total, iterations)
-
-
 def prior_fixed_point(
     match_weights: np.ndarray, start: float, total_pairs: float, iterations: int = 50
 ) -> float:
@@ -125,3 +115,8 @@ def prior_fixed_point(
             return new
         prior = new
     return prior
+
+
+def logit2(p: float) -> float:
+    """log2(p / (1 - p)): the prior's contribution to a match weight."""
+    return math.log2(p / (1 - p))

@@ -1,0 +1,174 @@
+"""Benchmark: recuento's linkage beside a standard Splink model, on data with known truth.
+
+Not a test: run it by hand and record its output in BENCHMARKS.md.
+
+    python benchmarks/linkage/bench_link.py synthetic [--people 8000] [--seed 11]
+    python benchmarks/linkage/bench_link.py historical     # ../shared/data/linkage/
+
+``synthetic``: Juárez-like lists from ``recuento.simulate`` (four sources in their own
+styles, nicknames, missing maternal surnames, swapped surnames, year-only dates, ages in
+place of dates of birth, within-list duplicates). ``historical``: Splink's
+``historical_figures_with_errors_50k`` (read from ../shared/data/linkage; skipped with a
+message when absent).
+
+The peer is the standard Splink model of Splink's own examples (forename/surname,
+date of birth, exact fields with term frequencies; connected components at 0.95), built
+on the same standardised columns and run in the same process. Both are scored with
+``recuento.link.evaluate``: persons found against the truth (the count error), pairwise
+and B-cubed precision, recall and F1. Wall time and peak RSS of the whole run are printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pcsv
+
+from recuento.link.api import link_tables
+from recuento.link.evaluate import Evaluation, evaluate
+from recuento.link.prepare import prepare
+from recuento.lists.reader import read_list
+
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "linkage"
+
+
+def standard_splink(tables: list[pa.Table]) -> list[int]:
+    """The standard Splink model (docs' deduplicate_50k example) on our columns."""
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    prepared = prepare(tables)
+    db = DuckDBAPI()
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="unique_id",
+        comparisons=[
+            cl.ForenameSurnameComparison("given_std", "first_surname_std"),
+            cl.NameComparison("second_surname_std"),
+            cl.LevenshteinAtThresholds("birth_date", [1, 2]),
+            cl.ExactMatch("sex"),
+            cl.ExactMatch("place_std").configure(term_frequency_adjustments=True),
+        ],
+        blocking_rules_to_generate_predictions=[
+            block_on("given_std", "first_surname_std"),
+            block_on("first_surname_std", "birth_date"),
+            block_on("given_std", "birth_date"),
+            block_on("first_surname_std", "second_surname_std"),
+        ],
+        retain_intermediate_calculation_columns=False,
+    )
+    linker = Linker(db.register(prepared), settings, log_level=logging.ERROR)
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("given_std", "first_surname_std", "birth_date")], recall=0.6
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("given_std", "first_surname_std")
+    )
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("birth_date"))
+    predictions = linker.inference.predict(threshold_match_probability=0.5)
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, 0.95)
+    table = clusters.as_pyarrow_table().sort_by("unique_id")
+    return table.column("cluster_id").to_pylist()
+
+
+def report(name: str, result: Evaluation, seconds: float) -> None:
+    print(
+        f"{name:<22} persons {result.persons_found:>7,} / {result.persons_true:,} "
+        f"(count error {result.count_error_percent:+6.2f}%)  "
+        f"pairwise P {result.pairwise_precision:.4f} "
+        f"R {result.pairwise_recall:.4f} F1 {result.pairwise_f1:.4f}  B-cubed F1 "
+        f"{result.bcubed_f1:.4f}  {seconds:6.1f} s"
+    )
+
+
+def run(tables: list[pa.Table], truth: list[str]) -> None:
+    t = time.perf_counter()
+    ours = link_tables(tables)
+    ours_seconds = time.perf_counter() - t
+    report("recuento", evaluate(ours.persons.column("person_id").to_pylist(), truth), ours_seconds)
+    t = time.perf_counter()
+    standard = standard_splink(tables)
+    report("standard Splink", evaluate(standard, truth), time.perf_counter() - t)
+    print(f"recuento steps: { {k: round(v, 1) for k, v in ours.seconds.items()} }")
+
+
+def synthetic(people: int, seed: int) -> None:
+    from recuento.simulate import simulate_lists, simulate_population, write_lists
+
+    folder = Path(tempfile.mkdtemp(prefix="recuento-bench-link-"))
+    sim = simulate_lists(simulate_population(people, seed=seed), seed=seed + 1)
+    written = write_lists(sim, folder)
+    tables = [read_list(p).table for p in written if p.stem in sim.lists]
+    truth_table = pcsv.read_csv(
+        folder / "truth.csv", convert_options=pcsv.ConvertOptions(column_types={"id": pa.string()})
+    )
+    truth = {
+        (s, i): p
+        for s, i, p in zip(
+            *(truth_table.column(c).to_pylist() for c in ("source", "id", "person_id")), strict=True
+        )
+    }
+    stacked = pa.concat_tables(tables)
+    keys = zip(stacked.column("source").to_pylist(), stacked.column("id").to_pylist(), strict=True)
+    print(
+        f"synthetic Juárez lists: {people:,} people, {stacked.num_rows:,} records, "
+        f"{sim.documented:,} documented"
+    )
+    run(tables, [truth[k] for k in keys])
+
+
+def historical() -> None:
+    path = SHARED / "historical_figures_with_errors_50k.parquet"
+    if not path.exists():
+        print(f"skipped: {path} not found (the shared linkage data is not on this machine)")
+        return
+    import pyarrow.parquet as pq
+
+    raw = pq.read_table(path)
+    folder = Path(tempfile.mkdtemp(prefix="recuento-bench-hist-"))
+    # Our reader maps the headers (first_name, surname, dob, gender, birth_place...).
+    listing = raw.select(["unique_id", "first_name", "surname", "dob", "gender", "birth_place"])
+    listing = listing.rename_columns(["id", "first name", "surname", "dob", "gender", "place"])
+    listing = listing.set_column(0, "id", pc.cast(listing.column("id"), pa.string()))
+    pq.write_table(listing, folder / "historical.parquet")
+    result = read_list(folder / "historical.parquet")
+    clusters = dict(
+        zip(
+            pc.cast(raw.column("unique_id"), pa.string()).to_pylist(),
+            raw.column("cluster").to_pylist(),
+            strict=True,
+        )
+    )
+    truth = [clusters[i] for i in result.table.column("id").to_pylist()]
+    print(f"historical_50k: {result.read:,} records ({result.rejected:,} rejected, no name)")
+    run([result.table], truth)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="data", required=True)
+    s = sub.add_parser("synthetic")
+    s.add_argument("--people", type=int, default=8000)
+    s.add_argument("--seed", type=int, default=11)
+    sub.add_parser("historical")
+    args = parser.parse_args()
+    start = time.perf_counter()
+    if args.data == "synthetic":
+        synthetic(args.people, args.seed)
+    else:
+        historical()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"wall {time.perf_counter() - start:.1f} s, peak RSS {peak:.0f} MB", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
