@@ -55,9 +55,10 @@ def test_match_writes_candidates_and_reports_exclusions_by_reason(tmp_path):
     assert list(rows[0]) == ["missing_id", "remains_id", "rank", "score", "reasons"]
     assert [(row["missing_id"], row["remains_id"], row["rank"]) for row in rows] == [
         ("D1", "R1", "1"), ("D1", "R4", "2")]  # fmt: skip
-    assert rows[0]["reasons"].startswith(
-        "tattoo: forearm in the report, wrist on the remains (neighbouring); shared words: lupita"
-    )
+    reasons = rows[0]["reasons"].split(" | ")
+    assert "tattoo: forearm in the report, wrist on the remains (neighbouring); shared words: " \
+        "lupita, name, rose" in reasons
+    assert "jeans: same garment, similar colour; shared words: levi" in reasons
     assert "verdes" not in out.read_text("utf-8") and "brown" not in out.read_text("utf-8")
 
 
