@@ -64,11 +64,19 @@ class Candidates:
 
 def _keys(words: np.ndarray, positions: np.ndarray) -> np.ndarray:
     """The LSH key of each row: the bits at ``positions`` packed into a uint64."""
-    key = np.zeros(len(words), dtype=np.uint64)
-    for i, p in enumerate(positions.tolist()):
-        bit = (words[:, p // 64] >> np.uint64(p % 64)) & np.uint64(1)
-        key |= bit << np.uint64(i)
-    return key
+    positions = np.asarray(positions, dtype=np.int64)
+    columns = words[:, positions // 64]
+    bits = (columns >> (positions % 64).astype(np.uint64)) & np.uint64(1)
+    bits <<= np.arange(len(positions), dtype=np.uint64)
+    return np.bitwise_or.reduce(bits, axis=1)
+
+
+def _distinct(codes: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (a sort and a comparison: faster here than ``np.unique``)."""
+    codes = np.sort(codes)
+    keep = np.ones(len(codes), dtype=bool)
+    keep[1:] = codes[1:] != codes[:-1]
+    return codes[keep]
 
 
 def _bucket_pairs(
@@ -136,10 +144,10 @@ def find_candidates(
             skipped += skip
             if pairs.size:
                 generated += pairs.shape[1]
-                codes.append(np.unique(pairs[0] * n_b + pairs[1]))
+                codes.append(_distinct(pairs[0] * n_b + pairs[1]))
         if len(codes) > 8:  # keep memory bounded: merge as we go
-            codes = [np.unique(np.concatenate(codes))]
-    merged = np.unique(np.concatenate(codes)) if codes else np.empty(0, dtype=np.int64)
+            codes = [_distinct(np.concatenate(codes))]
+    merged = _distinct(np.concatenate(codes)) if codes else np.empty(0, dtype=np.int64)
     return Candidates(merged // n_b, merged % n_b, tables, generated, skipped)
 
 

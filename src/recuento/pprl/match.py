@@ -32,6 +32,7 @@ import numpy as np
 from recuento.pprl.candidates import Candidates, CandidateSettings, find_candidates
 from recuento.pprl.encode import EncodedRoll
 from recuento.pprl.keys import PPRLError
+from recuento.pprl.tf import tf_u
 
 LEVELS = (0.90, 0.80, 0.70, 0.60)
 """Dice thresholds of the agreement levels, highest first (a last level takes the rest)."""
@@ -278,14 +279,33 @@ def build_model(
     return MatchModel(fields, prior)
 
 
-def score(comparison: Comparison, model: MatchModel, fields: tuple[str, ...]) -> None:
-    """Fill in the weight and probability of each pair (in place)."""
+def score(
+    comparison: Comparison,
+    model: MatchModel,
+    fields: tuple[str, ...],
+    tf: Mapping[str, np.ndarray] | None = None,
+) -> None:
+    """Fill in the weight and probability of each pair (in place).
+
+    Args:
+        comparison: the pairs.
+        model: levels, ``m``, ``u`` and prior.
+        fields: field names, in the column order of ``comparison.dice``.
+        tf: for some fields, the ``u`` of exact agreement per record of the first roll
+            (:func:`recuento.pprl.tf.tf_u`); it replaces the field's average ``u`` at the
+            top level, so that a rare name weighs more than a common one.
+    """
     level = levels_of(comparison.dice)
     weight = np.zeros(len(comparison.a))
     for j, name in enumerate(fields):
         w = model.fields[name].weights
         lj = level[:, j]
-        weight += np.where(lj >= 0, w[np.maximum(lj, 0)], 0.0)
+        wj = w[np.maximum(lj, 0)]
+        if tf is not None and name in tf:
+            m0 = model.fields[name].m[0]
+            top = lj == 0
+            wj = np.where(top, np.log2(m0 / tf[name][comparison.a]), wj)
+        weight += np.where(lj >= 0, wj, 0.0)
     prior = min(max(model.prior, 1e-300), 1 - 1e-12)
     log_odds = weight + np.log2(prior / (1 - prior))
     comparison.weight = weight
@@ -327,6 +347,7 @@ def match_encodings(
     assignment: Literal["one-to-one", "best-per-a"] = "one-to-one",
     candidates: CandidateSettings | None = None,
     m: Mapping[str, tuple[float, ...]] | None = None,
+    term_frequencies: bool = True,
     check_keys: bool = True,
 ) -> MatchResult:
     """Pairs of records of two encoded rolls that are probably the same person.
@@ -338,6 +359,8 @@ def match_encodings(
             (each record of ``a`` with its best candidate; records of ``b`` may repeat).
         candidates: LSH settings.
         m: ``m`` probabilities per field (defaults: :data:`DEFAULT_M`).
+        term_frequencies: weigh exact agreement on given name and surname by how common
+            the value is in ``b`` (estimated from the encodings, :mod:`recuento.pprl.tf`).
         check_keys: refuse rolls with different key checks (turn off only to show that
             different secrets find nothing).
 
@@ -352,10 +375,13 @@ def match_encodings(
     pops = (field_popcounts(a), field_popcounts(b))
     comparison = compare(a, b, cands.a, cands.b, pops)
     model = build_model(a, b, m, pops=pops)
-    score(comparison, model, fields)
+    tf = tf_u(a, b) if term_frequencies else None
+    score(comparison, model, fields, tf)
+    # Pairs below the threshold can neither be kept nor, coming last in the greedy order,
+    # block a better pair: leave them out before assigning.
+    comparison = comparison.take(comparison.probability >= threshold)
     chosen = one_to_one(comparison) if assignment == "one-to-one" else best_per_a(comparison)
     kept = comparison.take(chosen)
-    kept = kept.take(kept.probability >= threshold)
     stats = {
         "compared": len(cands.a),
         "generated": cands.generated,
