@@ -74,8 +74,10 @@ def quality(cases: int, extra: int, seed: int) -> None:
             hits[name] += int((score >= score[truth]).sum() - 1 < 10) if not excluded[truth] else 0
         found = {c.remains_id for c in matcher.candidates(case, 10)}
         hits["recuento"] += data.truth[case.id] in found
-    print(f"quality: {cases} cases, {len(data.remains)} remains ({extra} others and decoys), "
-          f"seed {seed}")
+    print(
+        f"quality: {cases} cases, {len(data.remains)} remains ({extra} others and decoys), "
+        f"seed {seed}"
+    )
     for name, hit in hits.items():
         print(f"  {name:16s} true remains in top 10: {hit}/{cases} = {hit / cases:.3f}")
     print(f"  true matches excluded: {excluded_true}")
@@ -92,8 +94,10 @@ def speed(n: int, seed: int, repeats: int = 5) -> None:
         start = time.perf_counter()
         matcher.candidates(case, 10)
         times.append(time.perf_counter() - start)
-    print(f"speed: {len(data.remains)} remains; index built in {built:.2f} s; one case: "
-          f"median {statistics.median(times):.3f} s, max {max(times):.3f} s ({repeats} cases)")
+    print(
+        f"speed: {len(data.remains)} remains; index built in {built:.2f} s; one case: "
+        f"median {statistics.median(times):.3f} s, max {max(times):.3f} s ({repeats} cases)"
+    )
 
 
 def main() -> None:
@@ -103,8 +107,10 @@ def main() -> None:
     parser.add_argument("--speed", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    print(f"bench_match {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, "
-          f"python {platform.python_version()}, numpy {np.__version__}")
+    print(
+        f"bench_match {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, "
+        f"python {platform.python_version()}, numpy {np.__version__}"
+    )
     quality(args.cases, args.extra, args.seed)
     if args.speed:
         speed(args.speed, args.seed)

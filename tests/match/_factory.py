@@ -23,7 +23,9 @@ def remains(**cells: str) -> Remains:
 
 def remains_list(*cells: dict[str, str]) -> list[Remains]:
     """Several remains records, ids R1, R2... unless given."""
-    rows = [dict.fromkeys(REMAINS_COLUMNS, "") | {"id": f"R{i + 1}"} | c for i, c in enumerate(cells)]
+    rows = [
+        dict.fromkeys(REMAINS_COLUMNS, "") | {"id": f"R{i + 1}"} | c for i, c in enumerate(cells)
+    ]
     return parse_remains_rows(rows)
 
 

@@ -14,32 +14,55 @@ from recuento.match.records import MISSING_COLUMNS, REMAINS_COLUMNS
 from ._factory import write_csv
 
 CASES = [
-    {"id": "D1", "sex": "mujer", "age_min": "19", "age_max": "19", "last_seen_date": "2009-03-01",
-     "marks": "tatuaje|antebrazo|izquierdo|rosa con el nombre Lupita",
-     "clothing": "pantalón de mezclilla|azul|Levis", "eyes": "verdes"},
+    {
+        "id": "D1",
+        "sex": "mujer",
+        "age_min": "19",
+        "age_max": "19",
+        "last_seen_date": "2009-03-01",
+        "marks": "tatuaje|antebrazo|izquierdo|rosa con el nombre Lupita",
+        "clothing": "pantalón de mezclilla|azul|Levis",
+        "eyes": "verdes",
+    },
     {"id": "D2", "sex": "F", "age_min": "40", "age_max": "45", "last_seen_date": "2012-01-01"},
-]  # fmt: skip
+]
 REMAINS = [
-    {"id": "R1", "sex": "female", "age_min": "17", "age_max": "25", "found_date": "2009-09",
-     "condition": "mummified", "marks": "tattoo|wrist|left|roses, name Lupita",
-     "clothing": "jeans|navy|levis", "eyes": "brown"},
+    {
+        "id": "R1",
+        "sex": "female",
+        "age_min": "17",
+        "age_max": "25",
+        "found_date": "2009-09",
+        "condition": "mummified",
+        "marks": "tattoo|wrist|left|roses, name Lupita",
+        "clothing": "jeans|navy|levis",
+        "eyes": "brown",
+    },
     {"id": "R2", "sex": "male", "found_date": "2010-01-01"},
     {"id": "R3", "sex": "F", "found_date": "2008-01-01"},
-    {"id": "R4", "sex": "F", "age_min": "20", "age_max": "25", "found_date": "2013-01-01",
-     "condition": "reconocible"},
-]  # fmt: skip
+    {
+        "id": "R4",
+        "sex": "F",
+        "age_min": "20",
+        "age_max": "25",
+        "found_date": "2013-01-01",
+        "condition": "reconocible",
+    },
+]
 
 
 def _files(tmp_path):
-    m = write_csv(tmp_path / "missing.csv", MISSING_COLUMNS + ("eyes",), CASES)
-    r = write_csv(tmp_path / "remains.csv", REMAINS_COLUMNS + ("eyes",), REMAINS)
+    m = write_csv(tmp_path / "missing.csv", (*MISSING_COLUMNS, "eyes"), CASES)
+    r = write_csv(tmp_path / "remains.csv", (*REMAINS_COLUMNS, "eyes"), REMAINS)
     return str(m), str(r)
 
 
 def test_match_writes_candidates_and_reports_exclusions_by_reason(tmp_path):
     m, r = _files(tmp_path)
     out = tmp_path / "candidates.csv"
-    result = CliRunner().invoke(cli, ["match", m, r, "--out", str(out), "--top", "10", "--lang", "en"])
+    result = CliRunner().invoke(
+        cli, ["match", m, r, "--out", str(out), "--top", "10", "--lang", "en"]
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
     # D1 (19, last seen 2009-03-01): R2 is male, R3 found before; R4 kept (found 2013).
@@ -54,10 +77,14 @@ def test_match_writes_candidates_and_reports_exclusions_by_reason(tmp_path):
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert list(rows[0]) == ["missing_id", "remains_id", "rank", "score", "reasons"]
     assert [(row["missing_id"], row["remains_id"], row["rank"]) for row in rows] == [
-        ("D1", "R1", "1"), ("D1", "R4", "2")]  # fmt: skip
+        ("D1", "R1", "1"),
+        ("D1", "R4", "2"),
+    ]
     reasons = rows[0]["reasons"].split(" | ")
-    assert "tattoo: forearm in the report, wrist on the remains (neighbouring); shared words: " \
+    assert (
+        "tattoo: forearm in the report, wrist on the remains (neighbouring); shared words: "
         "lupita, name, rose" in reasons
+    )
     assert "jeans: same garment, similar colour; shared words: levi" in reasons
     assert "verdes" not in out.read_text("utf-8") and "brown" not in out.read_text("utf-8")
 
@@ -69,7 +96,8 @@ def test_match_without_out_writes_the_csv_to_stdout_in_spanish(tmp_path):
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [(row["missing_id"], row["remains_id"]) for row in rows] == [("D1", "R1")]
     assert "tatuaje: antebrazo en la ficha, muñeca en los restos" in rows[0]["reasons"]
-    assert result.stderr.startswith("2 casos contra 4 restos: 8 pares, 6 excluidos")
+    expected = "2 casos contra 4 restos: 8 pares, 6 excluidos"  # codespell:ignore
+    assert result.stderr.startswith(expected)
 
 
 def test_match_json_has_components_bilingual_reasons_and_counts(tmp_path):
@@ -78,7 +106,11 @@ def test_match_json_has_components_bilingual_reasons_and_counts(tmp_path):
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert {k: data[k] for k in ("cases", "remains", "pairs", "excluded")} == {
-        "cases": 2, "remains": 4, "pairs": 8, "excluded": 6}  # fmt: skip
+        "cases": 2,
+        "remains": 4,
+        "pairs": 8,
+        "excluded": 6,
+    }
     assert data["by_reason"] == {"sex": 2, "time": 4, "age": 2, "height": 0}
     first = data["candidates"][0]
     assert set(first) == {"missing_id", "remains_id", "rank", "score", "components", "reasons"}
@@ -89,8 +121,10 @@ def test_match_json_has_components_bilingual_reasons_and_counts(tmp_path):
 def test_match_can_log_every_excluded_pair(tmp_path):
     m, r = _files(tmp_path)
     log = tmp_path / "excluded.csv"
-    result = CliRunner().invoke(cli, ["match", m, r, "--out", str(tmp_path / "c.csv"),
-                                      "--excluded", str(log), "--lang", "en"])  # fmt: skip
+    result = CliRunner().invoke(
+        cli,
+        ["match", m, r, "--out", str(tmp_path / "c.csv"), "--excluded", str(log), "--lang", "en"],
+    )
     assert result.exit_code == 0, result.output
     assert log.read_text("utf-8").splitlines() == [
         "missing_id,remains_id,reasons",
@@ -105,8 +139,11 @@ def test_match_can_log_every_excluded_pair(tmp_path):
 
 def test_match_reports_every_problem_in_a_file_and_exits_1(tmp_path):
     m, _ = _files(tmp_path)
-    bad = write_csv(tmp_path / "remains.csv", REMAINS_COLUMNS,
-                    [{"id": "R1", "condition": "hervido"}, {"id": "R1", "sex": "quizá"}])  # fmt: skip
+    bad = write_csv(
+        tmp_path / "remains.csv",
+        REMAINS_COLUMNS,
+        [{"id": "R1", "condition": "hervido"}, {"id": "R1", "sex": "quizá"}],
+    )
     result = CliRunner().invoke(cli, ["match", m, str(bad)])
     assert result.exit_code == 1
     assert result.stderr == (

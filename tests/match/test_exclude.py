@@ -44,8 +44,9 @@ def test_sex_excludes_only_female_against_male(case_sex, remains_sex, excluded):
     ],
 )
 def test_last_seen_after_the_latest_possible_death_excludes(last_seen, found, pmi_min, excluded):
-    reasons = exclusion_reasons(missing(last_seen_date=last_seen),
-                                remains(found_date=found, pmi_min_days=pmi_min))  # fmt: skip
+    reasons = exclusion_reasons(
+        missing(last_seen_date=last_seen), remains(found_date=found, pmi_min_days=pmi_min)
+    )
     assert (reasons == ("time",)) is excluded
 
 
@@ -72,23 +73,34 @@ def test_age_last_seen_is_projected_forward_to_the_finding():
 def test_the_condition_of_the_remains_widens_the_age_range():
     # 25-32 widened: recognisable by 3 to 35 (40 excluded), burned by 8 to 40 (touches).
     case = missing(age_min="40", age_max="45")
-    assert exclusion_reasons(case, remains(age_min="25", age_max="32", condition="reconocible")) == (
-        "age",)  # fmt: skip
+    assert exclusion_reasons(
+        case, remains(age_min="25", age_max="32", condition="reconocible")
+    ) == ("age",)
     assert exclusion_reasons(case, remains(age_min="25", age_max="32", condition="calcinado")) == ()
     assert exclusion_reasons(case, remains(age_min="25", age_max="32")) == ()  # widest when unknown
     assert exclusion_reasons(case, remains(age_min="25", age_max="31", condition="calcinado")) == (
-        "age",)  # fmt: skip
+        "age",
+    )
 
 
 def test_the_condition_of_the_remains_widens_the_height_range():
     # 150-161: recognisable + 8 reaches 169 (170 excluded); skeletal + 10 reaches 171.
     case = missing(height_min_cm="170", height_max_cm="175")
-    assert exclusion_reasons(case, remains(height_min_cm="150", height_max_cm="161",
-                                           condition="reconocible")) == ("height",)  # fmt: skip
-    assert exclusion_reasons(case, remains(height_min_cm="150", height_max_cm="161",
-                                           condition="esqueletizado")) == ()  # fmt: skip
-    assert exclusion_reasons(case, remains(height_min_cm="150", height_max_cm="162",
-                                           condition="reconocible")) == ()  # touches at 170  # fmt: skip
+    assert exclusion_reasons(
+        case, remains(height_min_cm="150", height_max_cm="161", condition="reconocible")
+    ) == ("height",)
+    assert (
+        exclusion_reasons(
+            case, remains(height_min_cm="150", height_max_cm="161", condition="esqueletizado")
+        )
+        == ()
+    )
+    assert (
+        exclusion_reasons(
+            case, remains(height_min_cm="150", height_max_cm="162", condition="reconocible")
+        )
+        == ()
+    )  # touches at 170
     tall = remains(height_min_cm="183", height_max_cm="190", condition="reconocible")
     assert exclusion_reasons(case, tall) == ()  # 183 - 8 = 175 touches
     taller = remains(height_min_cm="184", height_max_cm="190", condition="reconocible")
@@ -97,8 +109,13 @@ def test_the_condition_of_the_remains_widens_the_height_range():
 
 def test_touching_ranges_do_not_exclude_even_without_widening():
     none = Tolerances(age_years={}, height_cm={}, unknown_age_years=0, unknown_height_cm=0)
-    case = missing(age_min="20", age_max="25", height_min_cm="160", height_max_cm="165",
-                   last_seen_date="2010-01-01")  # fmt: skip
+    case = missing(
+        age_min="20",
+        age_max="25",
+        height_min_cm="160",
+        height_max_cm="165",
+        last_seen_date="2010-01-01",
+    )
     day = {"found_date": "2010-01-01"}  # found the day she was last seen: no time to age
     touching = remains(age_min="25", age_max="30", height_min_cm="150", height_max_cm="160", **day)
     apart = remains(age_min="26", age_max="30", height_min_cm="150", height_max_cm="159", **day)
@@ -109,12 +126,20 @@ def test_touching_ranges_do_not_exclude_even_without_widening():
 def test_without_dates_an_older_estimate_never_excludes():
     # She may have been found any number of years after she was last seen.
     case = missing(age_min="20", age_max="22")
-    assert exclusion_reasons(case, remains(age_min="60", age_max="70", condition="reconocible")) == ()
+    assert (
+        exclusion_reasons(case, remains(age_min="60", age_max="70", condition="reconocible")) == ()
+    )
 
 
 def test_empty_values_never_exclude():
-    case = missing(sex="F", age_min="30", age_max="31", height_min_cm="150", height_max_cm="152",
-                   last_seen_date="2010-05-01")  # fmt: skip
+    case = missing(
+        sex="F",
+        age_min="30",
+        age_max="31",
+        height_min_cm="150",
+        height_max_cm="152",
+        last_seen_date="2010-05-01",
+    )
     assert exclusion_reasons(case, remains()) == ()
     open_ended = remains(age_max="60", height_min_cm="140")  # one bound only: the other is open
     assert exclusion_reasons(case, open_ended) == ()
@@ -143,7 +168,12 @@ def test_the_summary_counts_each_reason_of_each_excluded_pair():
     kept = matcher.candidates(case)
     assert [c.remains_id for c in kept] == ["R4"]
     assert matcher.summary.to_dict() == {
-        "pairs": 4, "excluded": 3, "by_reason": {"sex": 2, "time": 1, "age": 1, "height": 0},
-    }  # fmt: skip
-    assert matcher.excluded_pairs(case) == [("R1", ("sex", "age")), ("R2", ("sex",)),
-                                            ("R3", ("time",))]  # fmt: skip
+        "pairs": 4,
+        "excluded": 3,
+        "by_reason": {"sex": 2, "time": 1, "age": 1, "height": 0},
+    }
+    assert matcher.excluded_pairs(case) == [
+        ("R1", ("sex", "age")),
+        ("R2", ("sex",)),
+        ("R3", ("time",)),
+    ]

@@ -20,9 +20,11 @@ def _components(case, bodies):
 
 def test_a_neighbouring_body_part_scores_less_than_the_same_part_and_more_than_another():
     case = missing(marks="tatuaje|antebrazo|izquierdo|estrella")
-    bodies = remains_list({"marks": "tatuaje|antebrazo|izquierdo|estrella"},
-                          {"marks": "tatuaje|muñeca|izquierdo|estrella"},
-                          {"marks": "tatuaje|tobillo|izquierdo|estrella"})  # fmt: skip
+    bodies = remains_list(
+        {"marks": "tatuaje|antebrazo|izquierdo|estrella"},
+        {"marks": "tatuaje|muñeca|izquierdo|estrella"},
+        {"marks": "tatuaje|tobillo|izquierdo|estrella"},
+    )
     marks = {k: v["marks"] for k, v in _components(case, bodies).items()}
     # Each (tattoo, part) is on 1 of N = 3 records: w_kind = log(1 + 3/2). The word "star"
     # is on all 3 tattoos: w_words = log(1 + 3/4). Part agreement l: same 1, neighbour 1/2,
@@ -44,36 +46,48 @@ def test_a_rare_tattoo_outranks_a_common_one():
     # and the word; the ankle tattoo with "colibri": 1 record, w = log(1 + 21/2) each.
     common_w, rare_w = math.log1p(21 / 21), math.log1p(21 / 2)
     assert found[0].components["marks"] == pytest.approx(
-        (R.W_MARK_KIND + R.W_MARK_WORDS) * rare_w, rel=1e-12)  # fmt: skip
+        (R.W_MARK_KIND + R.W_MARK_WORDS) * rare_w, rel=1e-12
+    )
     assert found[1].components["marks"] == pytest.approx(
-        (R.W_MARK_KIND + R.W_MARK_WORDS) * common_w, rel=1e-12)  # fmt: skip
+        (R.W_MARK_KIND + R.W_MARK_WORDS) * common_w, rel=1e-12
+    )
 
 
 def test_same_garment_and_colour_beats_another_colour_which_counts_against():
     case = missing(clothing="chamarra|roja|")
-    bodies = remains_list({"clothing": "chaqueta|rojo|"}, {"clothing": "chamarra|guinda|"},
-                          {"clothing": "chamarra|verde|"})  # fmt: skip
+    bodies = remains_list(
+        {"clothing": "chaqueta|rojo|"},
+        {"clothing": "chamarra|guinda|"},
+        {"clothing": "chamarra|verde|"},
+    )
     clothing = {k: v["clothing"] for k, v in _components(case, bodies).items()}
     assert clothing["R1"] > clothing["R2"] > 0 > clothing["R3"]  # maroon is a red; green is not
 
 
 def test_a_tattoo_cannot_be_missing_from_a_skeleton_but_can_from_a_recognisable_body():
     case = missing(marks="tatuaje|cuello||estrella")
-    bodies = remains_list({"condition": "esqueletizado"}, {"condition": "reconocible"},
-                          {"condition": "descomposición"})  # fmt: skip
+    bodies = remains_list(
+        {"condition": "esqueletizado"},
+        {"condition": "reconocible"},
+        {"condition": "descomposición"},
+    )
     conflicts = {k: v["conflicts"] for k, v in _components(case, bodies).items()}
     assert conflicts == {"R1": 0.0, "R2": -R.W_ABSENT_MARK, "R3": -R.W_ABSENT_MARK / 2}
 
 
 def test_shared_dental_notes_and_nearness_raise_the_score():
     case = missing(dental="corona de oro en incisivo central superior", lat="31.70", lon="-106.40")
-    bodies = remains_list({"dental": "corona oro incisivo", "lat": "31.70", "lon": "-106.50"},
-                          {"dental": "amalgama molar", "lat": "31.70", "lon": "-106.41"})  # fmt: skip
+    bodies = remains_list(
+        {"dental": "corona oro incisivo", "lat": "31.70", "lon": "-106.50"},
+        {"dental": "amalgama molar", "lat": "31.70", "lon": "-106.41"},
+    )
     found = {c.remains_id: c for c in Matcher(bodies).candidates(case)}
     assert found["R1"].components["dental"] > 0 == found["R2"].components["dental"]
     assert found["R2"].components["distance"] > found["R1"].components["distance"]
-    assert any(r.component == "dental" and "corona" in r.es and "crown" in r.en
-               for r in found["R1"].reasons)  # fmt: skip
+    assert any(
+        r.component == "dental" and "corona" in r.es and "crown" in r.en
+        for r in found["R1"].reasons
+    )
 
 
 def test_reasons_add_up_to_the_score(synthetic):
@@ -98,7 +112,9 @@ def test_reasons_are_bilingual_and_quote_no_id_date_place_or_coordinate(syntheti
                     assert case.place not in text and body.place not in text
                     assert not re.search(r"\d{4}-\d{2}", text)  # no date
                     assert not re.search(r"\d+\.\d+", text)  # no coordinate or measure
-                    assert not re.search(r"\b(ojos|eyes|pelo)\b|color de cabello|hair colou?r", text)
+                    assert not re.search(
+                        r"\b(ojos|eyes|pelo)\b|color de cabello|hair colou?r", text
+                    )
 
 
 def test_one_case_rerun_gives_what_the_full_run_gave(synthetic):

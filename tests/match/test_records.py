@@ -14,16 +14,22 @@ from ._factory import missing, remains, write_csv
 
 
 def test_marks_and_clothing_are_read_in_spanish_and_english():
-    es = missing(marks="tatuaje|antebrazo|izquierdo|rosa con el nombre Lupita",
-                 clothing="pantalón de mezclilla|azul|Levis;blusa|roja|")  # fmt: skip
-    en = missing(marks="Tattoo|Forearm|Left|rose with the name Lupita",
-                 clothing="jeans|blue|Levis;blouse|red|")  # fmt: skip
+    es = missing(
+        marks="tatuaje|antebrazo|izquierdo|rosa con el nombre Lupita",
+        clothing="pantalón de mezclilla|azul|Levis;blusa|roja|",
+    )
+    en = missing(
+        marks="Tattoo|Forearm|Left|rose with the name Lupita",
+        clothing="jeans|blue|Levis;blouse|red|",
+    )
     for record in (es, en):
         (mark,) = record.marks
         assert (mark.type, mark.body_part, mark.side) == ("tattoo", "forearm", "left")
         assert {"rose", "lupita", "name"} <= mark.tokens
-        assert [(g.garment, g.colour) for g in record.clothing] == [("jeans", "blue"),
-                                                                    ("blouse", "red")]  # fmt: skip
+        assert [(g.garment, g.colour) for g in record.clothing] == [
+            ("jeans", "blue"),
+            ("blouse", "red"),
+        ]
 
 
 def test_an_unknown_garment_or_colour_is_kept_as_words():
@@ -40,8 +46,15 @@ def test_fields_may_be_empty_and_items_may_be_short():
 
 
 def test_sex_condition_dates_and_ranges_are_read():
-    r = remains(sex="Mujer", condition="calcinada", found_date="21/03/2009", age_min="18",
-                age_max="25", height_min_cm="150,5", height_max_cm="160")  # fmt: skip
+    r = remains(
+        sex="Mujer",
+        condition="calcinada",
+        found_date="21/03/2009",
+        age_min="18",
+        age_max="25",
+        height_min_cm="150,5",
+        height_max_cm="160",
+    )
     assert r.sex == "F" and r.condition == "burned"
     assert r.found == PartialDate(2009, 3, 21)
     assert (r.age_min, r.age_max, r.height_min_cm) == (18, 25, 150.5)
@@ -53,7 +66,11 @@ def test_every_problem_is_reported_at_once_with_line_and_column(tmp_path):
     rows = [
         {"id": "a", "sex": "quizá", "age_min": "30", "age_max": "20"},
         {"id": "a", "last_seen_date": "ayer por la tarde", "lat": "31.7"},
-        {"id": "", "marks": "tatuaje|planeta|izquierdo|x;tatuaje|brazo|arriba|y", "age_min": "doce"},
+        {
+            "id": "",
+            "marks": "tatuaje|planeta|izquierdo|x;tatuaje|brazo|arriba|y",
+            "age_min": "doce",
+        },
     ]
     path = write_csv(tmp_path / "missing.csv", MISSING_COLUMNS, rows)
     with pytest.raises(MatchDataError) as caught:
@@ -77,9 +94,18 @@ def test_every_problem_is_reported_at_once_with_line_and_column(tmp_path):
 
 
 def test_messages_never_quote_a_value_from_the_record(tmp_path):
-    rows = [{"id": "Guadalupe-1", "sex": "Guadalupe", "found_date": "Guadalupe",
-             "condition": "Guadalupe", "marks": "Guadalupe|Guadalupe|Guadalupe|Guadalupe",
-             "age_min": "Guadalupe", "lat": "Guadalupe", "lon": "1"}]  # fmt: skip
+    rows = [
+        {
+            "id": "Guadalupe-1",
+            "sex": "Guadalupe",
+            "found_date": "Guadalupe",
+            "condition": "Guadalupe",
+            "marks": "Guadalupe|Guadalupe|Guadalupe|Guadalupe",
+            "age_min": "Guadalupe",
+            "lat": "Guadalupe",
+            "lon": "1",
+        }
+    ]
     path = write_csv(tmp_path / "remains.csv", REMAINS_COLUMNS, rows)
     with pytest.raises(MatchDataError) as caught:
         read_remains(path)
@@ -99,7 +125,10 @@ def test_a_missing_column_is_reported_before_any_row(tmp_path):
 
 
 def test_line_numbers_count_lines_of_the_file_not_rows(tmp_path):
-    rows = [{"id": "a", "marks": "tatuaje|espalda||una rosa\ncon espinas"}, {"id": "b", "sex": "talvez"}]
+    rows = [
+        {"id": "a", "marks": "tatuaje|espalda||una rosa\ncon espinas"},
+        {"id": "b", "sex": "talvez"},
+    ]
     path = write_csv(tmp_path / "missing.csv", MISSING_COLUMNS, rows)
     with pytest.raises(MatchDataError) as caught:
         read_missing(path)
@@ -121,13 +150,22 @@ def test_written_files_read_back_the_same(tmp_path, synthetic, lang):
     again_r = read_remains(tmp_path / "r.csv")
     for before, after in zip(synthetic.missing[:50], again_m, strict=True):
         assert [(m.type, m.body_part, m.side, m.tokens) for m in before.marks] == [
-            (m.type, m.body_part, m.side, m.tokens) for m in after.marks]  # fmt: skip
+            (m.type, m.body_part, m.side, m.tokens) for m in after.marks
+        ]
         assert [(g.garment, g.colour) for g in before.clothing] == [
-            (g.garment, g.colour) for g in after.clothing]  # fmt: skip
+            (g.garment, g.colour) for g in after.clothing
+        ]
         assert (before.last_seen, before.age_min, before.lat) == (
-            after.last_seen, after.age_min, after.lat)  # fmt: skip
+            after.last_seen,
+            after.age_min,
+            after.lat,
+        )
     for before, after in zip(synthetic.remains[:50], again_r, strict=True):
-        assert (before.condition, before.found, before.sex) == (after.condition, after.found, after.sex)
+        assert (before.condition, before.found, before.sex) == (
+            after.condition,
+            after.found,
+            after.sex,
+        )
         assert before.dental == after.dental
     header = (tmp_path / "r.csv").read_text("utf-8").splitlines()[0]
     assert re.match(",".join(REMAINS_COLUMNS), header)

@@ -18,8 +18,9 @@ def _write_csv(handle: io.TextIOBase, candidates: list[Candidate], lang: str) ->
     writer = csv.writer(handle, lineterminator="\n")
     writer.writerow(_COLUMNS)
     for c in candidates:
-        writer.writerow([c.missing_id, c.remains_id, c.rank, f"{c.score:.3f}",
-                         c.reasons_text(lang)])  # fmt: skip
+        writer.writerow(
+            [c.missing_id, c.remains_id, c.rank, f"{c.score:.3f}", c.reasons_text(lang)]
+        )
 
 
 def _summary_text(cases: int, remains: int, summary: dict, kept: int, lang: str) -> str:
@@ -27,14 +28,18 @@ def _summary_text(cases: int, remains: int, summary: dict, kept: int, lang: str)
     label = 0 if lang == "es" else 1
     reasons = ", ".join(f"{REASON_LABELS[r][label]}: {counts[r]}" for r in REASONS)
     if lang == "es":
-        return (f"{cases} casos contra {remains} restos: {summary['pairs']} pares, "
-                f"{summary['excluded']} excluidos ({reasons}); {kept} candidatos. "
-                "Un candidato no es una identificación: requiere revisión y confirmación "
-                "por ADN, odontología o huellas.")  # fmt: skip
-    return (f"{cases} cases against {remains} remains: {summary['pairs']} pairs, "
-            f"{summary['excluded']} excluded ({reasons}); {kept} candidates. "
-            "A candidate is not an identification: it needs review and confirmation by "
-            "DNA, dental or fingerprint evidence.")  # fmt: skip
+        return (
+            f"{cases} casos contra {remains} restos: {summary['pairs']} pares, "  # codespell:ignore
+            f"{summary['excluded']} excluidos ({reasons}); {kept} candidatos. "
+            "Un candidato no es una identificación: necesita revisión, y se confirma "
+            "solo con ADN, odontología o huellas."  # codespell:ignore
+        )
+    return (
+        f"{cases} cases against {remains} remains: {summary['pairs']} pairs, "
+        f"{summary['excluded']} excluded ({reasons}); {kept} candidates. "
+        "A candidate is not an identification: it needs review and confirmation by "
+        "DNA, dental or fingerprint evidence."
+    )
 
 
 @click.command(name="match")
@@ -46,13 +51,27 @@ def _summary_text(cases: int, remains: int, summary: dict, kept: int, lang: str)
     help="Write the candidates here (CSV: missing_id, remains_id, rank, score, reasons). "
     "Default: standard output, unless --json.",
 )
-@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
-              help="Candidates kept per missing person.")  # fmt: skip
-@click.option("--json", "as_json", is_flag=True,
-              help="Print the candidates (with score components and reasons in both "
-              "languages) and the exclusion counts as JSON.")  # fmt: skip
-@click.option("--lang", type=click.Choice(["es", "en"]), default="es", show_default=True,
-              help="Language of the reasons in the CSV and of the summary.")  # fmt: skip
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="Candidates kept per missing person.",
+)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the candidates (with score components and reasons in both "
+    "languages) and the exclusion counts as JSON.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["es", "en"]),
+    default="es",
+    show_default=True,
+    help="Language of the reasons in the CSV and of the summary.",
+)
 @click.option(
     "--excluded",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -113,8 +132,15 @@ def match_command(
                     "rank": c.rank,
                     "score": round(c.score, 6),
                     "components": {k: round(v, 6) for k, v in c.components.items()},
-                    "reasons": [{"component": r.component, "points": round(r.points, 6),
-                                 "es": r.es, "en": r.en} for r in c.reasons],  # fmt: skip
+                    "reasons": [
+                        {
+                            "component": r.component,
+                            "points": round(r.points, 6),
+                            "es": r.es,
+                            "en": r.en,
+                        }
+                        for r in c.reasons
+                    ],
                 }
                 for c in candidates
             ],

@@ -15,8 +15,8 @@ import numpy as np
 
 from recuento.errors import RecuentoError
 from recuento.match.exclude import REASONS, exclusion_masks
-from recuento.match.index import RemainsIndex, Tolerances
 from recuento.match.explain import explain
+from recuento.match.index import RemainsIndex, Tolerances
 from recuento.match.rank import COMPONENTS, Reason, score_all
 from recuento.match.records import MissingPerson, Remains
 
@@ -121,16 +121,22 @@ class Matcher:
         k = min(top, kept)
         if k == 0:
             return []
-        if k < index.n:
-            chosen = np.argpartition(-total, k - 1)[:k]
-        else:
-            chosen = np.arange(index.n)
+        # argpartition finds the k best in linear time; ties are then ordered by position.
+        chosen = np.argpartition(-total, k - 1)[:k] if k < index.n else np.arange(index.n)
         order = sorted(chosen.tolist(), key=lambda i: (-total[i], i))[:k]
         out = []
         for rank, i in enumerate(order, start=1):
             parts = {c: float(components[c][i]) for c in COMPONENTS}
-            out.append(Candidate(case.id, index.ids[i], rank, float(total[i]), parts,
-                                 tuple(explain(case, index, i, parts))))  # fmt: skip
+            out.append(
+                Candidate(
+                    case.id,
+                    index.ids[i],
+                    rank,
+                    float(total[i]),
+                    parts,
+                    tuple(explain(case, index, i, parts)),
+                )
+            )
         return out
 
     def excluded_pairs(self, case: MissingPerson) -> list[tuple[str, tuple[str, ...]]]:

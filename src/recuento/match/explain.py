@@ -71,14 +71,23 @@ def _mark_reason(mark: Mark, index: RemainsIndex, i: int) -> Reason | None:
         if mark.body_part is not None and mark.body_part == other:
             text = f"{kind} en {here} en ambos registros" if es else f"{kind} on the {here} in both"
         elif mark.body_part is None or other is None:
-            text = (f"{kind}: sin ubicación en un registro" if es
-                    else f"{kind}: no location in one record")  # fmt: skip
+            text = (
+                f"{kind}: sin ubicación en un registro"
+                if es
+                else f"{kind}: no location in one record"
+            )
         elif other in vocab.neighbours()[mark.body_part]:
-            text = (f"{kind}: {here} en la ficha, {there} en los restos (partes vecinas)" if es
-                    else f"{kind}: {here} in the report, {there} on the remains (neighbouring)")  # fmt: skip
+            text = (
+                f"{kind}: {here} en la ficha, {there} en los restos (partes vecinas)"
+                if es
+                else f"{kind}: {here} in the report, {there} on the remains (neighbouring)"
+            )
         else:
-            text = (f"{kind}: {here} en la ficha, {there} en los restos" if es
-                    else f"{kind}: {here} in the report, {there} on the remains")  # fmt: skip
+            text = (
+                f"{kind}: {here} en la ficha, {there} en los restos"
+                if es
+                else f"{kind}: {here} in the report, {there} on the remains"
+            )
         texts.append(text + _shared_suffix(shared, lang))
     return Reason("marks", float(rows[best]), texts[0], texts[1])
 
@@ -101,15 +110,19 @@ def _garment_reason(item: Garment, index: RemainsIndex, i: int) -> Reason | None
         es = lang == "es"
         what = _label(garments, item.garment, lang, ("prenda", "garment"))
         if rows[best] < 0:  # the same garment, in a colour of another family
-            texts.append(f"en contra: {what} de otro color" if es
-                         else f"against: {what} in another colour")  # fmt: skip
+            texts.append(
+                f"en contra: {what} de otro color" if es else f"against: {what} in another colour"
+            )
             continue
         if item.garment is not None and item.garment == other:
             text = f"{what}: misma prenda" if es else f"{what}: same garment"
         elif item.garment is not None and other is not None:
             there = _label(garments, other, lang, ("", ""))
-            text = (f"{what} en la ficha, {there} en los restos (mismo tipo)" if es
-                    else f"{what} in the report, {there} on the remains (same kind)")  # fmt: skip
+            text = (
+                f"{what} en la ficha, {there} en los restos (mismo tipo)"
+                if es
+                else f"{what} in the report, {there} on the remains (same kind)"
+            )
         else:
             text = what
         if item.colour is not None and other_colour is not None:
@@ -129,23 +142,41 @@ def _conflict_reasons(case: MissingPerson, index: RemainsIndex, i: int) -> list[
     out = []
     if marks.any():
         n = int((marks > 0).sum())
-        out.append(Reason("conflicts", -float(marks.sum()),
-                          f"en contra: {n} seña(s) en los restos que la ficha no menciona",
-                          f"against: {n} mark(s) on the remains not in the report"))  # fmt: skip
+        out.append(
+            Reason(
+                "conflicts",
+                -float(marks.sum()),
+                f"en contra: {n} seña(s) en los restos que la ficha no menciona",
+                f"against: {n} mark(s) on the remains not in the report",
+            )
+        )
     if garments.any():
         n = int((garments > 0).sum())
-        out.append(Reason("conflicts", -float(garments.sum()),
-                          f"en contra: {n} prenda(s) en los restos que la ficha no describe",
-                          f"against: {n} garment(s) on the remains not in the report"))  # fmt: skip
+        out.append(
+            Reason(
+                "conflicts",
+                -float(garments.sum()),
+                f"en contra: {n} prenda(s) en los restos que la ficha no describe",
+                f"against: {n} garment(s) on the remains not in the report",
+            )
+        )
     readable = float(index.skin_readable[i])
     if readable > 0:
-        absent = [m for m in case.marks
-                  if is_skin(m) and not (kind_place_agreement(m, index, a, b) >= 0.25).any()]  # fmt: skip
+        absent = [
+            m
+            for m in case.marks
+            if is_skin(m) and not (kind_place_agreement(m, index, a, b) >= 0.25).any()
+        ]
         if absent:
             n = len(absent)
-            out.append(Reason("conflicts", -W_ABSENT_MARK * readable * n,
-                              f"en contra: {n} seña(s) de la ficha no vistas en la piel de los restos",
-                              f"against: {n} mark(s) in the report not seen on the remains' skin"))  # fmt: skip
+            out.append(
+                Reason(
+                    "conflicts",
+                    -W_ABSENT_MARK * readable * n,
+                    f"en contra: {n} seña(s) de la ficha no vistas en la piel de los restos",
+                    f"against: {n} mark(s) in the report not seen on the remains' skin",
+                )
+            )
     return out
 
 
@@ -167,28 +198,51 @@ def explain(
     reasons += [r for r in (_garment_reason(g, index, i) for g in case.clothing) if r is not None]
     if components["dental"] > 0:
         shared = index.dental.shared(index.dental.query(case.dental), i)
-        reasons.append(Reason("dental", components["dental"],
-                              "notas dentales en común: " + _words(shared, "es"),
-                              "shared dental notes: " + _words(shared, "en")))  # fmt: skip
+        reasons.append(
+            Reason(
+                "dental",
+                components["dental"],
+                "notas dentales en común: " + _words(shared, "es"),
+                "shared dental notes: " + _words(shared, "en"),
+            )
+        )
     if components["distance"] > 0:
         distance = distance_km(case, index)[i]
         if math.isnan(distance):
             reasons.append(Reason("distance", components["distance"], "mismo lugar", "same place"))
         else:
             km = f"{distance:.0f}"
-            reasons.append(Reason("distance", components["distance"],
-                                  f"hallada a {km} km de donde fue vista",
-                                  f"found {km} km from where she was last seen"))  # fmt: skip
+            reasons.append(
+                Reason(
+                    "distance",
+                    components["distance"],
+                    f"hallada a {km} km de donde fue vista",
+                    f"found {km} km from where she was last seen",
+                )
+            )
     if components["time"] > 0:
         months = f"{gap_days(case, index)[i] / 30.44:.0f}"
-        reasons.append(Reason("time", components["time"], f"hallada {months} meses después",
-                              f"found {months} months later"))  # fmt: skip
+        reasons.append(
+            Reason(
+                "time",
+                components["time"],
+                f"hallada {months} meses después",
+                f"found {months} months later",
+            )
+        )
     if components["age"] > 0:
-        reasons.append(Reason("age", components["age"], "rangos de edad compatibles",
-                              "age ranges overlap"))  # fmt: skip
+        reasons.append(
+            Reason("age", components["age"], "rangos de edad compatibles", "age ranges overlap")
+        )
     if components["height"] > 0:
-        reasons.append(Reason("height", components["height"], "rangos de estatura compatibles",
-                              "height ranges overlap"))  # fmt: skip
+        reasons.append(
+            Reason(
+                "height",
+                components["height"],
+                "rangos de estatura compatibles",
+                "height ranges overlap",
+            )
+        )
     reasons += _conflict_reasons(case, index, i)
     reasons.sort(key=lambda r: -r.points)
     return reasons

@@ -40,7 +40,10 @@ def idf(df: NDArray, n: int) -> FloatArray:
 
 
 def ordinal(date: object, which: str) -> float:
-    """The proleptic Gregorian day number of a partial date's earliest or latest day, NaN if None."""
+    """The day number (proleptic Gregorian) of a partial date's earliest or latest day.
+
+    NaN when the date is None.
+    """
     if date is None:
         return math.nan
     day = date.earliest() if which == "earliest" else date.latest()  # type: ignore[attr-defined]
@@ -121,8 +124,11 @@ class Tokens:
         key = group_of * v + self.flat
         pairs = np.unique(np.stack([key, owner_of]), axis=1) if key.size else np.zeros((2, 0))
         keys, df = np.unique(pairs[0], return_counts=True)
-        group_owner = np.unique(np.stack([group_rows, np.asarray(owners, np.int64)]), axis=1) \
-            if len(rows) else np.zeros((2, 0), np.int64)
+        group_owner = (
+            np.unique(np.stack([group_rows, np.asarray(owners, np.int64)]), axis=1)
+            if len(rows)
+            else np.zeros((2, 0), np.int64)
+        )
         group_keys, group_n = np.unique(group_owner[0], return_counts=True)
         n_of_group = dict(zip(group_keys.tolist(), group_n.tolist(), strict=True))
         if groups is None:
@@ -152,8 +158,11 @@ class Tokens:
         """The keywords row ``row`` shares with ``query``, rarest first."""
         lo, hi = int(self.ptr[row]), int(self.ptr[row + 1])
         wanted = set(query.tolist())
-        found = [(-self.flat_weight[k], self.names[int(self.flat[k])]) for k in range(lo, hi)
-                 if int(self.flat[k]) in wanted]  # fmt: skip
+        found = [
+            (-self.flat_weight[k], self.names[int(self.flat[k])])
+            for k in range(lo, hi)
+            if int(self.flat[k]) in wanted
+        ]
         return [name for _, name in sorted(found)]
 
 
@@ -198,9 +207,14 @@ class RemainsIndex:
         self.lon = np.radians(np.array([nan if x.lon is None else x.lon for x in r]))
         self.place_codes: dict[str, int] = {}
         self.place = np.array(
-            [self.place_codes.setdefault(fold_text(x.place), len(self.place_codes))
-             if x.place else -1 for x in r], dtype=np.int32,
-        )  # fmt: skip
+            [
+                self.place_codes.setdefault(fold_text(x.place), len(self.place_codes))
+                if x.place
+                else -1
+                for x in r
+            ],
+            dtype=np.int32,
+        )
         self._marks(r, n)
         self._garments(r, n)
         self.dental = Tokens([x.dental for x in r], range(n), n)
@@ -218,8 +232,9 @@ class RemainsIndex:
         # Rarity of a kind of mark at a body location, counted per record.
         pair = self.m_type.astype(np.int64) * (len(parts.keys) + 1) + self.m_part
         self.m_kind_weight = self._owner_idf(pair, self.m_owner, n)
-        self.m_tokens = Tokens([m.tokens for _, m in marks], self.m_owner.tolist(), n,
-                               self.m_type.tolist())  # fmt: skip
+        self.m_tokens = Tokens(
+            [m.tokens for _, m in marks], self.m_owner.tolist(), n, self.m_type.tolist()
+        )
 
     def _garments(self, r: list[Remains], n: int) -> None:
         items = [(i, g) for i, x in enumerate(r) for g in x.clothing]
@@ -235,8 +250,10 @@ class RemainsIndex:
             self.g_garment.astype(np.int64) * 100 + self.g_colour, self.g_owner, n
         )
         group_names = sorted({t.extra["group"] for t in garments.terms.values()})
-        group = [group_names.index(garments[g.garment].extra["group"]) if g.garment else -1
-                 for _, g in items]  # fmt: skip
+        group = [
+            group_names.index(garments[g.garment].extra["group"]) if g.garment else -1
+            for _, g in items
+        ]
         self.g_tokens = Tokens([g.tokens for _, g in items], self.g_owner.tolist(), n, group)
 
     @staticmethod

@@ -12,9 +12,9 @@ reason (:func:`explain`):
   rarity of the description keywords both records share;
 * **clothing** and effects: for each garment of the missing person, the best-agreeing
   garment of the remains: ``g · (W_GARMENT · w_garment + W_COLOUR · c · w_colour) +
-  W_GARMENT_WORDS · max(g, 0.3) · w_words``, with ``g`` the agreement of garments (same 1,
-  same group of clothing 0.4 (not for jewellery, accessories
-  or effects: a ring is not a necklace), one unknown 0.3, else 0) and ``c`` of colours (same 1, same family ½ as
+  W_GARMENT_WORDS · max(g, 0.3) · w_words``, with ``g`` the agreement of garments (same 1;
+  same group of clothing 0.4, but not for jewellery, accessories or effects, as a ring is
+  not a necklace; one unknown 0.3; else 0) and ``c`` of colours (same 1, same family ½ as
   colours fade, else 0);
 * **dental**: ``W_DENTAL`` times the summed rarity of dental keywords both notes share;
 * **distance**: ``W_DISTANCE · exp(−d / 50 km)`` between the last-seen and the find
@@ -194,7 +194,9 @@ def mark_rows(mark: Mark, index: RemainsIndex, a: int = 0, b: int | None = None)
     return t * side * (kind + W_MARK_WORDS * (0.5 + 0.5 * part) * words)
 
 
-def garment_rows(item: Garment, index: RemainsIndex, a: int = 0, b: int | None = None):
+def garment_rows(
+    item: Garment, index: RemainsIndex, a: int = 0, b: int | None = None
+) -> FloatArray:
     b = len(index.g_garment) if b is None else b
     g = _garment_agreement()[_code(vocab.garments(), item.garment), index.g_garment[a:b]]
     c = colour_agreement()[_code(vocab.colours(), item.colour), index.g_colour[a:b]]
@@ -221,8 +223,10 @@ def distance_km(case: MissingPerson, index: RemainsIndex) -> FloatArray:
     if case.lat is None or case.lon is None:
         return np.full(index.n, np.nan)
     lat, lon = math.radians(case.lat), math.radians(case.lon)
-    h = (np.sin((index.lat - lat) / 2) ** 2
-         + math.cos(lat) * np.cos(index.lat) * np.sin((index.lon - lon) / 2) ** 2)  # fmt: skip
+    h = (
+        np.sin((index.lat - lat) / 2) ** 2
+        + math.cos(lat) * np.cos(index.lat) * np.sin((index.lon - lon) / 2) ** 2
+    )
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
 
 
@@ -230,7 +234,13 @@ def gap_days(case: MissingPerson, index: RemainsIndex) -> FloatArray:
     return np.maximum(index.found_earliest - ordinal(case.last_seen, "latest"), 0.0)
 
 
-def _overlap(low: float | None, high: float | None, lo: FloatArray, hi: FloatArray, plus=0.0):
+def _overlap(
+    low: float | None,
+    high: float | None,
+    lo: FloatArray,
+    hi: FloatArray,
+    plus: FloatArray | float = 0.0,
+) -> NDArray[np.bool_]:
     if low is None and high is None:
         return np.zeros(lo.shape, dtype=bool)
     known = np.isfinite(lo) | np.isfinite(hi)
@@ -258,8 +268,9 @@ def score_all(case: MissingPerson, index: RemainsIndex) -> dict[str, FloatArray]
     if case.dental:
         out["dental"] = W_DENTAL * index.dental.shared_weight(index.dental.query(case.dental))
     distance = distance_km(case, index)
-    out["distance"] = np.where(np.isnan(distance), 0.0,
-                               W_DISTANCE * np.exp(-np.nan_to_num(distance) / DISTANCE_SCALE_KM))  # fmt: skip
+    out["distance"] = np.where(
+        np.isnan(distance), 0.0, W_DISTANCE * np.exp(-np.nan_to_num(distance) / DISTANCE_SCALE_KM)
+    )
     if case.place:  # no coordinates on one side: the same place name counts half
         code = index.place_codes.get(fold_text(case.place), -2)
         same = np.isnan(distance) & (index.place == code)
@@ -270,8 +281,10 @@ def score_all(case: MissingPerson, index: RemainsIndex) -> dict[str, FloatArray]
     out["time"] = W_TIME * time
     elapsed = (index.found_latest - ordinal(case.last_seen, "earliest")) / 365.2425
     elapsed = np.where(np.isnan(elapsed), np.inf, np.maximum(elapsed, 0.0))
-    out["age"] = W_AGE * _overlap(case.age_min, case.age_max, index.age_lo, index.age_hi, elapsed)
-    out["height"] = W_HEIGHT * _overlap(case.height_min_cm, case.height_max_cm, index.h_lo, index.h_hi)
+    ages = _overlap(case.age_min, case.age_max, index.age_lo, index.age_hi, elapsed)
+    out["age"] = np.where(ages, W_AGE, 0.0)
+    heights = _overlap(case.height_min_cm, case.height_max_cm, index.h_lo, index.h_hi)
+    out["height"] = np.where(heights, W_HEIGHT, 0.0)
     marks, garments = unmatched(case, index)
     out["conflicts"] = 0.0 - (_per_record(marks, index.m_ptr) + _per_record(garments, index.g_ptr))
     out["conflicts"] -= _absent(case, index) * index.skin_readable
@@ -297,7 +310,9 @@ def is_skin(mark: Mark) -> bool:
     return vocab.mark_types()[mark.type or "mark"].extra["tissue"] == "skin"
 
 
-def kind_place_agreement(mark: Mark, index: RemainsIndex, a: int = 0, b: int | None = None):
+def kind_place_agreement(
+    mark: Mark, index: RemainsIndex, a: int = 0, b: int | None = None
+) -> FloatArray:
     """Agreement of kind times agreement of place, for the remains marks of rows a:b."""
     b = len(index.m_type) if b is None else b
     t = _type_agreement()[_code(vocab.mark_types(), mark.type), index.m_type[a:b]]
@@ -308,12 +323,19 @@ def kind_place_agreement(mark: Mark, index: RemainsIndex, a: int = 0, b: int | N
 @cache
 def _bone_codes() -> NDArray[np.int16]:
     table = vocab.mark_types()
-    return np.array([i for i, k in enumerate(table.keys) if table[k].extra["tissue"] == "bone"],
-                    dtype=np.int16)  # fmt: skip
+    return np.array(
+        [i for i, k in enumerate(table.keys) if table[k].extra["tissue"] == "bone"], dtype=np.int16
+    )
 
 
-def unmatched(case: MissingPerson, index: RemainsIndex, a: int = 0, b: int | None = None,
-               c: int = 0, d: int | None = None) -> tuple[FloatArray, FloatArray]:
+def unmatched(
+    case: MissingPerson,
+    index: RemainsIndex,
+    a: int = 0,
+    b: int | None = None,
+    c: int = 0,
+    d: int | None = None,
+) -> tuple[FloatArray, FloatArray]:
     """Penalty of each remains mark (rows a:b) and garment (rows c:d) the case does not have.
 
     Only when the case describes marks (garments) at all: an empty field says nothing. A
@@ -343,5 +365,3 @@ def unmatched(case: MissingPerson, index: RemainsIndex, a: int = 0, b: int | Non
 def _per_record(rows: FloatArray, ptr: NDArray[np.int64]) -> FloatArray:
     cumulative = np.concatenate(([0.0], np.cumsum(rows)))
     return cumulative[ptr[1:]] - cumulative[ptr[:-1]]
-
-

@@ -57,8 +57,15 @@ __all__ = [
 _COMMON = ("id", "sex", "age_min", "age_max", "height_min_cm", "height_max_cm")
 MISSING_COLUMNS = (*_COMMON, "last_seen_date", "last_seen_place", "lat", "lon", "marks", "clothing")
 REMAINS_COLUMNS = (
-    *_COMMON, "found_date", "found_place", "lat", "lon", "condition", "marks", "clothing",
-)  # fmt: skip
+    *_COMMON,
+    "found_date",
+    "found_place",
+    "lat",
+    "lon",
+    "condition",
+    "marks",
+    "clothing",
+)
 _OPTIONAL = ("dental", "eyes", "hair")
 _OPTIONAL_REMAINS = ("pmi_min_days", "pmi_max_days")
 MAX_LISTED_PROBLEMS = 50
@@ -235,8 +242,11 @@ class _RowReader:
             return None, False
         code = parse_sex(text)
         if code is None:
-            self.problem("sex", "not a recognised sex; use F, M, X, mujer, hombre, "
-                         "female, male, or leave it empty when undetermined")  # fmt: skip
+            self.problem(
+                "sex",
+                "not a recognised sex; use F, M, X, mujer, hombre, "
+                "female, male, or leave it empty when undetermined",
+            )
         return code, mentions_trans(text)
 
     def date(self, column: str) -> PartialDate | None:
@@ -245,8 +255,11 @@ class _RowReader:
             return None
         value = parse_date(text)
         if value is None:
-            self.problem(column, "not a date; use ISO (2009-03-21, 2009-03 or 2009) or "
-                         "dd/mm/yyyy, or leave it empty")  # fmt: skip
+            self.problem(
+                column,
+                "not a date; use ISO (2009-03-21, 2009-03 or 2009) or "
+                "dd/mm/yyyy, or leave it empty",
+            )
         return value
 
     def coordinates(self) -> tuple[float | None, float | None]:
@@ -254,8 +267,10 @@ class _RowReader:
         lon = self.number("lon", -180, 180, "degrees of longitude")
         if (lat is None) != (lon is None):
             if not self.text("lat") or not self.text("lon"):
-                self.problem("lat" if lat is None else "lon",
-                             "lat and lon must be given together; fill both or neither")  # fmt: skip
+                self.problem(
+                    "lat" if lat is None else "lon",
+                    "lat and lon must be given together; fill both or neither",
+                )
             return None, None
         return lat, lon
 
@@ -264,8 +279,11 @@ class _RowReader:
         for number, item in enumerate(_items(self.text("marks")), start=1):
             parts = [p.strip() for p in item.split("|")]
             if len(parts) > 4:
-                self.problem("marks", f"item {number} has {len(parts)} fields separated by |; "
-                             "expected type|body_part|side|description")  # fmt: skip
+                self.problem(
+                    "marks",
+                    f"item {number} has {len(parts)} fields separated by |; "
+                    "expected type|body_part|side|description",
+                )
                 continue
             parts += [""] * (4 - len(parts))
             kind = self._term(parts[0], vocab.mark_types(), "marks", number, "mark type")
@@ -274,18 +292,26 @@ class _RowReader:
             if parts[2]:
                 side = vocab.side_key(parts[2])
                 if side is None:
-                    self.problem("marks", f"item {number}: side not recognised; use "
-                                 "izquierdo/derecho/ambos/centro or left/right/both/centre")  # fmt: skip
+                    self.problem(
+                        "marks",
+                        f"item {number}: side not recognised; use "
+                        "izquierdo/derecho/ambos/centro or left/right/both/centre",
+                    )
             out.append(Mark(kind, part, side, parts[3], vocab.description_tokens(parts[3])))
         return tuple(out)
 
-    def _term(self, text: str, table: vocab.Vocabulary, column: str, n: int, what: str) -> str | None:
+    def _term(
+        self, text: str, table: vocab.Vocabulary, column: str, n: int, what: str
+    ) -> str | None:
         if not text:
             return None
         key = table.lookup(text)
         if key is None:
-            self.problem(column, f"item {n}: {what} not recognised; use one of the {what}s "
-                         f"listed in docs/match.md ({table.name}), or leave it empty")  # fmt: skip
+            self.problem(
+                column,
+                f"item {n}: {what} not recognised; use one of the {what}s "
+                f"listed in docs/match.md ({table.name}), or leave it empty",
+            )
         return key
 
     def clothing(self) -> tuple[Garment, ...]:
@@ -293,8 +319,11 @@ class _RowReader:
         for number, item in enumerate(_items(self.text("clothing")), start=1):
             parts = [p.strip() for p in item.split("|")]
             if len(parts) > 3:
-                self.problem("clothing", f"item {number} has {len(parts)} fields separated by "
-                             "|; expected garment|colour|description")  # fmt: skip
+                self.problem(
+                    "clothing",
+                    f"item {number} has {len(parts)} fields separated by "
+                    "|; expected garment|colour|description",
+                )
                 continue
             parts += [""] * (3 - len(parts))
             garment = vocab.garments().lookup(parts[0]) if parts[0] else None
@@ -313,9 +342,12 @@ class _RowReader:
             return None
         key = vocab.conditions().lookup(text)
         if key is None:
-            self.problem("condition", "condition not recognised; use reconocible, "
-                         "descomposición, momificado, esqueletizado, calcinado (or recognisable, "
-                         "decomposed, mummified, skeletal, burned), or leave it empty")  # fmt: skip
+            self.problem(
+                "condition",
+                "condition not recognised; use reconocible, "
+                "descomposición, momificado, esqueletizado, calcinado (or recognisable, "
+                "decomposed, mummified, skeletal, burned), or leave it empty",
+            )
         return key
 
 
@@ -366,8 +398,11 @@ def _parse(
         if not record["id"]:
             r.problem("id", "empty id; every record needs its own id")
         elif record["id"] in seen:
-            r.problem("id", f"this id is already used on line {seen[record['id']]}; ids must "
-                      "be unique within the file")  # fmt: skip
+            r.problem(
+                "id",
+                f"this id is already used on line {seen[record['id']]}; ids must "
+                "be unique within the file",
+            )
         else:
             seen[record["id"]] = line
         if kind == "missing":
@@ -411,7 +446,9 @@ def _read(path: str | Path, kind: str) -> list[dict]:
             ["save the file as CSV UTF-8 (in a spreadsheet: Save as, CSV UTF-8) and run again"],
         ) from e
     except OSError as e:
-        raise MatchDataError(f"{path.name}: cannot be read.", [e.strerror or "unknown error"]) from e
+        raise MatchDataError(
+            f"{path.name}: cannot be read.", [e.strerror or "unknown error"]
+        ) from e
 
 
 def read_missing(path: str | Path) -> list[MissingPerson]:
@@ -445,8 +482,9 @@ def read_remains(path: str | Path) -> list[Remains]:
 
 
 def _dict_rows(rows: Iterable[dict[str, object]]) -> tuple[list[str], list]:
-    materialised = [{str(k).strip().lower(): "" if v is None else str(v) for k, v in r.items()}
-                    for r in rows]  # fmt: skip
+    materialised = [
+        {str(k).strip().lower(): "" if v is None else str(v) for k, v in r.items()} for r in rows
+    ]
     columns: list[str] = []
     for row in materialised:
         columns += [c for c in row if c not in columns]
@@ -486,19 +524,26 @@ def _format(value: float | None) -> str:
 
 def _common_cells(p: _Person, lang: str) -> dict[str, str]:
     marks = ";".join(
-        "|".join([
-            _label(vocab.mark_types(), m.type, lang),
-            _label(vocab.body_parts(), m.body_part, lang),
-            "" if m.side is None else vocab.SIDES[m.side][0 if lang == "es" else 1],
-            _clean(m.description),
-        ])
+        "|".join(
+            [
+                _label(vocab.mark_types(), m.type, lang),
+                _label(vocab.body_parts(), m.body_part, lang),
+                "" if m.side is None else vocab.SIDES[m.side][0 if lang == "es" else 1],
+                _clean(m.description),
+            ]
+        )
         for m in p.marks
-    )  # fmt: skip
+    )
     clothing = ";".join(
-        "|".join([_label(vocab.garments(), g.garment, lang),
-                  _label(vocab.colours(), g.colour, lang), _clean(g.description)])
+        "|".join(
+            [
+                _label(vocab.garments(), g.garment, lang),
+                _label(vocab.colours(), g.colour, lang),
+                _clean(g.description),
+            ]
+        )
         for g in p.clothing
-    )  # fmt: skip
+    )
     sex = {"F": ("mujer", "female"), "M": ("hombre", "male"), "X": ("x", "x")}
     return {
         "id": p.id,

@@ -35,13 +35,50 @@ _CENTRE = (31.69, -106.42)  # Ciudad Juárez
 _START = datetime.date(1995, 1, 1).toordinal()
 _END = datetime.date(2012, 12, 31).toordinal()
 
-_MARK_TYPES = [("tattoo", 45), ("scar", 20), ("mole", 12), ("birthmark", 5), ("piercing", 8),
-               ("fracture", 4), ("prosthesis", 3), ("amputation", 1), ("malformation", 2)]  # fmt: skip
+_MARK_TYPES = [
+    ("tattoo", 45),
+    ("scar", 20),
+    ("mole", 12),
+    ("birthmark", 5),
+    ("piercing", 8),
+    ("fracture", 4),
+    ("prosthesis", 3),
+    ("amputation", 1),
+    ("malformation", 2),
+]
 _PARTS = {
-    "tattoo": ["forearm", "wrist", "back", "ankle", "shoulder", "hand", "lower_back", "chest",
-               "neck", "thigh", "leg", "finger", "nape", "upper_arm", "hip", "foot", "breast"],
-    "scar": ["abdomen", "knee", "face", "hand", "forearm", "leg", "upper_arm", "chest",
-             "finger", "foot", "head"],
+    "tattoo": [
+        "forearm",
+        "wrist",
+        "back",
+        "ankle",
+        "shoulder",
+        "hand",
+        "lower_back",
+        "chest",
+        "neck",
+        "thigh",
+        "leg",
+        "finger",
+        "nape",
+        "upper_arm",
+        "hip",
+        "foot",
+        "breast",
+    ],
+    "scar": [
+        "abdomen",
+        "knee",
+        "face",
+        "hand",
+        "forearm",
+        "leg",
+        "upper_arm",
+        "chest",
+        "finger",
+        "foot",
+        "head",
+    ],
     "mole": ["face", "neck", "back", "chest", "upper_arm", "abdomen", "leg", "shoulder"],
     "birthmark": ["back", "thigh", "neck", "abdomen", "upper_arm", "face", "buttock"],
     "piercing": ["ear", "nose", "navel", "mouth", "face"],
@@ -49,39 +86,192 @@ _PARTS = {
     "prosthesis": ["hip", "knee", "leg", "mouth"],
     "amputation": ["finger", "hand", "foot", "leg"],
     "malformation": ["hand", "foot", "finger", "leg"],
-}  # fmt: skip
+}
 _CENTRAL = {"back", "lower_back", "chest", "abdomen", "nape", "navel", "neck", "mouth", "nose"}
-_MOTIFS = ["rose", "butterfly", "heart", "star", "cross", "virgin", "flower", "bird", "moon",
-           "name", "sun", "skull", "angel", "infinity", "tribal", "dolphin", "snake", "dragon",
-           "crown", "feather", "cat", "anchor", "fish", "leaf", "date"]  # fmt: skip
-_SCAR_WORDS = ["cesárea", "quirúrgica", "quemadura", "accidente", "lineal", "queloide",
-               "operación", "apendicitis", "vertical", "horizontal", "irregular", "puntos"]  # fmt: skip
+_MOTIFS = [
+    "rose",
+    "butterfly",
+    "heart",
+    "star",
+    "cross",
+    "virgin",
+    "flower",
+    "bird",
+    "moon",
+    "name",
+    "sun",
+    "skull",
+    "angel",
+    "infinity",
+    "tribal",
+    "dolphin",
+    "snake",
+    "dragon",
+    "crown",
+    "feather",
+    "cat",
+    "anchor",
+    "fish",
+    "leaf",
+    "date",
+]
+_SCAR_WORDS = [
+    "cesárea",
+    "quirúrgica",
+    "quemadura",
+    "accidente",
+    "lineal",
+    "queloide",
+    "operación",
+    "apendicitis",
+    "vertical",
+    "horizontal",
+    "irregular",
+    "puntos",
+]
 _MOLE_WORDS = ["pequeño", "grande", "oscuro", "café", "abultado", "redondo", "plano"]
-_BRANDS = ["nike", "adidas", "levis", "converse", "puma", "vans", "zara", "shein", "coppel",
-           "andrea", "flexi", "reebok", "aeropostale", "hollister", "guess", "skechers",
-           "oggi", "furor", "cklass", "bershka"]  # fmt: skip
-_PRINTS = ["estampado", "letras", "brillos", "rota", "rodillas", "bordado", "encaje", "botones",
-           "cierre", "capucha", "rayas", "lentejuelas", "logotipo", "dibujo", "moño"]  # fmt: skip
-_JEWEL_WORDS = ["oro", "plata", "dije", "corazón", "cruz", "letra", "perla", "piedra", "rosario",
-                "virgen", "estrella", "mariposa", "iniciales", "fantasía"]  # fmt: skip
-_DENTAL = ["corona", "oro", "incisivo", "central", "superior", "inferior", "molar", "falta",
-           "brackets", "amalgama", "despostillado", "canino", "izquierdo", "derecho", "puente",
-           "resina", "endodoncia", "apiñamiento", "diastema", "plata"]  # fmt: skip
+_BRANDS = [
+    "nike",
+    "adidas",
+    "levis",
+    "converse",
+    "puma",
+    "vans",
+    "zara",
+    "shein",
+    "coppel",
+    "andrea",
+    "flexi",
+    "reebok",
+    "aeropostale",
+    "hollister",
+    "guess",
+    "skechers",
+    "oggi",
+    "furor",
+    "cklass",
+    "bershka",
+]
+_PRINTS = [
+    "estampado",
+    "letras",
+    "brillos",
+    "rota",
+    "rodillas",
+    "bordado",
+    "encaje",
+    "botones",
+    "cierre",
+    "capucha",
+    "rayas",
+    "lentejuelas",
+    "logotipo",
+    "dibujo",
+    "moño",
+]
+_JEWEL_WORDS = [
+    "oro",
+    "plata",
+    "dije",
+    "corazón",
+    "cruz",
+    "letra",
+    "perla",
+    "piedra",
+    "rosario",
+    "virgen",
+    "estrella",
+    "mariposa",
+    "iniciales",
+    "fantasía",
+]
+_DENTAL = [
+    "corona",
+    "oro",
+    "incisivo",
+    "central",
+    "superior",
+    "inferior",
+    "molar",
+    "falta",
+    "brackets",
+    "amalgama",
+    "despostillado",
+    "canino",
+    "izquierdo",
+    "derecho",
+    "puente",
+    "resina",
+    "endodoncia",
+    "apiñamiento",
+    "diastema",
+    "plata",
+]
 _TOPS = ["blouse", "tshirt", "shirt", "sweater", "sweatshirt", "jacket", "coat"]
 _BOTTOMS = ["jeans", "trousers", "skirt", "leggings", "shorts", "dress"]
 _FEET = ["sneakers", "shoes", "sandals", "boots"]
-_EXTRAS = ["earrings", "necklace", "ring", "bracelet", "watch", "bag", "backpack", "phone",
-           "hair_tie", "rosary", "belt", "cap", "glasses", "wallet", "socks", "bra"]  # fmt: skip
-_COLOURS = ["black", "white", "blue", "red", "pink", "grey", "navy", "green", "beige",
-            "brown", "purple", "yellow", "light_blue", "maroon", "orange", "multicolour"]  # fmt: skip
+_EXTRAS = [
+    "earrings",
+    "necklace",
+    "ring",
+    "bracelet",
+    "watch",
+    "bag",
+    "backpack",
+    "phone",
+    "hair_tie",
+    "rosary",
+    "belt",
+    "cap",
+    "glasses",
+    "wallet",
+    "socks",
+    "bra",
+]
+_COLOURS = [
+    "black",
+    "white",
+    "blue",
+    "red",
+    "pink",
+    "grey",
+    "navy",
+    "green",
+    "beige",
+    "brown",
+    "purple",
+    "yellow",
+    "light_blue",
+    "maroon",
+    "orange",
+    "multicolour",
+]
 _DURABLE = {"jewellery", "effects"}
 # Probability that a skin mark stays readable, and that a fabric garment survives.
-_SKIN_KEPT = {"recognisable": 0.95, "decomposed": 0.65, "mummified": 0.5, "skeletal": 0.03,
-              "burned": 0.05, "fragmented": 0.1}  # fmt: skip
-_FABRIC_KEPT = {"recognisable": 0.95, "decomposed": 0.85, "mummified": 0.8, "skeletal": 0.7,
-                "burned": 0.3, "fragmented": 0.4}  # fmt: skip
-_WORDS_KEPT = {"recognisable": 0.9, "decomposed": 0.6, "mummified": 0.5, "skeletal": 0.5,
-               "burned": 0.4, "fragmented": 0.5}  # fmt: skip
+_SKIN_KEPT = {
+    "recognisable": 0.95,
+    "decomposed": 0.65,
+    "mummified": 0.5,
+    "skeletal": 0.03,
+    "burned": 0.05,
+    "fragmented": 0.1,
+}
+_FABRIC_KEPT = {
+    "recognisable": 0.95,
+    "decomposed": 0.85,
+    "mummified": 0.8,
+    "skeletal": 0.7,
+    "burned": 0.3,
+    "fragmented": 0.4,
+}
+_WORDS_KEPT = {
+    "recognisable": 0.9,
+    "decomposed": 0.6,
+    "mummified": 0.5,
+    "skeletal": 0.5,
+    "burned": 0.4,
+    "fragmented": 0.5,
+}
 
 
 @dataclass
@@ -158,32 +348,57 @@ class _Generator:
         age = min(60.0, max(12.0, rng.gauss(21, 7)))
         height = rng.gauss(158, 6.5)
         marks = tuple(self.mark() for _ in range(min(4, _poisson(rng, 1.3))))
-        clothing = [self.garment(rng.choice(_TOPS)), self.garment(rng.choice(_BOTTOMS)),
-                    self.garment(rng.choice(_FEET))]  # fmt: skip
+        clothing = [
+            self.garment(rng.choice(_TOPS)),
+            self.garment(rng.choice(_BOTTOMS)),
+            self.garment(rng.choice(_FEET)),
+        ]
         clothing += [self.garment(rng.choice(_EXTRAS)) for _ in range(rng.randint(0, 2))]
-        dental = vocab.description_tokens(" ".join(rng.sample(_DENTAL, 3))) if rng.random() < 0.25 else frozenset()
+        dental = (
+            vocab.description_tokens(" ".join(rng.sample(_DENTAL, 3)))
+            if rng.random() < 0.25
+            else frozenset()
+        )
         seen = rng.randint(_START, _END)
         angle, radius = rng.uniform(0, 2 * math.pi), abs(rng.gauss(0, 6))
         lat, lon = _move(_CENTRE, angle, radius)
-        truth = {"age": age, "height": height, "seen": seen, "lat": lat, "lon": lon,
-                 "marks": marks, "clothing": tuple(clothing), "dental": dental}  # fmt: skip
+        truth = {
+            "age": age,
+            "height": height,
+            "seen": seen,
+            "lat": lat,
+            "lon": lon,
+            "marks": marks,
+            "clothing": tuple(clothing),
+            "dental": dental,
+        }
         # The family's description: exact age or a year's range; height rounded to a range.
         a = round(age)
         h = round(height + max(-3.0, min(3.0, rng.gauss(0, 1.5))))
         width = rng.choice([2, 3, 5])
         told_marks = tuple(
-            m for m in marks
-            if rng.random() < (0.6 if vocab.mark_types()[m.type or "mark"].extra["tissue"]
-                               == "bone" else 0.9)
-        )  # fmt: skip
+            m
+            for m in marks
+            if rng.random()
+            < (0.6 if vocab.mark_types()[m.type or "mark"].extra["tissue"] == "bone" else 0.9)
+        )
         case = MissingPerson(
-            id=pid, sex="F", age_min=a, age_max=a + rng.choice([0, 0, 1]),
-            height_min_cm=h - width, height_max_cm=h + width,
-            place=f"colonia {rng.randint(1, 400)}", lat=round(lat, 4), lon=round(lon, 4),
-            marks=told_marks, clothing=tuple(clothing), dental=dental,
-            eyes=rng.choice(["cafés", "negros", "miel"]), hair=rng.choice(["negro", "castaño"]),
+            id=pid,
+            sex="F",
+            age_min=a,
+            age_max=a + rng.choice([0, 0, 1]),
+            height_min_cm=h - width,
+            height_max_cm=h + width,
+            place=f"colonia {rng.randint(1, 400)}",
+            lat=round(lat, 4),
+            lon=round(lon, 4),
+            marks=told_marks,
+            clothing=tuple(clothing),
+            dental=dental,
+            eyes=rng.choice(["cafés", "negros", "miel"]),
+            hair=rng.choice(["negro", "castaño"]),
             last_seen=PartialDate.from_date(datetime.date.fromordinal(seen)),
-        )  # fmt: skip
+        )
         return case, truth
 
     # -- remains ------------------------------------------------------------------------------
@@ -269,14 +484,23 @@ class _Generator:
         angle, radius = rng.uniform(0, 2 * math.pi), rng.expovariate(1 / 20)
         lat, lon = _move((truth["lat"], truth["lon"]), angle, radius)
         return Remains(
-            id=rid, sex=sex, age_min=max(0, age[0]), age_max=age[1],
-            height_min_cm=height[0], height_max_cm=height[1],
-            place=f"colonia {rng.randint(1, 400)}", lat=round(lat, 4), lon=round(lon, 4),
-            marks=marks, clothing=clothing, dental=dental,
-            eyes=rng.choice(["", "cafés", "claros"]), hair=rng.choice(["", "negro", "castaño"]),
+            id=rid,
+            sex=sex,
+            age_min=max(0, age[0]),
+            age_max=age[1],
+            height_min_cm=height[0],
+            height_max_cm=height[1],
+            place=f"colonia {rng.randint(1, 400)}",
+            lat=round(lat, 4),
+            lon=round(lon, 4),
+            marks=marks,
+            clothing=clothing,
+            dental=dental,
+            eyes=rng.choice(["", "cafés", "claros"]),
+            hair=rng.choice(["", "negro", "castaño"]),
             found=PartialDate.from_date(datetime.date.fromordinal(min(found, 740000))),
             condition=condition,
-        )  # fmt: skip
+        )
 
     def decoy(self, rid: str, case: MissingPerson, truth: dict) -> Remains:
         """Another woman who shares the case's kind of mark, place on the body and clothes."""
@@ -284,13 +508,15 @@ class _Generator:
         copied_marks = tuple(
             replace(m, tokens=frozenset(t for t in m.tokens if t in _MOTIFS))
             for m in case.marks[:1]
-        )  # fmt: skip
+        )
         other["marks"] = copied_marks + other["marks"][:1]
         other["clothing"] = tuple(  # the same kinds of garment, half in the same colours
-            self.garment(g.garment) if self.rng.random() < 0.5
+            self.garment(g.garment)
+            if self.rng.random() < 0.5
             else Garment(g.garment, g.colour, "", frozenset())
-            for g in case.clothing if g.garment
-        )  # fmt: skip
+            for g in case.clothing
+            if g.garment
+        )
         other["seen"] = truth["seen"] + self.rng.randint(-400, 400)
         return self.remains(rid, other)
 

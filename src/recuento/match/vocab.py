@@ -22,6 +22,7 @@ tables were written for recuento from general knowledge of the Mexican ficha (JA
 from __future__ import annotations
 
 import csv
+import itertools
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -185,15 +186,35 @@ SIDES: dict[str, tuple[str, str]] = {
     "centre": ("centro", "centre"),
 }
 _SIDE_WORDS = {
-    "izquierdo": "left", "izquierda": "left", "izq": "left", "izda": "left", "i": "left",
-    "left": "left", "l": "left",
-    "derecho": "right", "derecha": "right", "der": "right", "dcha": "right", "d": "right",
-    "right": "right", "r": "right",
-    "ambos": "both", "ambas": "both", "ambos lados": "both", "bilateral": "both",
-    "both": "both", "both sides": "both",
-    "centro": "centre", "central": "centre", "medio": "centre", "centre": "centre",
-    "center": "centre", "middle": "centre", "midline": "centre", "linea media": "centre",
-}  # fmt: skip
+    "izquierdo": "left",
+    "izquierda": "left",
+    "izq": "left",
+    "izda": "left",
+    "i": "left",
+    "left": "left",
+    "l": "left",
+    "derecho": "right",
+    "derecha": "right",
+    "der": "right",
+    "dcha": "right",
+    "d": "right",
+    "right": "right",
+    "r": "right",
+    "ambos": "both",
+    "ambas": "both",
+    "ambos lados": "both",
+    "bilateral": "both",
+    "both": "both",
+    "both sides": "both",
+    "centro": "centre",
+    "central": "centre",
+    "medio": "centre",
+    "centre": "centre",
+    "center": "centre",
+    "middle": "centre",
+    "midline": "centre",
+    "linea media": "centre",
+}
 
 
 def side_key(text: str) -> str | None:
@@ -203,15 +224,14 @@ def side_key(text: str) -> str | None:
 
 
 #: Words that carry no identifying information in a description, in both languages.
-STOPWORDS: frozenset[str] = frozenset(
-    """
-    a al algo algun alguna as con de del desde donde dos e el ella en entre es esta este
-    ese esa hay la las le lo los mas muy ni no o otra otro para pero por que se sin sobre
-    su sus tiene un una uno unos unas y ya color tipo marca parte lado
-    an and are at be by for from has have her his in is it its of on or that the their
-    there this to was with without colour color type side part
-    """.split()
-)
+_STOPWORD_TEXT = """
+a al algo algun alguna as con de del desde donde dos e el ella en entre es esta este ese
+esa hay la las le lo los mas muy ni no o otra otro para pero por que se sin sobre su sus
+tiene un una uno unos unas y ya color tipo marca parte lado
+an and are at be by for from has have her his in is it its of on or that the their there
+this to was with without colour color type side part
+"""
+STOPWORDS: frozenset[str] = frozenset(_STOPWORD_TEXT.split())
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 
@@ -222,7 +242,7 @@ def _canonical_word(word: str) -> str:
     if key is not None:
         return key
     if len(word) > 4 and word.endswith("es") and word[-3] not in "aeiou":
-        return word[:-2]  # flores -> flor, corazones -> corazon
+        return word[:-2]  # corazones -> corazon
     if len(word) > 3 and word.endswith("s"):
         return word[:-1]
     return word
@@ -244,7 +264,7 @@ def description_tokens(text: str) -> frozenset[str]:
     """
     words = _TOKEN.findall(fold_text(text))
     tokens: set[str] = set()
-    for first, second in zip(words, words[1:], strict=False):
+    for first, second in itertools.pairwise(words):
         key = motifs().lookup(f"{first} {second}")
         if key is not None:
             tokens.add(key)
