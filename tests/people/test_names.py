@@ -321,6 +321,12 @@ def test_a_quoted_value_is_the_name_not_an_alias() -> None:
     assert (name.given_std, name.first_surname_std, name.aliases) == ("lupita", "lopez", ())
 
 
+def test_an_empty_full_name_does_not_hide_the_given_names() -> None:
+    name = standardise_name(full_name=" - ", given_names="Leticia")
+    assert name.given_std == "leticia"
+    assert name.split_guessed is False
+
+
 def test_nothing_gives_an_empty_name() -> None:
     empty = standardise_name()
     assert empty == standardise_name(full_name="  ", given_names="", first_surname=None)

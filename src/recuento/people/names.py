@@ -244,7 +244,8 @@ def _fill_from_full_name(
     if not given:
         surname_keys = set(_keys(first + second))
         words = split.given + split.first + split.second
-        given = tuple(w for w in words if w.key not in surname_keys)
+        # Through words_of again: the display must read back as the same words.
+        given = words_of_part(tidy_words([w for w in words if w.key not in surname_keys]) or "")
     return given, first, second
 
 
@@ -300,8 +301,9 @@ def standardise_name(
     Rules for combining the inputs:
 
     - Any surname present: the parts are used as given. A first surname holding two plain
-      surnames and no second surname ("López Hernández") is split into both. Without given
-      names, the words of ``full_name`` that are not surname words become the given names.
+      surnames and no second surname ("López Hernández") is split into both. Missing parts
+      are filled from ``full_name`` when its split agrees with the parts present; when it
+      does not, missing given names are the words of ``full_name`` that are not surnames.
     - No surname: ``full_name`` (if present) is split with
       :func:`~recuento.people.name_split.split_full_name`; otherwise ``given_names`` is used,
       and split the same way when it obviously holds a whole name (a comma, or a known
@@ -346,13 +348,15 @@ def standardise_name(
         if full_name and not (given and first and second):
             text, found = extract_aliases(full_name)
             aliases.extend(found)
-            given, first, second = _fill_from_full_name(text, given, first, second)
+            filled = _fill_from_full_name(text, given, first, second)
+            guessed = guessed or filled != (given, first, second)
+            given, first, second = filled
         return _build(given, first, second, guessed, tuple(aliases))
     if full_name:
         text, found = extract_aliases(full_name)
-        aliases.extend(found)
-        if text.strip():
-            parts = split_text(text)
+        parts = split_text(text)
+        if parts.given or parts.first or parts.second:
+            aliases.extend(found)
             return _build(parts.given, parts.first, parts.second, True, tuple(aliases))
     if given and given_names is not None:
         text, _ = extract_aliases(given_names)
