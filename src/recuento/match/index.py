@@ -167,7 +167,7 @@ class Tokens:
 
 
 def _code(table: vocab.Vocabulary, key: str | None) -> int:
-    return len(table.keys) if key is None else table.keys.index(key)
+    return len(table.keys) if key is None else table.position[key]
 
 
 _SIDE_CODES = {"left": 0, "right": 1, "both": 2, "centre": 3, None: 4}

@@ -177,7 +177,7 @@ def colour_agreement() -> NDArray[np.float64]:
 
 
 def _code(table: vocab.Vocabulary, key: str | None) -> int:
-    return len(table.keys) if key is None else table.keys.index(key)
+    return len(table.keys) if key is None else table.position[key]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -491,7 +491,9 @@ def _dict_rows(rows: Iterable[dict[str, object]]) -> tuple[list[str], list]:
     return columns, [(n, row) for n, row in enumerate(materialised, start=2)]
 
 
-def parse_missing_rows(rows: Iterable[dict[str, object]], source: str = "missing") -> list:
+def parse_missing_rows(
+    rows: Iterable[dict[str, object]], source: str = "missing"
+) -> list[MissingPerson]:
     """Validate missing-person rows given as dictionaries (a registry's export).
 
     Line numbers in problems count a header line, as in the CSV file the rows would make.
@@ -500,7 +502,7 @@ def parse_missing_rows(rows: Iterable[dict[str, object]], source: str = "missing
     return [MissingPerson(**r) for r in _parse(numbered, columns, source, "missing")]
 
 
-def parse_remains_rows(rows: Iterable[dict[str, object]], source: str = "remains") -> list:
+def parse_remains_rows(rows: Iterable[dict[str, object]], source: str = "remains") -> list[Remains]:
     """Validate remains rows given as dictionaries (a registry's export)."""
     columns, numbered = _dict_rows(rows)
     return [Remains(**r) for r in _parse(numbered, columns, source, "remains")]

@@ -343,10 +343,10 @@ class _Generator:
         text = " ".join(words)
         return Garment(key, colour, text, vocab.description_tokens(text))
 
-    def person(self, pid: str) -> tuple[MissingPerson, dict]:
+    def person(self, pid: str, sex: str = "F") -> tuple[MissingPerson, dict]:
         rng = self.rng
-        age = min(60.0, max(12.0, rng.gauss(21, 7)))
-        height = rng.gauss(158, 6.5)
+        age = min(60.0, max(12.0, rng.gauss(21, 7) if sex == "F" else rng.gauss(30, 9)))
+        height = rng.gauss(158, 6.5) if sex == "F" else rng.gauss(170, 7)
         marks = tuple(self.mark() for _ in range(min(4, _poisson(rng, 1.3))))
         clothing = [
             self.garment(rng.choice(_TOPS)),
@@ -363,6 +363,7 @@ class _Generator:
         angle, radius = rng.uniform(0, 2 * math.pi), abs(rng.gauss(0, 6))
         lat, lon = _move(_CENTRE, angle, radius)
         truth = {
+            "sex": sex,
             "age": age,
             "height": height,
             "seen": seen,
@@ -384,7 +385,7 @@ class _Generator:
         )
         case = MissingPerson(
             id=pid,
-            sex="F",
+            sex=sex,
             age_min=a,
             age_max=a + rng.choice([0, 0, 1]),
             height_min_cm=h - width,
@@ -473,7 +474,8 @@ class _Generator:
         half_height = {"recognisable": 3, "decomposed": 4}.get(condition, 5)
         age = self.estimate(age_at_death, half_age, self.widen.age(condition))
         height = self.estimate(truth["height"], half_height, self.widen.height(condition))
-        sex = "F" if condition in {"recognisable", "decomposed"} or rng.random() > 0.15 else None
+        known = condition in {"recognisable", "decomposed"} or rng.random() > 0.15
+        sex = truth["sex"] if known else None
         marks = tuple(m for m in (self.degrade_mark(x, condition) for x in truth["marks"]) if m)
         clothing = tuple(
             g for g in (self.degrade_garment(x, condition) for x in truth["clothing"]) if g
@@ -545,15 +547,23 @@ def _move(point: tuple[float, float], angle: float, km: float) -> tuple[float, f
 
 
 def synthetic_pairs(
-    n_cases: int, extra_remains: int = 0, *, decoy_share: float = 0.3, seed: int = 0
+    n_cases: int,
+    extra_remains: int = 0,
+    *,
+    decoy_share: float = 0.3,
+    male_share: float = 0.25,
+    seed: int = 0,
 ) -> SyntheticMatching:
     """Missing persons, each with her remains among others, and the truth.
 
     Args:
         n_cases: missing persons; each has one true remains record.
-        extra_remains: further remains records of women not in the missing list; a share
-            ``decoy_share`` of them copy a case's kind of mark, body part and clothes.
+        extra_remains: further remains records of people not in the missing list; a share
+            ``decoy_share`` of them are women who copy a case's kind of mark, body part and
+            clothes.
         decoy_share: see ``extra_remains``.
+        male_share: share of the other (not decoy) remains that are men's, as morgues
+            hold men's remains too (the sex exclusion then has work to do).
         seed: random seed; the same seed gives the same data.
 
     Returns:
@@ -576,7 +586,7 @@ def synthetic_pairs(
             k = gen.rng.randrange(n_cases)
             remains.append(gen.decoy(rid, missing[k], truths[k]))
         else:
-            _, other = gen.person("other")
+            _, other = gen.person("other", "M" if gen.rng.random() < male_share else "F")
             remains.append(gen.remains(rid, other))
     remains.sort(key=lambda r: r.id)
     return SyntheticMatching(missing, remains, truth)

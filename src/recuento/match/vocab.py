@@ -95,6 +95,8 @@ class Vocabulary:
         self.name = name
         self.terms = {t.key: t for t in terms}
         self.keys = [t.key for t in terms]
+        #: The position of each key in :attr:`keys` (its code in arrays).
+        self.position = {key: i for i, key in enumerate(self.keys)}
         self._index: dict[str, str] = {}
         for term in terms:
             words = [term.key.replace("_", " "), term.es, term.en]
