@@ -1,0 +1,1 @@
+"""Accounts: users, roles (Django groups) and named permissions, two-factor login (TOTP)."""

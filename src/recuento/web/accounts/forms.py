@@ -1,0 +1,70 @@
+"""Login with an optional second factor, and the form that confirms a TOTP device."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+from django_otp import user_has_device
+from django_otp.forms import OTPAuthenticationFormMixin
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+
+def confirmed_totp_device(user: Any) -> TOTPDevice | None:
+    """The user's confirmed authenticator-app device, if they set one up."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+class LoginForm(OTPAuthenticationFormMixin, AuthenticationForm):
+    """Username and password, plus the authenticator code for users who set one up.
+
+    A user without a confirmed device logs in with the password alone; a user with one
+    must also give a valid current code (django-otp checks it and throttles failures).
+    """
+
+    otp_token = forms.CharField(
+        label=_("Authenticator code"),
+        required=False,
+        help_text=_("Only if you turned on two-factor login."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+    otp_error_messages: ClassVar[dict[str, Any]] = {
+        **OTPAuthenticationFormMixin.otp_error_messages,
+        "token_required": _("Enter the code your authenticator app shows."),
+        "invalid_token": _("That code is not valid. Enter the current code."),
+    }
+
+    def clean(self) -> dict[str, Any]:
+        """Check the password, then the code when the user has a device."""
+        cleaned: dict[str, Any] = super().clean()
+        user = self.get_user()
+        if user is not None and user_has_device(user):
+            self.clean_otp(user)
+        return cleaned
+
+    def _chosen_device(self, user: Any) -> TOTPDevice | None:
+        # One authenticator per user: no device choice to make on the login page.
+        return confirmed_totp_device(user)
+
+
+class TokenForm(forms.Form):
+    """The current code from the authenticator app."""
+
+    token = forms.CharField(
+        label=_("Code from the app"),
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args: Any, device: TOTPDevice, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.device = device
+
+    def clean_token(self) -> str:
+        """The code must be valid for the device now."""
+        token: str = self.cleaned_data["token"].strip().replace(" ", "")
+        if not self.device.verify_token(token):
+            raise forms.ValidationError(_("That code is not valid. Enter the current code."))
+        return token

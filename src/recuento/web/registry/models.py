@@ -1,0 +1,68 @@
+"""A source: one list brought into the registry, with where it came from and what was read.
+
+No record values are stored here: the file itself is kept in the data directory
+(``MEDIA_ROOT/sources/<sha256>``), and rejects are kept as line numbers and reason codes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+MAX_STORED_REJECTS = 1000
+
+
+class Source(models.Model):
+    """One uploaded list.
+
+    The invariant of :func:`recuento.lists.reader.read_list` holds in the database too:
+    ``rows_read = rows_accepted + rows_rejected`` (a check constraint).
+    """
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    filename = models.CharField(_("file name"), max_length=255)
+    file = models.FileField(_("stored file"), upload_to="sources/", max_length=255)
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, db_index=True)
+    size_bytes = models.PositiveBigIntegerField(_("size in bytes"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="sources",
+        verbose_name=_("brought in by"),
+    )
+    uploaded_at = models.DateTimeField(_("brought in at"), default=timezone.now)
+    format = models.CharField(_("format"), max_length=16)
+    encoding = models.CharField(_("encoding"), max_length=32, blank=True)
+    delimiter = models.CharField(_("delimiter"), max_length=4, blank=True)
+    sheet = models.CharField(_("sheet"), max_length=100, blank=True)
+    unit = models.CharField(_("unit of locations"), max_length=8, default="line")
+    rows_read = models.PositiveIntegerField(_("rows read"))
+    rows_accepted = models.PositiveIntegerField(_("rows accepted"))
+    rows_rejected = models.PositiveIntegerField(_("rows rejected"))
+    mapping: Any = models.JSONField(_("column mapping"), default=dict)
+    attributes: Any = models.JSONField(_("columns kept as attributes"), default=list)
+    rejects: Any = models.JSONField(
+        _("rejects (line or row and reason code, first 1000)"), default=list
+    )
+    rejects_by_reason: Any = models.JSONField(_("rejects by reason"), default=dict)
+    warnings: Any = models.JSONField(_("warnings by code"), default=dict)
+    notes: Any = models.JSONField(_("notes"), default=list)
+
+    class Meta:
+        ordering = ("-uploaded_at", "-pk")
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        constraints = (
+            models.CheckConstraint(
+                condition=Q(rows_read=F("rows_accepted") + F("rows_rejected")),
+                name="registry_source_read_is_accepted_plus_rejected",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,15 @@
+"""URLs of the registry app (namespace ``registry``)."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from recuento.web.registry import views
+
+app_name = "registry"
+
+urlpatterns = [
+    path("", views.source_list, name="sources"),
+    path("upload/", views.upload, name="upload"),
+    path("<int:pk>/", views.source_detail, name="source"),
+]

@@ -1,0 +1,84 @@
+"""Registry pages: the sources, bringing a list in, one source's mapping and rejects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from recuento.lists.messages import REJECT_REASONS, WARNINGS
+from recuento.web.accounts.permissions import requires
+from recuento.web.registry.forms import UploadForm
+from recuento.web.registry.models import Source
+from recuento.web.registry.services import UploadError, bring_in
+
+
+def _lang() -> str:
+    return "es" if (get_language() or "").startswith("es") else "en"
+
+
+@requires("view_sources")
+def source_list(request: HttpRequest) -> HttpResponse:
+    """Every source, newest first."""
+    sources = Source.objects.select_related("uploaded_by").order_by("-uploaded_at", "-pk")
+    return render(request, "registry/source_list.html", {"sources": sources})
+
+
+@requires("upload_sources")
+def upload(request: HttpRequest) -> HttpResponse:
+    """Bring a list in; on success go to its page (mapping and rejects)."""
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            source = bring_in(
+                form.cleaned_data["file"], name=form.cleaned_data["name"], user=request.user
+            )
+        except UploadError as e:
+            form.add_error("file", str(e))
+        else:
+            same = Source.objects.filter(sha256=source.sha256).exclude(pk=source.pk).first()
+            if same is not None:
+                messages.warning(
+                    request,
+                    _("The same file was already brought in as %(name)s.") % {"name": same.name},
+                )
+            messages.success(request, _("List %(name)s brought in.") % {"name": source.name})
+            return redirect("registry:source", pk=source.pk)
+    return render(request, "registry/upload.html", {"form": form})
+
+
+def _reason(code: str, lang: str) -> str:
+    sentences = REJECT_REASONS.get(code)
+    return sentences[lang] if sentences else code  # type: ignore[index]
+
+
+def _warning(code: str, lang: str) -> str:
+    sentences = WARNINGS.get(code)
+    return sentences[lang] if sentences else code  # type: ignore[index]
+
+
+@requires("view_sources")
+def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One source: provenance, counts, the detected mapping, rejects with reasons."""
+    source = get_object_or_404(Source.objects.select_related("uploaded_by"), pk=pk)
+    lang = _lang()
+    context: dict[str, Any] = {
+        "source": source,
+        "mapping": [
+            (canonical, header if isinstance(header, str) else " + ".join(header))
+            for canonical, header in sorted(source.mapping.items())
+        ],
+        "rejects": [
+            {"number": r["number"], "reason": _reason(r["reason"], lang)} for r in source.rejects
+        ],
+        "rejects_by_reason": [
+            (_reason(code, lang), n) for code, n in sorted(source.rejects_by_reason.items())
+        ],
+        "warnings": [(_warning(code, lang), n) for code, n in sorted(source.warnings.items())],
+        "rejects_truncated": source.rows_rejected > len(source.rejects),
+    }
+    return render(request, "registry/source_detail.html", context)

@@ -1,0 +1,18 @@
+"""The site's URLs: one include per app, namespaced ``app:page``."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from recuento.web import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    # The language switch works on the login page too.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("accounts/", include("recuento.web.accounts.urls")),
+    path("sources/", include("recuento.web.registry.urls")),
+]
