@@ -88,3 +88,23 @@ def test_rolls_encoded_with_different_secrets_are_refused_and_would_match_nothin
         match_encodings(a, other)
     result = match_encodings(a, other, threshold=0.5, check_keys=False)
     assert len(result.pairs.a) == 0
+
+
+def test_m_is_estimated_from_pairs_on_which_every_other_field_agrees():
+    from recuento.pprl.match import FieldModel, MatchModel, estimate_m
+
+    # 300 pairs; fields 1 and 2 agree (Dice 0.95) on all; field 0 agrees on 240 and
+    # disagrees (Dice 0.3) on 60. For field 0 the anchor is all 300 pairs:
+    # counts (240, 0, 0, 0, 60) + 20 pseudo-pairs x m (0.5, 0.1, 0.1, 0.1, 0.2)
+    # = (250, 2, 2, 2, 64), over 320. For fields 1 and 2 the anchor is the 240 pairs where
+    # the two others agree, all at the top level: (240 + 20 x 0.5, 2, 2, 2, 4) / 260.
+    dice = np.full((300, 3), 0.95)
+    dice[240:, 0] = 0.3
+    c = Comparison(np.arange(300), np.arange(300), dice, np.zeros(300))
+    start = (0.5, 0.1, 0.1, 0.1, 0.2)
+    u = (0.01, 0.01, 0.01, 0.07, 0.9)
+    model = MatchModel({f: FieldModel(start, u) for f in ("f0", "f1", "f2")}, prior=1e-3)
+    used = estimate_m(c, model, ("f0", "f1", "f2"), min_pairs=200, prior_weight=20)
+    assert used == {"f0": 300, "f1": 240, "f2": 240}
+    assert model.fields["f0"].m == pytest.approx((250 / 320, 2 / 320, 2 / 320, 2 / 320, 64 / 320))
+    assert model.fields["f1"].m == pytest.approx((250 / 260, 2 / 260, 2 / 260, 2 / 260, 4 / 260))

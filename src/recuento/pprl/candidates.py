@@ -39,8 +39,8 @@ class CandidateSettings:
     """
 
     bits_per_key: int = 24
-    tables_per_combination: int = 8
-    max_bucket: int = 2000
+    tables_per_combination: int = 12
+    max_bucket: int = 5000
     seed: int = 0
 
 

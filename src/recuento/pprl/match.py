@@ -9,12 +9,14 @@ returns pairs of tokens with their scores, never filters.
    ``numpy.bitwise_count`` over the 64-bit words of each field's block.
 3. **Match weight** (Fellegi-Sunter): each field's Dice falls in a level (``>= 0.90``,
    ``>= 0.80``, ``>= 0.70``, ``>= 0.60``, lower); the weight is the sum over fields of
-   ``log2(m / u)`` for the level, where ``m`` is the chance of that level for a true pair
-   (documented defaults, :data:`DEFAULT_M`) and ``u`` its chance for a random pair,
-   estimated from random pairs of the two rolls themselves (so it adapts to how common
-   names and dates are, without seeing any). A field missing on either side adds nothing.
-   The match probability adds the prior odds that a random pair matches, estimated from
-   one match per record of the smaller roll.
+   ``log2(m / u)`` for the level. ``u``, its chance for a random pair, is estimated from
+   random pairs of the two rolls themselves (so it adapts to how common names and dates
+   are, without seeing any), and for given name and surname the top level uses the
+   value's own estimated frequency (:mod:`recuento.pprl.tf`). ``m``, its chance for a
+   true pair, starts from documented defaults (:data:`DEFAULT_M`) and is estimated from
+   the candidate pairs on which every other field agrees (:func:`estimate_m`). A field
+   missing on either side adds nothing. The match probability adds the prior odds of one
+   match per record of the smaller roll.
 4. **Assignment**: one-to-one (greedy, best probability first, as anonlink's solver) or,
    for eligibility, the best candidate of each record of the first roll.
 5. **Threshold** on the match probability. ``similarity`` is the record-level Dice (over
@@ -267,9 +269,9 @@ def build_model(
     """The scoring model for two rolls: default (or given) ``m``, estimated ``u``.
 
     The prior (chance that a random pair matches) is one match per record of the smaller
-    roll unless given. ``m`` is not estimated from the data: expectation-maximisation on
-    candidate pairs was tried and drifted to the class "same common name" instead of "same
-    person" (see docs/pprl.md).
+    roll unless given. ``m`` is not fitted by expectation-maximisation on the candidate
+    pairs: that was tried and drifted to the class "same common name" instead of "same
+    person" (see docs/pprl.md); :func:`estimate_m` is used instead.
     """
     m = m or DEFAULT_M
     u = estimate_u(a, b, seed=seed, pops=pops)
@@ -277,6 +279,42 @@ def build_model(
     if prior is None:
         prior = min(len(a), len(b)) / max(len(a) * len(b), 1)
     return MatchModel(fields, prior)
+
+
+def estimate_m(
+    comparison: Comparison,
+    model: MatchModel,
+    fields: tuple[str, ...],
+    *,
+    min_pairs: int = 200,
+    prior_weight: float = 20.0,
+) -> dict[str, int]:
+    """Estimate each field's ``m`` from pairs on which every other field agrees.
+
+    A candidate pair whose other fields all agree at the top level is, with these ``u``
+    values, almost surely the same person; how often *this* field falls in each level
+    among such pairs estimates its ``m`` (how many people moved, changed surname, gave a
+    nickname...). The defaults count as ``prior_weight`` pseudo-pairs, so a field with
+    few such pairs keeps values near them. Fields are assumed independent given the match
+    status, as in the rest of the model. Updates ``model`` in place.
+
+    Returns:
+        The number of pairs used for each field (0 when fewer than ``min_pairs``).
+    """
+    level = levels_of(comparison.dice)
+    used = {}
+    for j, name in enumerate(fields):
+        others = [k for k in range(len(fields)) if k != j]
+        anchor = (level[:, others] == 0).all(axis=1) & (level[:, j] >= 0)
+        n = int(anchor.sum())
+        if n < min_pairs or len(others) < 2:
+            used[name] = 0
+            continue
+        counts = np.bincount(level[anchor, j], minlength=len(LEVELS) + 1).astype(float)
+        counts += prior_weight * np.asarray(model.fields[name].m)
+        model.fields[name].m = tuple(float(x) for x in counts / counts.sum())
+        used[name] = n
+    return used
 
 
 def score(
@@ -375,6 +413,8 @@ def match_encodings(
     pops = (field_popcounts(a), field_popcounts(b))
     comparison = compare(a, b, cands.a, cands.b, pops)
     model = build_model(a, b, m, pops=pops)
+    if m is None:
+        estimate_m(comparison, model, fields)
     tf = tf_u(a, b) if term_frequencies else None
     score(comparison, model, fields, tf)
     # Pairs below the threshold can neither be kept nor, coming last in the greedy order,
