@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -16,6 +17,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@transaction.non_atomic_requests
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:

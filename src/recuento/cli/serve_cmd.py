@@ -1,0 +1,170 @@
+"""``recuento serve``: run the web site (migrations, first administrator, WSGI server).
+
+Django and waitress are imported only when the command runs, so ``recuento --help`` and
+every other command work without the ``web`` extra.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from recuento.errors import RecuentoError
+
+ADMIN_USERNAME_ENV = "RECUENTO_ADMIN_USERNAME"
+ADMIN_PASSWORD_ENV = "RECUENTO_ADMIN_PASSWORD"
+_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+_ANY = {"0.0.0.0", "::"}
+
+
+class ServeError(RecuentoError):
+    """The site cannot start; the message says which step failed and how to fix it."""
+
+
+@click.command("serve")
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="RECUENTO_DATA_DIR",
+    default="recuento-data",
+    show_default=True,
+    help="Directory for the SQLite database, the secret key and uploaded lists "
+    "(env RECUENTO_DATA_DIR). Keep it private: it holds personal records.",
+)
+@click.option(
+    "--database-url",
+    envvar="RECUENTO_DATABASE_URL",
+    default=None,
+    metavar="URL",
+    help="postgresql://user:password@host:5432/name to use PostgreSQL instead of SQLite in "
+    "the data directory. Prefer the environment variable RECUENTO_DATABASE_URL: a password "
+    "on the command line is visible to other users of the machine.",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. The default, 127.0.0.1, accepts connections from this "
+    "machine only: the site holds sensitive records, so it is never exposed to the network "
+    "by accident. To serve a team, put it behind a TLS reverse proxy, or give 0.0.0.0 and "
+    "list the site's host names in RECUENTO_ALLOWED_HOSTS.",
+)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option(
+    "--threads",
+    type=click.IntRange(1, 64),
+    default=4,
+    show_default=True,
+    help="Requests served at once.",
+)
+@click.option(
+    "--setup-only",
+    is_flag=True,
+    help="Run the migrations and create the first administrator, then exit (for "
+    "deployment scripts).",
+)
+def serve(
+    data_dir: Path,
+    database_url: str | None,
+    host: str,
+    port: int,
+    threads: int,
+    setup_only: bool,
+) -> None:
+    """Run the recuento web site for a team.
+
+    Runs the database migrations, creates the first administrator if there is no user
+    yet (from RECUENTO_ADMIN_USERNAME and RECUENTO_ADMIN_PASSWORD, or by asking), then
+    serves the site with waitress. The secret key comes from RECUENTO_SECRET_KEY, or is
+    generated once and kept in the data directory.
+
+    \b
+    Example:
+        recuento serve --data-dir ./observatorio
+        RECUENTO_DATABASE_URL=postgresql://recuento@db/recuento recuento serve
+    """
+    _configure(data_dir, database_url, host)
+    _migrate()
+    _first_administrator()
+    if setup_only:
+        click.echo("Database ready.", err=True)
+        return
+    from waitress import serve as waitress_serve
+
+    from recuento.web.wsgi import application
+
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"recuento: http://{shown}:{port}/  (data: {data_dir}; Ctrl-C stops)", err=True)
+    waitress_serve(application, host=host, port=port, threads=threads, ident="recuento")
+
+
+def _configure(data_dir: Path, database_url: str | None, host: str) -> None:
+    from recuento.web import SETTINGS_MODULE, require_django
+
+    try:
+        require_django()
+        import waitress  # noqa: F401
+    except ImportError as e:
+        message = str(e) if "recuento[web]" in str(e) else "waitress is not installed"
+        raise ServeError(f"{message}; install the site with: pip install 'recuento[web]'") from e
+    os.environ["RECUENTO_DATA_DIR"] = str(data_dir)
+    if database_url:
+        os.environ["RECUENTO_DATABASE_URL"] = database_url
+    if host not in _LOOPBACK | _ANY:
+        hosts = [h for h in os.environ.get("RECUENTO_ALLOWED_HOSTS", "").split(",") if h]
+        os.environ["RECUENTO_ALLOWED_HOSTS"] = ",".join([*hosts, host])
+    elif host in _ANY and not os.environ.get("RECUENTO_ALLOWED_HOSTS"):
+        click.echo(
+            "Listening on every address: set RECUENTO_ALLOWED_HOSTS to the names the site is "
+            "reached by, or only localhost will be answered.",
+            err=True,
+        )
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
+    import django
+
+    django.setup()
+
+
+def _migrate() -> None:
+    from django.core.management import call_command
+    from django.db import DatabaseError
+
+    try:
+        call_command("migrate", interactive=False, verbosity=0)
+    except DatabaseError as e:
+        # The driver's message names host and database, never the password.
+        raise ServeError(
+            f"migrating the database failed: {e}. Check --database-url (or "
+            "RECUENTO_DATABASE_URL): the server must be running and the database must exist."
+        ) from e
+
+
+def _first_administrator() -> None:
+    from recuento.web.accounts.bootstrap import create_administrator, needs_administrator
+
+    if not needs_administrator():
+        return
+    username = os.environ.get(ADMIN_USERNAME_ENV, "")
+    password = os.environ.get(ADMIN_PASSWORD_ENV, "")
+    if not (username and password):
+        if not sys.stdin.isatty():
+            raise ServeError(
+                "the site has no user yet and cannot ask for one (no terminal); set "
+                f"{ADMIN_USERNAME_ENV} and {ADMIN_PASSWORD_ENV} and start again"
+            )
+        click.echo("First start: create the administrator.", err=True)
+        username = click.prompt("Username", err=True)
+        password = click.prompt(
+            "Password (12 characters at least)",
+            hide_input=True,
+            confirmation_prompt=True,
+            err=True,
+        )
+    user = create_administrator(username, password)
+    click.echo(f"Administrator {user.get_username()} created.", err=True)
+
+
+COMMANDS = [serve]

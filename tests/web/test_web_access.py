@@ -1,0 +1,140 @@
+"""Deny by default: every page needs a login, every action page needs the right role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+MISSING = "the web extra is not installed: pip install 'recuento[web]' pytest-django"
+pytest.importorskip("django_otp", reason=MISSING)
+pytest.importorskip("pytest_django", reason=MISSING)
+
+from django.contrib.auth.models import Group  # noqa: E402
+from django.urls import URLPattern, URLResolver, get_resolver, reverse  # noqa: E402
+
+from recuento.web.accounts.permissions import ACTION_NAMES, ROLES, allowed  # noqa: E402
+
+# (url name, needs a source, wrong role, right role)
+PROTECTED = [
+    ("registry:sources", False, "reviewer", "analyst"),
+    ("registry:upload", False, "reviewer", "coordinator"),
+    ("registry:source", True, "reviewer", "analyst"),
+    ("accounts:users", False, "coordinator", "administrator"),
+]
+# Pages every logged-in user may see, whatever their roles.
+LOGGED_IN = ["home", "accounts:profile", "accounts:two_factor"]
+PUBLIC = {"healthz", "accounts:login", "set_language"}
+
+
+def _url(name: str, source: Any = None) -> str:
+    return reverse(name, kwargs={"pk": source.pk} if source is not None else None)
+
+
+@pytest.mark.parametrize(("name", "needs_source", "wrong", "right"), PROTECTED)
+def test_protected_page_redirects_anonymous_to_login(
+    client: Any, make_source: Any, name: str, needs_source: bool, wrong: str, right: str
+) -> None:
+    url = _url(name, make_source() if needs_source else None)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url == f"{reverse('accounts:login')}?next={url}"
+
+
+@pytest.mark.parametrize(("name", "needs_source", "wrong", "right"), PROTECTED)
+def test_protected_page_is_403_for_a_role_without_the_action(
+    client: Any,
+    make_user: Any,
+    make_source: Any,
+    name: str,
+    needs_source: bool,
+    wrong: str,
+    right: str,
+) -> None:
+    url = _url(name, make_source() if needs_source else None)
+    client.force_login(make_user(wrong))
+    assert client.get(url).status_code == 403
+    client.force_login(make_user(None))
+    assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize(("name", "needs_source", "wrong", "right"), PROTECTED)
+def test_protected_page_is_200_for_a_role_with_the_action_and_never_cached(
+    client: Any,
+    make_user: Any,
+    make_source: Any,
+    name: str,
+    needs_source: bool,
+    wrong: str,
+    right: str,
+) -> None:
+    url = _url(name, make_source() if needs_source else None)
+    client.force_login(make_user(right))
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("name", LOGGED_IN)
+def test_logged_in_page_needs_a_login_but_no_role(client: Any, make_user: Any, name: str) -> None:
+    url = reverse(name)
+    assert client.get(url).status_code == 302
+    client.force_login(make_user(None))
+    assert client.get(url).status_code == 200
+
+
+def test_healthz_answers_200_without_login(client: Any) -> None:
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.content == b"ok\n"
+
+
+def test_login_page_is_public_at_accounts_login(client: Any, db: Any) -> None:
+    assert reverse("accounts:login") == "/accounts/login/"
+    assert client.get("/accounts/login/").status_code == 200
+
+
+def _names(patterns: list[Any], namespace: str = "") -> list[str]:
+    names = []
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            inner = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            names += _names(p.url_patterns, inner)
+        elif isinstance(p, URLPattern) and p.name:
+            names.append(f"{namespace}{p.name}")
+    return names
+
+
+def test_every_page_is_public_by_decision_or_tested_here() -> None:
+    # A new page must be added to PROTECTED, LOGGED_IN or PUBLIC, so that it gets the
+    # three access tests (or is public on purpose).
+    known = {n for n, *_ in PROTECTED} | set(LOGGED_IN) | PUBLIC | {"accounts:logout"}
+    assert set(_names(get_resolver().url_patterns)) == known
+
+
+@pytest.mark.django_db
+def test_each_role_group_has_exactly_the_registry_permissions() -> None:
+    from recuento.web.accounts.permissions import sync_roles
+
+    sync_roles()
+    for role, actions in ROLES.items():
+        granted = set(Group.objects.get(name=role).permissions.values_list("codename", flat=True))
+        assert granted == set(actions), role
+    assert ROLES["administrator"] == ACTION_NAMES
+
+
+def test_a_user_without_a_role_may_do_nothing(make_user: Any) -> None:
+    user = make_user(None)
+    assert not any(allowed(user, action=a) for a in ACTION_NAMES)
+
+
+def test_an_inactive_user_may_do_nothing_whatever_the_role(make_user: Any) -> None:
+    user = make_user("administrator")
+    user.is_active = False
+    user.save()
+    assert not any(allowed(user, action=a) for a in ACTION_NAMES)
+
+
+def test_unknown_action_is_a_programming_error(make_user: Any) -> None:
+    with pytest.raises(LookupError, match="register it there first"):
+        allowed(make_user("administrator"), action="delete_everything")
