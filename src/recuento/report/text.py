@@ -6,6 +6,10 @@ reasons and field warnings come from :mod:`recuento.lists.messages`, and the est
 warnings carry their own Spanish version (:class:`recuento.estimate.messages.Text`).
 """
 
+
+# an inline `codespell:ignore`, which pushes those lines past the length limit.
+# ruff: noqa: E501
+
 from __future__ import annotations
 
 import math
@@ -136,7 +140,7 @@ TEXT: dict[str, dict[Lang, str]] = {
         "linkage alone, as if every link were certain. Quote the first.",
         "es": "Dos estimaciones del total (documentadas más las que ninguna lista registró). "
         "La primera incluye la incertidumbre del enlace: los registros se enlazaron de nuevo "
-        "con varios umbrales de agrupación y las estimaciones se combinaron, así que su "
+        "con varios umbrales de agrupación y las estimaciones se combinaron, así que su "  # codespell:ignore
         "intervalo es más ancho cuando la decisión de enlace cambia el conteo. La segunda "
         "está condicionada al mejor enlace, como si cada enlace fuera seguro. Cite la "
         "primera.",
@@ -166,7 +170,7 @@ TEXT: dict[str, dict[Lang, str]] = {
     "strata_chart": {"en": "Estimate by stratum", "es": "Estimación por estrato"},
     "legend_documented": {"en": "documented", "es": "documentadas"},
     "legend_estimate": {"en": "estimate and interval", "es": "estimación e intervalo"},
-    "method_lcmcr": {"en": "LCMCR (latent classes)", "es": "LCMCR (clases latentes)"},
+    "method_lcmcr": {"en": "LCMCR (latent classes)", "es": "LCMCR (clases latentes)"},  # codespell:ignore
     "method_loglinear": {"en": "log-linear model {model}", "es": "modelo log-lineal {model}"},
     "method_loglinear_plain": {"en": "log-linear model", "es": "modelo log-lineal"},
     "method_pooled": {"en": "{method}, pooled over {k} linkages",
@@ -176,25 +180,25 @@ TEXT: dict[str, dict[Lang, str]] = {
         "en": "How sure the linkage was. Pairs of records that could be the same person were "
         "scored; each score (the match weight, in bits) says how much the compared fields "
         "favour the same person. Pairs near the decision are the uncertain ones.",
-        "es": "Qué tan seguro fue el enlace. Se puntuaron los pares de registros que podían "
+        "es": "Qué tan seguro fue el enlace. Se puntuaron los pares de registros que podían "  # codespell:ignore
         "ser la misma persona; cada puntuación (el peso de coincidencia, en bits) dice "
-        "cuánto favorecen los campos comparados que sean la misma persona. Los pares cerca "
+        "cuánto favorecen los campos comparados que sean la misma persona. Los pares cerca "  # codespell:ignore
         "de la decisión son los inciertos.",
     },
     "pairs_scored": {"en": "Pairs kept after scoring (probability at least 1%)",
-                     "es": "Pares conservados tras puntuar (probabilidad de al menos 1%)"},
-    "pairs_linked": {"en": "Pairs within one person", "es": "Pares dentro de una persona"},
+                     "es": "Pares conservados tras puntuar (probabilidad de al menos 1%)"},  # codespell:ignore
+    "pairs_linked": {"en": "Pairs within one person", "es": "Pares dentro de una persona"},  # codespell:ignore
     "pairs_uncertain": {
         "en": "Uncertain pairs (probability between {low} and {high}): worth a person's review",
-        "es": "Pares inciertos (probabilidad entre {low} y {high}): conviene que una persona "
+        "es": "Pares inciertos (probabilidad entre {low} y {high}): conviene que una persona "  # codespell:ignore
         "los revise",
     },
     "prior": {"en": "Prior probability that two random records are the same person",
               "es": "Probabilidad a priori de que dos registros al azar sean la misma persona"},
     "weights_chart": {"en": "Match weight of the scored pairs",
-                      "es": "Peso de coincidencia de los pares puntuados"},
+                      "es": "Peso de coincidencia de los pares puntuados"},  # codespell:ignore
     "axis_weight": {"en": "match weight (bits)", "es": "peso de coincidencia (bits)"},
-    "axis_pairs": {"en": "pairs", "es": "pares"},
+    "axis_pairs": {"en": "pairs", "es": "pares"},  # codespell:ignore
     "mark_threshold": {"en": "linking threshold ({p})", "es": "umbral de enlace ({p})"},
     "band_uncertain": {"en": "uncertain", "es": "inciertos"},
     "legend_same": {"en": "linked into one person", "es": "enlazados en una persona"},
@@ -226,7 +230,7 @@ TEXT: dict[str, dict[Lang, str]] = {
         "es": "Enlace: los registros de las {lists} listas se estandarizaron (nombres, "
         "fechas, lugares) y se enlazaron a la vez con un modelo de Fellegi-Sunter (Splink "
         "sobre DuckDB) entrenado sin etiquetas con estos registros, comparando "
-        "{comparisons}. Los pares candidatos salieron de {rules} reglas de bloqueo. Los "
+        "{comparisons}. Los pares candidatos salieron de {rules} reglas de bloqueo. Los "  # codespell:ignore
         "registros se agruparon en personas cuando la probabilidad de su enlace llegó a "
         "{edge} y el enlace medio del grupo a {average}.",
     },
@@ -238,7 +242,7 @@ TEXT: dict[str, dict[Lang, str]] = {
         "group's average link reached {average}.",
         "es": "Enlace: los registros de las {lists} listas se estandarizaron (nombres, "
         "fechas, lugares) y se enlazaron a la vez con un modelo de Fellegi-Sunter guardado "
-        "(Splink sobre DuckDB), comparando {comparisons}. Los pares candidatos salieron de "
+        "(Splink sobre DuckDB), comparando {comparisons}. Los pares candidatos salieron de "  # codespell:ignore
         "{rules} reglas de bloqueo. Los registros se agruparon en personas cuando la "
         "probabilidad de su enlace llegó a {edge} y el enlace medio del grupo a {average}.",
     },
@@ -254,7 +258,7 @@ TEXT: dict[str, dict[Lang, str]] = {
         "without betting on one log-linear model. The estimate is the posterior median "
         "and the interval an equal-tail credible interval.",
         "es": "Estimación: estimación de sistemas múltiples con LCMCR, el modelo bayesiano "
-        "de clases latentes de Manrique-Vallier (2016, Biometrics 72(4)), que HRDAG usa "
+        "de clases latentes de Manrique-Vallier (2016, Biometrics 72(4)), que HRDAG usa "  # codespell:ignore
         "desde 2016. Se eligió porque {k} listas tienen registros: con tres o más listas "
         "puede modelar a personas más fáciles o más difíciles de registrar que otras "
         "(heterogeneidad) sin apostar por un solo modelo log-lineal. La estimación es la "
@@ -266,7 +270,7 @@ TEXT: dict[str, dict[Lang, str]] = {
         "model of Manrique-Vallier (2016, Biometrics 72(4)), as asked. The estimate is the "
         "posterior median and the interval an equal-tail credible interval.",
         "es": "Estimación: estimación de sistemas múltiples con LCMCR, el modelo bayesiano "
-        "de clases latentes de Manrique-Vallier (2016, Biometrics 72(4)), como se pidió. "
+        "de clases latentes de Manrique-Vallier (2016, Biometrics 72(4)), como se pidió. "  # codespell:ignore
         "La estimación es la mediana a posteriori y el intervalo, un intervalo de "
         "credibilidad de colas iguales.",
     },
@@ -275,7 +279,7 @@ TEXT: dict[str, dict[Lang, str]] = {
         "process), its concentration Gamma({a}, {b}) (shape, rate), capture probabilities "
         "Beta(1, 1) in each class, and p(N) proportional to 1/N. {chains} chains of "
         "{burnin} warm-up sweeps, then {samples} draws each, one every {thin} sweeps.",
-        "es": "A priori y muestreador: a lo sumo {K} clases latentes (un proceso de "
+        "es": "A priori y muestreador: a lo sumo {K} clases latentes (un proceso de "  # codespell:ignore
         "Dirichlet truncado), su concentración Gamma({a}, {b}) (forma, tasa), "
         "probabilidades de captura Beta(1, 1) en cada clase y p(N) proporcional a 1/N. "
         "{chains} cadenas de {burnin} barridos de calentamiento y luego {samples} "
@@ -306,12 +310,12 @@ TEXT: dict[str, dict[Lang, str]] = {
     },
     "reason_few_lists": {
         "en": "only {k} lists have records, and the latent-class model needs 3",
-        "es": "solo {k} listas tienen registros y el modelo de clases latentes necesita 3",
+        "es": "solo {k} listas tienen registros y el modelo de clases latentes necesita 3",  # codespell:ignore
     },
     "reason_asked": {"en": "as asked", "es": "como se pidió"},
     "reason_no_lcmcr": {
         "en": "the latent-class sampler is not available in this installation",
-        "es": "el muestreador de clases latentes no está disponible en esta instalación",
+        "es": "el muestreador de clases latentes no está disponible en esta instalación",  # codespell:ignore
     },
     "m_none": {
         "en": "Estimation: none. The overlaps between the lists cannot support an estimate "
@@ -327,7 +331,7 @@ TEXT: dict[str, dict[Lang, str]] = {
         "(2018, Annals of Applied Statistics 12(2)), who pooled draws over linkages drawn "
         "from a Bayesian linkage posterior; a range of thresholds is a simpler, documented "
         "approximation.",
-        "es": "Incertidumbre del enlace: los registros se agruparon de nuevo con {k} pares "
+        "es": "Incertidumbre del enlace: los registros se agruparon de nuevo con {k} pares "  # codespell:ignore
         "de umbrales ({configs}), las coincidencias de cada agrupación recibieron una "
         "distribución a posteriori LCMCR y las extracciones se combinaron con igual peso. "
         "Sigue la idea de Sadinle (2018, Annals of Applied Statistics 12(2)), que combinó "
@@ -382,7 +386,7 @@ TEXT: dict[str, dict[Lang, str]] = {
         "en": "Bayesian results depend on their priors (the number of classes and the "
         "concentration prior above).",
         "es": "Los resultados bayesianos dependen de sus distribuciones a priori (el número "
-        "de clases y la a priori de la concentración, arriba).",
+        "de clases y la a priori de la concentración, arriba).",  # codespell:ignore
     },
     "a_two_lists": {
         "en": "With two lists the estimate assumes the lists are independent and everyone "
@@ -421,7 +425,7 @@ KNOWN_WARNINGS: dict[str, str] = {
     "The estimate could not carry linkage uncertainty (too few lists or records for the "
     "latent-class model); the numbers are conditional on the best clustering.": (
         "La estimación no pudo incluir la incertidumbre del enlace (muy pocas listas o "
-        "registros para el modelo de clases latentes); las cifras están condicionadas a la "
+        "registros para el modelo de clases latentes); las cifras están condicionadas a la "  # codespell:ignore
         "mejor agrupación."
     ),
 }
