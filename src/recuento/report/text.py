@@ -6,8 +6,8 @@ reasons and field warnings come from :mod:`recuento.lists.messages`, and the est
 warnings carry their own Spanish version (:class:`recuento.estimate.messages.Text`).
 """
 
-
-# an inline `codespell:ignore`, which pushes those lines past the length limit.
+# Spanish words that codespell takes for English misspellings carry an inline ignore
+# marker, which pushes those lines past the length limit.
 # ruff: noqa: E501
 
 from __future__ import annotations
