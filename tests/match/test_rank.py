@@ -140,3 +140,16 @@ def test_no_true_match_is_excluded_and_most_are_in_the_top_ten(synthetic):
     # A sanity floor on 300 cases among 1,200 remains, far below the benchmark's figure
     # (docs/match.md): it fails if the ranking breaks, not if it drifts a little.
     assert found / len(synthetic.missing) >= 0.85
+
+
+def test_reasons_say_when_a_mark_was_recorded_differently():
+    case = missing(marks="tatuaje|antebrazo|izquierdo|rosa")
+    (found,) = Matcher(remains_list({"marks": "seña|antebrazo|derecho|rosa"})).candidates(case)
+    (reason,) = [r for r in found.reasons if r.component == "marks"]
+    assert reason.en == (
+        "tattoo on the forearm in both (recorded as mark) (on the other side); shared words: rose"
+    )
+    assert reason.es == (
+        "tatuaje en antebrazo en ambos registros (registrada como seña) (del otro lado); "
+        "palabras en común: rosa"
+    )

@@ -61,6 +61,9 @@ def _mark_reason(mark: Mark, index: RemainsIndex, i: int) -> Reason | None:
     row = a + best
     parts = vocab.body_parts()
     other = _key(parts, int(index.m_part[row]))
+    other_kind = _key(vocab.mark_types(), int(index.m_type[row]))
+    other_side = {0: "left", 1: "right"}.get(int(index.m_side[row]))
+    opposite = {mark.side, other_side} == {"left", "right"}
     shared = index.m_tokens.shared(index.m_tokens.query(mark.tokens), row)
     texts = []
     for lang in ("es", "en"):
@@ -88,6 +91,11 @@ def _mark_reason(mark: Mark, index: RemainsIndex, i: int) -> Reason | None:
                 if es
                 else f"{kind}: {here} in the report, {there} on the remains"
             )
+        if other_kind is not None and mark.type is not None and other_kind != mark.type:
+            recorded = vocab.mark_types()[other_kind].label(lang)
+            text += f" (registrada como {recorded})" if es else f" (recorded as {recorded})"
+        if opposite:
+            text += " (del otro lado)" if es else " (on the other side)"
         texts.append(text + _shared_suffix(shared, lang))
     return Reason("marks", float(rows[best]), texts[0], texts[1])
 
