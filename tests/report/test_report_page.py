@@ -1,0 +1,337 @@
+"""The count report: sections, languages, self-containment, privacy, numbers, writing.
+
+One small count (300 simulated people, four lists, two rows made to be rejected) is run
+once for the module; every test reads the same result.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import sys
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from recuento.count import CountResult, count_tables
+from recuento.estimate import StratumEstimate
+from recuento.estimate.messages import Text
+from recuento.lists.reader import ListResult, read_list
+from recuento.report import ReportError, build_context, render_report, write_report
+from recuento.report import write as write_module
+from recuento.report.html import SECTIONS
+from recuento.report.text import KNOWN_WARNINGS, TEXT
+from recuento.simulate import simulate_lists, simulate_population, write_lists
+
+Counted = tuple[CountResult, list[ListResult], list[Path]]
+
+
+@pytest.fixture(scope="module")
+def counted(tmp_path_factory: pytest.TempPathFactory) -> Counted:
+    folder = tmp_path_factory.mktemp("lists")
+    sim = simulate_lists(simulate_population(300, seed=1), seed=2)
+    written = write_lists(sim, folder, overwrite=True)
+    files = [p for p in written if p.stem in sim.lists]
+    prensa = folder / "prensa.csv"
+    text = prensa.read_text(encoding="utf-8")
+    first_row = text.splitlines()[1]
+    # one row without a name (rejected: no_name) and one exact repeat (duplicate_row)
+    prensa.write_text(f"{text}999,,31,16/07/2002,x\n{first_row}\n", encoding="utf-8")
+    lists = [read_list(p) for p in files]
+    result = count_tables([r.table for r in lists], [r.name for r in lists], seed=1)
+    return result, lists, files
+
+
+@pytest.fixture(scope="module")
+def pages(counted: Counted) -> dict[str, str]:
+    result, lists, files = counted
+    return {
+        lang: render_report(result, lists, lang=lang, seed=1, inputs=files)  # type: ignore[arg-type]
+        for lang in ("en", "es")
+    }
+
+
+class _Ids(HTMLParser):
+    """Collects data-value by id, attribute values by name, and the visible text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[str, str] = {}
+        self.attributes: list[tuple[str, str]] = []
+        self.text: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        for name, value in attrs:
+            self.attributes.append((name, value or ""))
+        if "id" in found and "data-value" in found:
+            self.values[str(found["id"])] = str(found["data-value"])
+        if tag in ("style", "title"):
+            self._skip += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("style", "title"):
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.text.append(data)
+
+
+def _parse(page: str) -> _Ids:
+    parser = _Ids()
+    parser.feed(page)
+    return parser
+
+
+def test_every_section_is_present_in_both_languages(pages: dict[str, str]) -> None:
+    for lang, page in pages.items():
+        assert f"<html lang='{lang}'>" in page
+        for ident, key in SECTIONS:
+            assert f"<section id='{ident}'>" in page, (lang, ident)
+            assert f"<h2>{TEXT[key][lang]}</h2>" in page, (lang, key)  # type: ignore[index]
+
+
+def test_spanish_page_shows_no_english_sentence_of_the_report(pages: dict[str, str]) -> None:
+    visible = " ".join(_parse(pages["es"]).text)
+    for key, both in TEXT.items():
+        english = both["en"]
+        if english == both["es"] or "{" in english or len(english) < 12:
+            continue
+        assert english not in visible, key
+
+
+def test_page_makes_no_external_request(pages: dict[str, str]) -> None:
+    for page in pages.values():
+        parsed = _parse(page)
+        for name, value in parsed.attributes:
+            if name in ("src", "href", "xlink:href", "action", "srcset", "poster", "data"):
+                assert not re.match(r"\s*(https?:)?//", value), (name, value)
+                assert not value.startswith(("http:", "https:")), (name, value)
+        assert "http://" not in page and "https://" not in page
+        assert "<script" not in page.lower()
+        assert "@import" not in page and "url(" not in page
+        assert "<link" not in page.lower()
+
+
+def test_charts_are_well_formed_svg(pages: dict[str, str]) -> None:
+    for page in pages.values():
+        charts = re.findall(r"<svg\b.*?</svg>", page, flags=re.S)
+        # accepted per list, overlaps, per year, estimates, match weights
+        assert len(charts) >= 5
+        for chart in charts:
+            root = ET.fromstring(chart)
+            assert root.tag == "svg"
+            assert root.find("title") is not None and root.find("title").text  # type: ignore[union-attr]
+
+
+def _record_values(lists: list[ListResult]) -> tuple[set[str], set[str], set[str]]:
+    full_names: set[str] = set()
+    tokens: set[str] = set()
+    other: set[str] = set()
+    for result in lists:
+        table = result.table
+        for column in ("full_name", "given_names", "first_surname", "second_surname"):
+            for value in table.column(column).to_pylist():
+                if not value:
+                    continue
+                if " " in value.strip():
+                    full_names.add(value)
+                tokens.update(t for t in re.findall(r"\w+", value) if len(t) >= 4)
+        for value in table.column("birth_date").to_pylist():
+            if value and len(value) == 10:
+                other.add(value)
+        for value in table.column("id").to_pylist():
+            if value and re.search(r"[A-Za-z]", value) and len(value) >= 5:
+                other.add(value)
+    return full_names, tokens, other
+
+
+def test_no_record_value_appears_in_the_report(counted: Counted, pages: dict[str, str]) -> None:
+    _, lists, _ = counted
+    full_names, tokens, other = _record_values(lists)
+    assert full_names and tokens and other  # the check has something to look for
+    vocabulary = {
+        w for both in TEXT.values() for s in both.values() for w in re.findall(r"\w+", s)
+    } | {w for s in KNOWN_WARNINGS.values() for w in re.findall(r"\w+", s)}
+    for page in pages.values():
+        visible = " ".join(_parse(page).text)
+        for name in full_names:
+            assert name not in page
+        words = set(re.findall(r"\w+", page))
+        # a name token may only show up as a word of the report's own sentences
+        assert not (tokens & words) - vocabulary
+        assert not {v for v in other if v in page}
+        assert visible  # the page has text at all
+
+
+def test_numbers_shown_equal_the_count(counted: Counted, pages: dict[str, str]) -> None:
+    result, lists, _ = counted
+    for page in pages.values():
+        values = _parse(page).values
+        shown = {k: float(v) for k, v in values.items() if v not in ("", "inf")}
+        assert shown["n-documented"] == result.documented
+        assert shown["n-estimate"] == result.estimate
+        assert shown["n-estimate-lower"] == result.lower
+        assert shown["n-estimate-upper"] == result.upper
+        c = result.conditional
+        assert shown["n-conditional"] == c.estimate
+        assert shown["n-conditional-lower"] == c.lower
+        assert shown["n-conditional-upper"] == c.upper
+        assert shown["n-read"] == sum(r.read for r in lists)
+        assert shown["n-accepted"] == sum(r.accepted for r in lists)
+        assert shown["n-rejected"] == sum(r.rejected for r in lists) == 2
+        assert shown["n-records"] == result.link.persons.num_rows
+        assert shown["n-pairs"] == result.link.pairs.num_rows
+        assert shown["n-uncertain"] == result.link.uncertain_pairs().num_rows
+        patterns = [v for k, v in shown.items() if k.startswith("pattern-")]
+        assert sum(patterns) == result.documented
+        configurations = [v for k, v in shown.items() if k.startswith("config-")]
+        assert configurations == [float(v) for v in result.persons_by_configuration.values()]
+        years = sum(v for k, v in shown.items() if k.startswith("year-"))
+        context = build_context(result, lists)
+        assert years + context.year_unknown == result.documented
+
+
+def test_rejects_are_counted_by_reason_in_the_page_language(pages: dict[str, str]) -> None:
+    from recuento.lists.messages import reject_message
+
+    for lang, page in pages.items():
+        for code in ("no_name", "duplicate_row"):
+            assert reject_message(code, lang) in page  # type: ignore[arg-type]
+
+
+def test_estimates_say_which_carries_linkage_uncertainty(pages: dict[str, str]) -> None:
+    for lang, page in pages.items():
+        assert TEXT["with_linkage"][lang] in page  # type: ignore[index]
+        assert TEXT["conditional"][lang] in page  # type: ignore[index]
+
+
+def test_reproducibility_records_hashes_seed_and_versions(
+    counted: Counted, pages: dict[str, str]
+) -> None:
+    import hashlib
+
+    _, _, files = counted
+    for page in pages.values():
+        for path in files:
+            assert hashlib.sha256(path.read_bytes()).hexdigest() in page
+            assert str(path.parent) not in page  # file names only, not the folders
+        assert "<span id='n-seed'>1</span>" in page
+        for package in ("recuento", "splink", "duckdb", "numpy"):
+            assert f"<td>{package}</td>" in page
+
+
+def _without_estimate(result: CountResult) -> CountResult:
+    warning = Text("fewer than 3 lists have records.", "menos de 3 listas tienen registros.")
+    conditional = dataclasses.replace(
+        result.conditional,
+        estimate=None,
+        lower=None,
+        upper=None,
+        method="loglinear",
+        warnings=[warning],
+        settings={"method_asked": "auto"},
+        diagnostics={},
+    )
+    return dataclasses.replace(
+        result,
+        conditional=conditional,
+        estimate=None,
+        lower=None,
+        upper=None,
+        warnings=list(KNOWN_WARNINGS),
+        persons_by_configuration={},
+    )
+
+
+def test_a_count_without_estimate_shows_the_documented_minimum_and_why(
+    counted: Counted,
+) -> None:
+    result, lists, _ = counted
+    page = render_report(_without_estimate(result), lists, lang="es")
+    assert TEXT["summary_none"]["es"].split("{")[0] in page
+    assert TEXT["no_estimate"]["es"] in page
+    assert "menos de 3 listas tienen registros." in page
+    assert next(iter(KNOWN_WARNINGS.values())) in page
+    assert TEXT["m_none"]["es"] in page
+    values = _parse(page).values
+    assert float(values["n-documented"]) == result.documented
+    assert "n-estimate" not in values
+
+
+def _by_year(result: CountResult, lists: list[ListResult]) -> CountResult:
+    years = [y.year for y in build_context(result, lists).years]
+    strata = [
+        StratumEstimate(str(y), 10 + i, 20.0 + i, 12.0 + i, 35.0 + i, "lcmcr", ["a"])
+        for i, y in enumerate(years)
+    ]
+    conditional = dataclasses.replace(result.conditional, strata=strata, by="event_date:year")
+    return dataclasses.replace(result, conditional=conditional)
+
+
+def test_strata_by_year_are_shown_with_their_intervals(counted: Counted) -> None:
+    result, lists, _ = counted
+    stratified = _by_year(result, lists)
+    page = render_report(stratified, lists, lang="en")
+    values = _parse(page).values
+    for i, s in enumerate(stratified.conditional.strata):
+        assert float(values[f"stratum-{i}"]) == s.estimate
+    assert TEXT["year_intro_strata"]["en"] in page
+    assert TEXT["strata_title"]["en"].format(by="event_date:year") in page
+    for chart in re.findall(r"<svg\b.*?</svg>", page, flags=re.S):
+        ET.fromstring(chart)
+
+
+def test_report_is_written_atomically(counted: Counted, tmp_path: Path, monkeypatch: Any) -> None:
+    result, lists, _ = counted
+    target = tmp_path / "report.html"
+    assert write_report(target, result, lists, lang="es", seed=1) == target
+    written = target.read_text(encoding="utf-8")
+    assert written.startswith("<!DOCTYPE html>") and "</html>" in written
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]
+
+    def broken(*args: Any, **kwargs: Any) -> str:
+        raise RuntimeError("interrupted")
+
+    monkeypatch.setattr(write_module, "render_report", broken)
+    with pytest.raises(RuntimeError):
+        write_report(target, result, lists)
+    assert target.read_text(encoding="utf-8") == written  # the earlier report is intact
+
+    def disk_full(fd: int) -> None:
+        raise OSError("no space left on device")
+
+    monkeypatch.setattr(write_module.os, "fsync", disk_full)
+    with pytest.raises(OSError, match="no space"):
+        write_module.write_atomically(target, b"half")
+    assert target.read_text(encoding="utf-8") == written
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]  # no temporary left
+
+
+def test_report_into_a_missing_folder_says_so(counted: Counted, tmp_path: Path) -> None:
+    result, lists, _ = counted
+    with pytest.raises(ReportError, match="does not exist"):
+        write_report(tmp_path / "nope" / "r.html", result, lists)
+
+
+def test_pdf_without_weasyprint_says_what_to_install(
+    counted: Counted, tmp_path: Path, monkeypatch: Any
+) -> None:
+    result, lists, _ = counted
+    monkeypatch.setitem(sys.modules, "weasyprint", None)
+    with pytest.raises(ReportError, match="pip install weasyprint"):
+        write_report(tmp_path / "r.pdf", result, lists)
+    assert not list(tmp_path.iterdir())
+
+
+def test_pdf_report_is_a_pdf(counted: Counted, tmp_path: Path) -> None:
+    pytest.importorskip("weasyprint", reason="WeasyPrint (optional, for PDF reports) not installed")
+    result, lists, _ = counted
+    target = write_report(tmp_path / "r.pdf", result, lists, lang="es", seed=1)
+    data = target.read_bytes()
+    assert data.startswith(b"%PDF-") and len(data) > 10_000
