@@ -39,6 +39,17 @@ from recuento.errors import InputError
     "--save-model", type=click.Path(dir_okay=False, path_type=Path), help="Save the model (JSON)."
 )
 @click.option("--seed", type=int, default=1, show_default=True, help="Seed of the training.")
+@click.option(
+    "--backend",
+    type=click.Choice(["duckdb", "spark"]),
+    default="duckdb",
+    show_default=True,
+    help="Engine: DuckDB (embedded) or Spark (pip install 'recuento[spark]' and Java 17).",
+)
+@click.option(
+    "--spark-master",
+    help="Spark master URL for --backend spark (local[*] by default; spark://HOST:7077...).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary instead of text.")
 def link(
     lists: tuple[str, ...],
@@ -47,6 +58,8 @@ def link(
     model_path: Path | None,
     save_model: Path | None,
     seed: int,
+    backend: str,
+    spark_master: str | None,
     as_json: bool,
     **read: Any,
 ) -> None:
@@ -60,6 +73,7 @@ def link(
     \b
     Example:
         recuento link prensa.csv ong.xlsx fiscalia.csv familias.csv --out persons.csv
+        recuento link big/*.parquet --out persons.csv --backend spark
     """
     from recuento.link.api import DEFAULT_MIN_EDGE, link_tables, load_model
 
@@ -72,6 +86,8 @@ def link(
         model=model,
         min_edge=threshold if threshold is not None else DEFAULT_MIN_EDGE,
         seed=seed,
+        backend=backend,
+        spark_master=spark_master,
         progress=_say,
     )
     stem = out.with_suffix("")

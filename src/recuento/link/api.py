@@ -92,6 +92,8 @@ def link_tables(
     min_edge: float = DEFAULT_MIN_EDGE,
     min_average: float = DEFAULT_MIN_AVERAGE,
     seed: int = 1,
+    backend: str = "duckdb",
+    spark_master: str | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> LinkResult:
     """Link and deduplicate the records of several lists at once.
@@ -103,13 +105,17 @@ def link_tables(
         min_edge: links weaker than this never join records (the ``--threshold``).
         min_average: groups join only if their average link reaches this.
         seed: seed of the random pair sampling in training.
+        backend: ``duckdb`` (embedded, default) or ``spark`` (see
+            :mod:`recuento.link.backends`).
+        spark_master: the Spark master URL (``local[*]`` by default).
         progress: called with a short description of each step.
 
     Raises:
         LinkageError: there is nothing to link.
     """
-    from splink import DuckDBAPI, Linker
+    from splink import Linker
 
+    from recuento.link.backends import apply_model, database_api, register
     from recuento.link.model import settings
 
     say = progress or (lambda _: None)
@@ -125,17 +131,17 @@ def link_tables(
     # Splink warns about levels it could not train (a column no pair disagrees on, say);
     # nothing a user can act on, so only its errors are let through.
     logging.getLogger("splink").setLevel(logging.ERROR)
-    db = DuckDBAPI()
-    records = db.register(prepared, dataset_display_name="__recuento__records")
     if n == 1:
         return _single(prepared, seconds)
+    api = database_api(backend, spark_master=spark_master)
+    records = register(api, prepared, "__recuento__records")
+    present = _present_columns(prepared)
+    linker = Linker(records, settings(present, dialect=backend), log_level=logging.ERROR)
     if model is not None:
-        linker = Linker(records, model, log_level=logging.ERROR)
+        apply_model(linker, model)
         prior = float(model.get("probability_two_random_records_match", 1e-4))
         set_prior(linker, prior)
     else:
-        present = _present_columns(prepared)
-        linker = Linker(records, settings(present), log_level=logging.ERROR)
         step = time.perf_counter()
         prior = train(linker, n, seed=seed, progress=say)
         seconds["train"] = time.perf_counter() - step

@@ -21,6 +21,7 @@ Every comparison is written to survive how lists of victims actually differ:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import splink.comparison_level_library as cll
@@ -99,16 +100,17 @@ def _exact_or_else(column: str, description: str, tf: bool = False) -> Compariso
     )
 
 
-def place_comparison() -> ComparisonCreator:
+def place_comparison(sql: ArraySql | None = None) -> ComparisonCreator:
     """Place: the same key words (term-frequency adjusted), one within the other, else."""
+    sql = sql or ArraySql()
     return cl.CustomComparison(
         output_column_name="place",
         comparison_levels=[
             _either_null("place_key"),
             cll.ExactMatchLevel("place_key").configure(tf_adjustment_column="place_key"),
             cll.CustomLevel(
-                "list_has_all(place_words_l, place_words_r) "
-                "OR list_has_all(place_words_r, place_words_l)",
+                f"{sql.has_all('place_words_l', 'place_words_r')} "
+                f"OR {sql.has_all('place_words_r', 'place_words_l')}",
                 label_for_charts="one place within the other",
             ),
             cll.JaroWinklerLevel("place_key", 0.9),
@@ -118,8 +120,33 @@ def place_comparison() -> ComparisonCreator:
     )
 
 
-def _intersect(column: str, size: int) -> str:
-    return f"len(list_intersect({column}_l, {column}_r)) >= {size}"
+@dataclass(frozen=True)
+class ArraySql:
+    """The few array functions the model's SQL needs, in one engine's dialect.
+
+    DuckDB and Spark name them differently and sqlglot does not translate them, so the
+    model writes them through this; everything else in its SQL is common to both.
+    """
+
+    dialect: str = "duckdb"
+
+    def size(self, array: str) -> str:
+        return f"len({array})" if self.dialect == "duckdb" else f"size({array})"
+
+    def intersect_at_least(self, column: str, n: int) -> str:
+        if self.dialect == "duckdb":
+            return f"len(list_intersect({column}_l, {column}_r)) >= {n}"
+        return f"size(array_intersect({column}_l, {column}_r)) >= {n}"
+
+    def has_all(self, outer: str, inner: str) -> str:
+        """Every element of ``inner`` is in ``outer``."""
+        if self.dialect == "duckdb":
+            return f"list_has_all({outer}, {inner})"
+        return f"size(array_except({inner}, {outer})) = 0"
+
+
+def _intersect(column: str, size: int, sql: ArraySql | None = None) -> str:
+    return (sql or ArraySql()).intersect_at_least(column, size)
 
 
 def _given_alike() -> Any:
@@ -145,7 +172,7 @@ def _level(condition: Any, label: str) -> Any:
     return condition.configure(label_for_charts=label)
 
 
-def name_comparison() -> ComparisonCreator:
+def name_comparison(sql: ArraySql | None = None) -> ComparisonCreator:
     """The whole name as a set of tokens, whichever way it was split.
 
     Comparing sets makes the comparison independent of the split (a list that writes
@@ -155,35 +182,39 @@ def name_comparison() -> ComparisonCreator:
     *Guadalupe*) or are spelt alike count as agreeing. One comparison rather than one per
     part, because the parts are not independent evidence.
     """
+    sql = sql or ArraySql()
     tokens, sounds = "name_tokens", "name_tokens_phonetic"
-    two = cll.CustomLevel(_intersect(sounds, 2))
-    one = cll.CustomLevel(_intersect(sounds, 1))
+    two = cll.CustomLevel(_intersect(sounds, 2, sql))
+    one = cll.CustomLevel(_intersect(sounds, 1, sql))
     return cl.CustomComparison(
         output_column_name="name",
         comparison_levels=[
             _either_null(tokens),
-            _level(f"{tokens}_l = {tokens}_r AND len({tokens}_l) >= 3", "the same names"),
-            _level(f"{sounds}_l = {sounds}_r AND len({sounds}_l) >= 3", "the same names by sound"),
+            _level(f"{tokens}_l = {tokens}_r AND {sql.size(tokens + '_l')} >= 3", "the same names"),
+            _level(
+                f"{sounds}_l = {sounds}_r AND {sql.size(sounds + '_l')} >= 3",
+                "the same names by sound",
+            ),
             _level(f"{tokens}_l = {tokens}_r", "the same two names"),
             _level(
-                f"({_intersect(sounds, 2)}) AND (list_has_all({sounds}_l, {sounds}_r) "
-                f"OR list_has_all({sounds}_r, {sounds}_l))",
+                f"({_intersect(sounds, 2, sql)}) AND ({sql.has_all(sounds + '_l', sounds + '_r')} "
+                f"OR {sql.has_all(sounds + '_r', sounds + '_l')})",
                 "one name holds all of the other (a surname or given name missing)",
             ),
             _level(
                 cll.And(two, _given_alike()),
                 "two or more names in common, given names alike (nickname, spelling)",
             ),
-            _level(_intersect(sounds, 3), "three or more names in common"),
+            _level(_intersect(sounds, 3, sql), "three or more names in common"),
             _level(cll.And(two, _surname_alike()), "two names in common, surnames alike"),
-            _level(_intersect(sounds, 2), "two names in common"),
+            _level(_intersect(sounds, 2, sql), "two names in common"),
             _level(
                 cll.And(one, _given_alike(), _surname_alike()),
                 "given names and first surnames alike, one name in common",
             ),
             _level(cll.And(one, _given_alike()), "one name in common, given names alike"),
             _level(cll.And(_given_alike(), _surname_alike()), "given names and surnames alike"),
-            _level(_intersect(sounds, 1), "one name in common"),
+            _level(_intersect(sounds, 1, sql), "one name in common"),
             cll.ElseLevel(),
         ],
         comparison_description="the name's tokens, independent of the split",
@@ -192,23 +223,26 @@ def name_comparison() -> ComparisonCreator:
 
 #: The comparisons, each with the prepared column that must hold data for it to be used.
 _COMPARISONS: tuple[tuple[str, Any], ...] = (
-    ("name_tokens", name_comparison),
-    ("birth_year_low", birth_comparison),
-    ("sex", lambda: _exact_or_else("sex", "sex")),
-    ("event_day", event_comparison),
-    ("place_key", place_comparison),
-    ("curp", lambda: _exact_or_else("curp", "CURP (exact identifier)")),
-    ("email", lambda: _exact_or_else("email", "e-mail (exact identifier)")),
+    ("name_tokens", lambda sql: name_comparison(sql)),
+    ("birth_year_low", lambda sql: birth_comparison()),
+    ("sex", lambda sql: _exact_or_else("sex", "sex")),
+    ("event_day", lambda sql: event_comparison()),
+    ("place_key", lambda sql: place_comparison(sql)),
+    ("curp", lambda sql: _exact_or_else("curp", "CURP (exact identifier)")),
+    ("email", lambda sql: _exact_or_else("email", "e-mail (exact identifier)")),
 )
 
 
-def comparisons(present: set[str] | None = None) -> list[ComparisonCreator]:
+def comparisons(
+    present: set[str] | None = None, dialect: str = "duckdb"
+) -> list[ComparisonCreator]:
     """The comparisons of the model whose column holds data (all when ``present`` is None).
 
     A comparison on a column no list has cannot be trained and says nothing, so it is left
     out rather than left at Splink's defaults.
     """
-    return [make() for column, make in _COMPARISONS if present is None or column in present]
+    sql = ArraySql(dialect)
+    return [make(sql) for column, make in _COMPARISONS if present is None or column in present]
 
 
 def blocking_rules(present: set[str] | None = None) -> list[BlockingRuleCreator]:
@@ -235,19 +269,23 @@ def blocking_rules(present: set[str] | None = None) -> list[BlockingRuleCreator]
 
 
 def settings(
-    present: set[str] | None = None, *, probability_two_random_records_match: float = 1e-4
+    present: set[str] | None = None,
+    *,
+    dialect: str = "duckdb",
+    probability_two_random_records_match: float = 1e-4,
 ) -> SettingsCreator:
     """The Splink settings of the person model (link and deduplicate all lists at once).
 
     Args:
         present: the prepared columns that hold data in at least two records; comparisons
             and blocking rules on other columns are left out. All when None.
+        dialect: ``duckdb`` or ``spark``: the engine the SQL is written for.
         probability_two_random_records_match: the starting prior (training re-estimates it).
     """
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
-        comparisons=comparisons(present),
+        comparisons=comparisons(present, dialect),
         blocking_rules_to_generate_predictions=blocking_rules(present),
         probability_two_random_records_match=probability_two_random_records_match,
         retain_intermediate_calculation_columns=False,

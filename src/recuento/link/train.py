@@ -17,6 +17,7 @@ Unsupervised, as linkage of victims' lists must be (nobody has labelled pairs):
 
 from __future__ import annotations
 
+import copy
 import logging
 import math
 from collections.abc import Callable
@@ -59,23 +60,37 @@ def train(
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=max_u_pairs, seed=seed)
     say("estimating m by expectation maximisation (names)")
-    _em(linker, block_on("birth_date"), "pairs born on the same day")
+    for rule, description in (
+        (block_on("birth_date"), "pairs born on the same day"),
+        (block_on("event_day"), "pairs with the same event date"),
+        (block_on("birth_year_low", "event_year", "sex"), "pairs alike in birth, event, sex"),
+    ):
+        if _em(linker, rule, description):
+            break
     say("estimating m by expectation maximisation (birth, event, place)")
-    _em(
-        linker,
-        block_on("first_surname_std", "second_surname_std", "given_main"),
-        "pairs with the same surnames and given name",
-    )
+    for rule, description in (
+        (
+            block_on("first_surname_std", "second_surname_std", "given_main"),
+            "pairs with the same surnames and given name",
+        ),
+        (block_on("name_tokens"), "pairs with the same names"),
+    ):
+        if _em(linker, rule, description):
+            break
     return float(linker._settings_obj._probability_two_random_records_match)
 
 
-def _em(linker: Linker, rule: Any, description: str) -> None:
-    """One EM session; a session Splink cannot finish is skipped, never fatal.
+def _em(linker: Linker, rule: Any, description: str) -> bool:
+    """One EM session; return whether it finished.
 
-    On small lists a match probability can underflow to exactly 0 for a whole level, and
-    Splink 5 then refuses the m value of 0 it computed itself (ValueError). The other
-    session and the random-sampling u values still train the model; the step is logged.
+    On small or lopsided lists a match probability can underflow to exactly 0 for a whole
+    level, and Splink 5 then refuses the m value of 0 it computed itself (ValueError), in
+    the middle of a session that has switched off the comparisons its blocking rule fixes.
+    The model is restored to what it was before the session, so that the caller can try
+    another blocking rule; the failure is logged at DEBUG (it is routine, and the fallback
+    is what matters).
     """
+    before = copy.deepcopy(linker._settings_obj)
     try:
         linker.training.estimate_parameters_using_expectation_maximisation(
             rule, estimate_without_term_frequencies=True
@@ -83,7 +98,10 @@ def _em(linker: Linker, rule: Any, description: str) -> None:
     except ValueError as e:
         if "below the minimum allowed value" not in str(e):
             raise
-        logger.warning("EM on %s could not finish (a level's m underflowed); skipped", description)
+        linker._settings_obj = before
+        logger.debug("EM on %s could not finish (a level's m underflowed)", description)
+        return False
+    return True
 
 
 def set_prior(linker: Linker, prior: float) -> None:

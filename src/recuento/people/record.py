@@ -134,12 +134,10 @@ def has_name(fields: Mapping[str, Any]) -> bool:
 
 @lru_cache(maxsize=1 << 16)
 def _split_surnames(text: str) -> tuple[str | None, str | None]:
-    # "LOPEZ DE LA CRUZ" in a single "apellidos" column: reuse the name splitter by giving it
-    # a placeholder given name, so that particles stay with their surname.
-    from recuento.people.names import split_full_name
+    # "LOPEZ DE LA CRUZ" in a single "apellidos" column: particles stay with their surname.
+    from recuento.people.names import split_surnames
 
-    _, first, second = split_full_name(f"X {text}")
-    return first, second
+    return split_surnames(text)
 
 
 @lru_cache(maxsize=1 << 18)

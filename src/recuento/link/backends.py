@@ -1,0 +1,109 @@
+"""The engines linkage runs on: DuckDB (embedded, the default) and Spark (for scale).
+
+Both run the same model: :func:`recuento.link.model.settings` writes its SQL for the
+engine's dialect, and a saved model's trained parameters are applied to freshly built
+settings (:func:`apply_model`) rather than reloading its JSON, whose SQL is written in the
+dialect it was trained on.
+
+Spark runs in local mode by default (``local[*]``: every core of this machine); point it
+at a cluster with ``spark_master`` (``spark://host:7077``, ``yarn``...), as for any Spark
+application. Splink's similarity functions come as a jar inside the splink wheel, which
+is put on the session's classpath here.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from typing import Any
+
+import pyarrow as pa
+
+from recuento.errors import RecuentoError
+
+BACKENDS = ("duckdb", "spark")
+
+
+class BackendError(RecuentoError):
+    """The requested linkage engine cannot be used here."""
+
+
+def database_api(backend: str, *, spark_master: str | None = None) -> Any:
+    """A Splink database API for ``backend`` (``duckdb`` or ``spark``)."""
+    if backend == "duckdb":
+        from splink import DuckDBAPI
+
+        return DuckDBAPI()
+    if backend == "spark":
+        return _spark_api(spark_master)
+    raise BackendError(f"unknown linkage backend {backend!r}; use one of {', '.join(BACKENDS)}.")
+
+
+def register(api: Any, table: pa.Table, name: str) -> Any:
+    """Register a prepared Arrow table with the engine; return Splink's handle."""
+    if type(api).__name__ == "SparkAPI":
+        frame = api.spark.createDataFrame(table)
+        return api.register(frame, dataset_display_name=name)
+    return api.register(table, dataset_display_name=name)
+
+
+def _spark_api(master: str | None) -> Any:
+    try:
+        from pyspark.sql import SparkSession
+        from splink import SparkAPI
+        from splink.backends.spark import similarity_jar_location
+    except ImportError as e:
+        raise BackendError(
+            "the Spark backend needs pyspark: install recuento with the spark extra "
+            "(pip install 'recuento[spark]'), and Java 17."
+        ) from e
+    builder = (
+        SparkSession.builder.appName("recuento")
+        .master(master or "local[*]")
+        .config("spark.jars", similarity_jar_location())
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "8")
+    )
+    try:
+        session = builder.getOrCreate()
+    except Exception as e:  # Java missing or the cluster unreachable: say so plainly
+        raise BackendError(
+            f"Spark could not start ({type(e).__name__}). Check that Java 17 is installed "
+            "and, with --spark-master, that the cluster is reachable."
+        ) from e
+    session.sparkContext.setLogLevel("ERROR")
+    session.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="recuento-spark-"))
+    api = SparkAPI(spark_session=session)
+    api.spark = session
+    return api
+
+
+def apply_model(linker: Any, model: dict[str, Any]) -> list[str]:
+    """Copy a saved model's trained m and u values and prior into ``linker``'s settings.
+
+    Levels are matched by comparison name and level label. Returns the comparisons of the
+    linker that the saved model does not train (they keep Splink's defaults).
+    """
+    saved = {
+        comparison["output_column_name"]: {
+            level.get("label_for_charts"): level for level in comparison["comparison_levels"]
+        }
+        for comparison in model.get("comparisons", [])
+    }
+    untrained = []
+    for comparison in linker._settings_obj.comparisons:
+        levels = saved.get(comparison.output_column_name)
+        if levels is None:
+            untrained.append(comparison.output_column_name)
+            continue
+        for level in comparison.comparison_levels:
+            if level.is_null_level:
+                continue
+            found = levels.get(level.label_for_charts) or {}
+            if found.get("m_probability") is not None:
+                level.m_probability = found["m_probability"]
+            if found.get("u_probability") is not None:
+                level.u_probability = found["u_probability"]
+    prior = model.get("probability_two_random_records_match")
+    if prior is not None:
+        linker._settings_obj._probability_two_random_records_match = float(prior)
+    return untrained
