@@ -122,14 +122,9 @@ class Tokens:
         # scars, not among all marks. N is the number of records with a row of the group.
         v = max(len(self.ids), 1)
         key = group_of * v + self.flat
-        pairs = np.unique(np.stack([key, owner_of]), axis=1) if key.size else np.zeros((2, 0))
-        keys, df = np.unique(pairs[0], return_counts=True)
-        group_owner = (
-            np.unique(np.stack([group_rows, np.asarray(owners, np.int64)]), axis=1)
-            if len(rows)
-            else np.zeros((2, 0), np.int64)
-        )
-        group_keys, group_n = np.unique(group_owner[0], return_counts=True)
+        keys, df = np.unique(_once_per_owner(key, owner_of), return_counts=True)
+        group_owner = _once_per_owner(group_rows.astype(np.int64), np.asarray(owners, np.int64))
+        group_keys, group_n = np.unique(group_owner, return_counts=True)
         n_of_group = dict(zip(group_keys.tolist(), group_n.tolist(), strict=True))
         if groups is None:
             n_of_group = {0: n_records}
@@ -164,6 +159,20 @@ class Tokens:
             if int(self.flat[k]) in wanted
         ]
         return [name for _, name in sorted(found)]
+
+
+def _once_per_owner(codes: NDArray[np.int64], owners: NDArray[np.int64]) -> NDArray[np.int64]:
+    """``codes`` with repeats within the same owner removed (for document frequencies).
+
+    Each (code, owner) pair becomes one int64 so that a 1-D sort replaces a slower sort of
+    rows.
+    """
+    if codes.size == 0:
+        return codes
+    low = int(codes.min())
+    width = int(owners.max()) + 1
+    unique = np.unique((codes - low) * width + owners)
+    return unique // width + low
 
 
 def _code(table: vocab.Vocabulary, key: str | None) -> int:
@@ -260,7 +269,7 @@ class RemainsIndex:
     def _owner_idf(codes: NDArray, owners: IntArray, n: int) -> FloatArray:
         if codes.size == 0:
             return np.zeros(0)
-        pairs = np.unique(np.stack([codes.astype(np.int64), owners.astype(np.int64)]), axis=1)
-        keys, counts = np.unique(pairs[0], return_counts=True)
+        once = _once_per_owner(codes.astype(np.int64), owners.astype(np.int64))
+        keys, counts = np.unique(once, return_counts=True)
         weights = idf(counts, n)
         return weights[np.searchsorted(keys, codes)]
