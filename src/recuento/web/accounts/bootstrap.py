@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 
 from recuento.errors import ProblemsError
 from recuento.web.accounts.permissions import ADMINISTRATOR, sync_roles
@@ -47,7 +48,9 @@ def create_administrator(username: str, password: str) -> Any:
         problems.append("a user with that username already exists")
     candidate = user_model(username=username)
     try:
-        validate_password(password, candidate)
+        # The command line speaks English (house CLI style); the site follows the browser.
+        with translation.override("en"):
+            validate_password(password, candidate)
     except ValidationError as e:
         problems.extend(f"password: {m}" for m in e.messages)
     if problems:

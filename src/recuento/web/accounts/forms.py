@@ -65,6 +65,11 @@ class TokenForm(forms.Form):
     def clean_token(self) -> str:
         """The code must be valid for the device now."""
         token: str = self.cleaned_data["token"].strip().replace(" ", "")
+        allowed_now, _details = self.device.verify_is_allowed()
+        if not allowed_now:
+            raise forms.ValidationError(
+                _("Too many wrong codes: wait a little, then enter the current code.")
+            )
         if not self.device.verify_token(token):
             raise forms.ValidationError(_("That code is not valid. Enter the current code."))
         return token

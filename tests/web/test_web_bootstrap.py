@@ -1,0 +1,54 @@
+"""The first administrator: created from the environment once, with a strong password."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+MISSING = "the web extra is not installed: pip install 'recuento[web]' pytest-django"
+pytest.importorskip("django_otp", reason=MISSING)
+pytest.importorskip("pytest_django", reason=MISSING)
+
+from recuento.cli.serve_cmd import ServeError, _first_administrator  # noqa: E402
+from recuento.web.accounts.bootstrap import (  # noqa: E402
+    AdministratorError,
+    create_administrator,
+    needs_administrator,
+)
+from recuento.web.accounts.permissions import ADMINISTRATOR, allowed  # noqa: E402
+
+
+def test_first_administrator_has_the_administrator_role_and_every_action(db: Any) -> None:
+    assert needs_administrator()
+    user = create_administrator("coordinacion", "lluvia-de-marzo-42")
+    assert list(user.groups.values_list("name", flat=True)) == [ADMINISTRATOR]
+    assert allowed(user, action="manage_users")
+    assert not needs_administrator()
+
+
+def test_a_weak_password_is_refused_with_every_reason_and_without_the_password(db: Any) -> None:
+    with pytest.raises(AdministratorError) as info:
+        create_administrator("ana", "12345")
+    message = str(info.value)
+    assert "too short" in message and "entirely numeric" in message
+    assert "12345" not in message
+
+
+def test_without_a_terminal_or_variables_serve_says_what_to_set(
+    db: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("RECUENTO_ADMIN_USERNAME", raising=False)
+    monkeypatch.delenv("RECUENTO_ADMIN_PASSWORD", raising=False)
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    with pytest.raises(ServeError, match="set RECUENTO_ADMIN_USERNAME and RECUENTO_ADMIN_PASSWORD"):
+        _first_administrator()
+
+
+def test_serve_creates_the_administrator_from_the_environment(
+    db: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RECUENTO_ADMIN_USERNAME", "coordinacion")
+    monkeypatch.setenv("RECUENTO_ADMIN_PASSWORD", "lluvia-de-marzo-42")
+    _first_administrator()
+    assert not needs_administrator()
