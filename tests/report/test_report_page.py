@@ -335,3 +335,23 @@ def test_pdf_report_is_a_pdf(counted: Counted, tmp_path: Path) -> None:
     target = write_report(tmp_path / "r.pdf", result, lists, lang="es", seed=1)
     data = target.read_bytes()
     assert data.startswith(b"%PDF-") and len(data) > 10_000
+
+
+def test_pooled_estimate_is_labelled_lcmcr_even_when_the_conditional_is_loglinear(
+    counted: Counted,
+) -> None:
+    # recuento.count pools LCMCR posteriors over linkage configurations whatever method
+    # the conditional estimate used, so the pooled row must not borrow the log-linear label.
+    result, lists, _ = counted
+    conditional = dataclasses.replace(
+        result.conditional,
+        method="loglinear",
+        model={"name": "[12,13,24,34]"},
+        settings={"method_asked": "loglinear", "criterion": "bic"},
+        diagnostics={"models_fitted": 113},
+    )
+    page = render_report(dataclasses.replace(result, conditional=conditional), lists)
+    rows = re.findall(r"<tr[^>]*>.*?</tr>", page.split("<section id='estimates'>")[1], re.S)
+    pooled, conditional_row = rows[1], rows[2]
+    assert TEXT["method_lcmcr"]["en"] in pooled and "[12,13,24,34]" not in pooled
+    assert "[12,13,24,34]" in conditional_row

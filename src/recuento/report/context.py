@@ -438,13 +438,16 @@ def build_context(
     conditional = Estimate(
         c.documented, _finite(c.estimate), _finite(c.lower), _finite(c.upper), c.method, model_name
     )
+    # The pooled estimate is always LCMCR (recuento.count pools LCMCR posteriors), whatever
+    # method gave the conditional one; unpooled, it is the conditional estimate itself.
+    pooled = _pooled(counted)
     with_linkage = Estimate(
         c.documented,
         _finite(counted.estimate),
         _finite(counted.lower),
         _finite(counted.upper),
-        c.method,
-        model_name,
+        "lcmcr" if pooled else c.method,
+        None if pooled else model_name,
     )
     files = list(inputs) or [Path(r.path) for r in lists]
     moment = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
