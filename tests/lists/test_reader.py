@@ -243,3 +243,32 @@ def test_a_lone_m_is_masculino_with_a_note_unless_the_mapping_file_says(tmp_path
 
     result = read_list(path, mapping=load_mapping_file(mapping))
     assert result.table.column("sex").to_pylist() == ["F"]
+
+
+def test_a_list_that_writes_surnames_first_is_split_that_way(tmp_path: Path) -> None:
+    # An official list: PATERNO MATERNO NOMBRE. "RASCON NAVA GUILLERMO" alone is ambiguous
+    # (Rascón is a rare surname); the list's other names settle the order.
+    clear = [
+        "LOPEZ GARCIA MARIA", "HERNANDEZ PEREZ JOSE LUIS", "MARTINEZ RUIZ ANA",
+        "GONZALEZ DIAZ ROSA", "RAMIREZ TORRES JUAN", "FLORES CRUZ LAURA",
+    ]  # fmt: skip
+    rows = [["folio", "nombre"], ["1", "RASCON NAVA GUILLERMO"]]
+    rows += [[str(i + 2), name] for i, name in enumerate(clear * 4)]
+    result = read_list(write_csv(tmp_path / "fge.csv", rows))
+    first = result.table.to_pylist()[0]
+    assert (first["given_std"], first["first_surname_std"], first["second_surname_std"]) == (
+        "guillermo",
+        "rascon",
+        "nava",
+    )
+    assert any("surnames first" in note for note in result.notes)
+
+
+def test_name_order_can_be_set_in_the_mapping_file(tmp_path: Path) -> None:
+    from recuento.lists.mapping import load_mapping_file
+
+    path = write_csv(tmp_path / "l.csv", [["id", "nombre"], ["1", "RASCON NAVA GUILLERMO"]])
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('[options]\nname_order = "surnames_first"\n', encoding="utf-8")
+    record = read_list(path, mapping=load_mapping_file(mapping)).table.to_pylist()[0]
+    assert record["given_std"] == "guillermo"

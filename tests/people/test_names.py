@@ -494,3 +494,14 @@ def test_clearing_caches_does_not_change_results() -> None:
     clear_name_caches()
     assert standardise_name.cache_info().currsize == 0
     assert standardise_name(full_name="Ma. Guadalupe Hdez. de Pérez") == before
+
+
+def test_name_order_is_detected_by_a_vote_of_the_clear_names() -> None:
+    from recuento.people.name_split import detect_name_order
+
+    surnames_first = ["LOPEZ GARCIA MARIA", "HERNANDEZ PEREZ JOSE LUIS", "RUIZ DIAZ ANA"] * 8
+    given_first = ["María López García", "José Luis Hernández Pérez", "Ana Ruiz Díaz"] * 8
+    assert detect_name_order(surnames_first) == "surnames_first"
+    assert detect_name_order(given_first) == "given_first"
+    assert detect_name_order(surnames_first[:12] + given_first[:12]) == "auto"  # no 4 in 5
+    assert detect_name_order(surnames_first[:5]) == "auto"  # too few votes

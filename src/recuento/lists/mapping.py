@@ -16,6 +16,7 @@ A mapping file is TOML::
     [options]
     day_first = true               # 03/04/1998 is 3 April (the default)
     sex_letters = "HM"             # H hombre, M mujer (the CURP's letters); "FM" otherwise
+    name_order = "surnames_first"  # PATERNO MATERNO NOMBRE; detected per list otherwise
 
     # applies to the list named "fiscalia" only, on top of the above
     [lists.fiscalia.columns]
@@ -52,8 +53,11 @@ CANONICAL_COLUMNS: dict[str, str] = {
 ATTRIBUTE = "attribute"
 """Mapping-file value that keeps a column as an attribute whatever its header says."""
 
-OPTIONS: dict[str, type] = {"day_first": bool, "sex_letters": str}
-_OPTION_VALUES: dict[str, tuple[object, ...]] = {"sex_letters": ("FM", "HM")}
+OPTIONS: dict[str, type] = {"day_first": bool, "sex_letters": str, "name_order": str}
+_OPTION_VALUES: dict[str, tuple[object, ...]] = {
+    "sex_letters": ("FM", "HM"),
+    "name_order": ("auto", "given_first", "surnames_first"),
+}
 
 # Built-in synonyms, written folded (see fold_header). Order matters only for place parts:
 # the most specific part comes first when several are joined.

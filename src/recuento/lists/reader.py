@@ -28,6 +28,7 @@ from recuento.lists.standardise import (
     ChunkSpec,
     default_workers,
 )
+from recuento.people.name_split import NameOrder, detect_name_order
 from recuento.people.record import PERSON_SCHEMA, SexLetters, text_of
 from recuento.people.sex import detect_letter_convention
 
@@ -145,7 +146,7 @@ def read_list(
         header=raw.header,
         mapping=cmap,
     )
-    sex_letters = _sex_letters(path, cmap, options, encoding, delimiter, sheet, result.notes)
+    conventions = _conventions(path, cmap, options, encoding, delimiter, sheet, result.notes)
     if "id" not in cmap.columns:
         result.notes.append(
             f"no column was recognised as the record id; each record's id is its {raw.unit} "
@@ -153,7 +154,7 @@ def read_list(
         )
     if workers is None:
         workers = default_workers()
-    _Validator(result, cmap, day_first, sex_letters, progress, workers).run(raw.rows)
+    _Validator(result, cmap, day_first, conventions, progress, workers).run(raw.rows)
     # The reader's notes are complete only once its rows are exhausted (NUL bytes).
     result.notes = [*raw.notes, *cmap.notes, *result.notes]
     if result.read == 0:
@@ -161,7 +162,15 @@ def read_list(
     return result
 
 
-def _sex_letters(
+@dataclass
+class _ListConventions:
+    """How a whole list writes things a single value cannot tell (see :func:`_conventions`)."""
+
+    sex_letters: SexLetters = "FM"
+    name_order: NameOrder = "auto"
+
+
+def _conventions(
     path: Path,
     cmap: ColumnMapping,
     options: dict[str, object],
@@ -169,24 +178,57 @@ def _sex_letters(
     delimiter: str | None,
     sheet: str | None,
     notes: list[str],
-) -> SexLetters:
-    """What a lone ``M`` means in this list: masculino (``FM``) or mujer (``HM``).
+) -> _ListConventions:
+    """What a lone ``M`` means, and in which order full names are written, in this list.
 
-    Lists that follow the CURP write H (hombre) and M (mujer); others F and M. Reading
-    one as the other turns every woman into a man, so the sex column's distinct values
-    are scanned first (a second, cheap pass over the file) unless a mapping file says.
+    Lists that follow the CURP write H (hombre) and M (mujer), others F and M: reading one
+    as the other turns every woman into a man. Official lists write full names surnames
+    first (*PATERNO MATERNO NOMBRE*), newspapers given names first; one name is often
+    ambiguous but a list is consistent. Both are settled by a first, cheap pass over the
+    two columns (the sex column's distinct values; a vote over up to 5,000 full names),
+    unless a mapping file says (``sex_letters``, ``name_order``).
     """
-    chosen = options.get("sex_letters")
-    if chosen == "HM" or chosen == "FM":
-        return chosen
-    if "sex" not in cmap.columns:
-        return "FM"
-    index = cmap.columns["sex"][0]
+    found = _ListConventions()
+    chosen_letters = options.get("sex_letters")
+    chosen_order = options.get("name_order")
+    scan_sex = "sex" in cmap.columns and chosen_letters not in ("HM", "FM")
+    scan_names = (
+        "full_name" in cmap.columns
+        and chosen_order not in ("given_first", "surnames_first", "auto")
+        and not any(k in cmap.columns for k in ("first_surname", "second_surname", "surnames"))
+    )
+    if chosen_letters in ("HM", "FM"):
+        found.sex_letters = chosen_letters
+    if chosen_order in ("given_first", "surnames_first", "auto"):
+        found.name_order = chosen_order
+    if not (scan_sex or scan_names):
+        return found
+    sex_index = cmap.columns["sex"][0] if scan_sex else -1
+    name_index = cmap.columns["full_name"][0] if scan_names else -1
     distinct: set[str] = set()
+    names: list[str] = []
     table = open_table(path, encoding=encoding, delimiter=delimiter, sheet=sheet)
     for _, cells in table.rows:
-        if index < len(cells) and (text := text_of(cells[index])) is not None:
+        if scan_sex and sex_index < len(cells) and (text := text_of(cells[sex_index])):
             distinct.add(text.upper())
+        if len(names) < 5000 and name_index < len(cells) and scan_names:
+            if (text := text_of(cells[name_index])) is not None:
+                names.append(text)
+        elif not scan_sex:
+            break
+    if scan_sex:
+        found.sex_letters = _sex_convention(distinct, notes)
+    if scan_names:
+        found.name_order = detect_name_order(names)
+        if found.name_order == "surnames_first":
+            notes.append(
+                "full names are written surnames first (PATERNO MATERNO NOMBRE) in this "
+                'list; set name_order = "given_first" in a mapping file\'s [options] if not'
+            )
+    return found
+
+
+def _sex_convention(distinct: set[str], notes: list[str]) -> SexLetters:
     convention = detect_letter_convention(distinct)
     if convention is not None:
         if convention == "HM":
@@ -249,7 +291,7 @@ class _Validator:
         result: ListResult,
         cmap: ColumnMapping,
         day_first: bool,
-        sex_letters: SexLetters,
+        conventions: _ListConventions,
         progress: Callable[[int], None] | None,
         workers: int,
     ) -> None:
@@ -264,7 +306,8 @@ class _Validator:
             place=cmap.columns.get("place", ()),
             attributes=tuple(cmap.attributes.items()),
             day_first=day_first,
-            sex_letters=sex_letters,
+            sex_letters=conventions.sex_letters,
+            name_order=conventions.name_order,
         )
         self.runner = ChunkRunner(self.spec, workers)
         self.first_seen: dict[str, tuple[int, int]] = {}

@@ -21,6 +21,7 @@ from typing import Any
 import pyarrow as pa
 
 from recuento.lists.formats import Cell
+from recuento.people.name_split import NameOrder
 from recuento.people.record import PERSON_SCHEMA, SexLetters, standardise_columns, text_of
 
 CHUNK_ROWS = 50_000
@@ -36,6 +37,7 @@ class ChunkSpec:
     attributes: tuple[tuple[int, str], ...]
     day_first: bool
     sex_letters: SexLetters
+    name_order: NameOrder = "auto"
 
 
 @dataclass
@@ -61,7 +63,11 @@ def standardise_chunk(spec: ChunkSpec, chunk: Chunk) -> tuple[pa.RecordBatch, Wa
     if spec.place:
         fields["place"] = [tuple(row[i] for i in spec.place) for row in rows]
     values, field_warnings = standardise_columns(
-        fields, n, day_first=spec.day_first, sex_letters=spec.sex_letters
+        fields,
+        n,
+        day_first=spec.day_first,
+        sex_letters=spec.sex_letters,
+        name_order=spec.name_order,
     )
     warnings = [a + b for a, b in zip(chunk.warnings, field_warnings, strict=True)]
     values["source"] = [spec.source] * n

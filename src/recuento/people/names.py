@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 from recuento.people.name_fold import fold
 from recuento.people.name_split import (
+    NameOrder,
     Word,
     _groups,
     _is_particle_group,
@@ -295,6 +296,7 @@ def standardise_name(
     given_names: str | None = None,
     first_surname: str | None = None,
     second_surname: str | None = None,
+    name_order: NameOrder = "auto",
 ) -> PersonName:
     """Standardise a person's name from whatever name columns a record has.
 
@@ -317,6 +319,8 @@ def standardise_name(
         given_names: Given names (nombre(s)).
         first_surname: First, paternal surname (primer apellido, apellido paterno).
         second_surname: Second, maternal surname (segundo apellido, apellido materno).
+        name_order: how the list writes full names (``auto``: decided name by name; see
+            :func:`~recuento.people.name_split.detect_name_order`).
 
     Returns:
         The standardised name (all fields None or empty when nothing usable was given).
@@ -354,7 +358,7 @@ def standardise_name(
         return _build(given, first, second, guessed, tuple(aliases))
     if full_name:
         text, found = extract_aliases(full_name)
-        parts = split_text(text)
+        parts = split_text(text, name_order)
         if parts.given or parts.first or parts.second:
             aliases.extend(found)
             return _build(parts.given, parts.first, parts.second, True, tuple(aliases))

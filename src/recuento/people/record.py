@@ -19,6 +19,7 @@ import pyarrow as pa
 from recuento.people.ages import AgeRange, age_consistent, parse_age
 from recuento.people.dates import PartialDate, parse_date, plausible
 from recuento.people.missing import UNKNOWN_MARKERS, is_unknown_marker
+from recuento.people.name_split import NameOrder
 from recuento.people.names import standardise_name
 from recuento.people.phonetic import phonetic_key
 from recuento.people.places import normalise_place
@@ -142,10 +143,18 @@ def _split_surnames(text: str) -> tuple[str | None, str | None]:
 
 @lru_cache(maxsize=1 << 18)
 def _name_columns(
-    full_name: str | None, given: str | None, first: str | None, second: str | None
+    full_name: str | None,
+    given: str | None,
+    first: str | None,
+    second: str | None,
+    order: NameOrder = "auto",
 ) -> tuple[Any, ...]:
     name = standardise_name(
-        full_name=full_name, given_names=given, first_surname=first, second_surname=second
+        full_name=full_name,
+        given_names=given,
+        first_surname=first,
+        second_surname=second,
+        name_order=order,
     )
     display_full = full_name or " ".join(
         p for p in (name.given_names, name.first_surname, name.second_surname) if p
@@ -256,7 +265,11 @@ def _place(parts: tuple[Any, ...]) -> tuple[str | None, str | None]:
 
 
 def standardise_record(
-    fields: Mapping[str, Any], *, day_first: bool = True, sex_letters: SexLetters = "FM"
+    fields: Mapping[str, Any],
+    *,
+    day_first: bool = True,
+    sex_letters: SexLetters = "FM",
+    name_order: NameOrder = "auto",
 ) -> tuple[dict[str, Any], list[str]]:
     """Standardise one record's canonical fields.
 
@@ -267,6 +280,8 @@ def standardise_record(
         day_first: read ``03/04/1998`` as 3 April (Mexican and European practice).
         sex_letters: ``"FM"`` (F femenino, M masculino) or ``"HM"`` (H hombre, M mujer, the
             CURP's convention): what a lone letter means in this list.
+        name_order: how the list writes full names (``auto``, ``given_first``,
+            ``surnames_first``; see :func:`recuento.people.name_split.detect_name_order`).
 
     Returns:
         The record's values for every column of :data:`PERSON_SCHEMA` except ``source``,
@@ -275,7 +290,9 @@ def standardise_record(
     columns = {key: [value] for key, value in fields.items()}
     if "place" in columns and isinstance(fields["place"], list | tuple):
         columns["place"] = [tuple(fields["place"])]
-    out, warnings = standardise_columns(columns, 1, day_first=day_first, sex_letters=sex_letters)
+    out, warnings = standardise_columns(
+        columns, 1, day_first=day_first, sex_letters=sex_letters, name_order=name_order
+    )
     return {key: values[0] for key, values in out.items()}, warnings[0]
 
 
@@ -285,6 +302,7 @@ def standardise_columns(
     *,
     day_first: bool = True,
     sex_letters: SexLetters = "FM",
+    name_order: NameOrder = "auto",
 ) -> tuple[dict[str, list[Any]], list[list[str]]]:
     """Standardise ``n`` records given column by column (the fast path for whole lists).
 
@@ -295,7 +313,7 @@ def standardise_columns(
         fields: canonical column -> its ``n`` raw values; ``place`` holds tuples of parts,
             most specific first. Absent columns are all-null.
         n: the number of records.
-        day_first, sex_letters: as for :func:`standardise_record`.
+        day_first, sex_letters, name_order: as for :func:`standardise_record`.
 
     Returns:
         Column -> ``n`` values (every column of :data:`PERSON_SCHEMA` except ``source``,
@@ -314,7 +332,9 @@ def standardise_columns(
             text = text_of(value)
             if text is not None and first[i] is None and second[i] is None:
                 first[i], second[i] = _split_surnames(text)
-    names = [_name_columns(*parts) for parts in zip(full, given, first, second, strict=True)]
+    names = [
+        _name_columns(*parts, name_order) for parts in zip(full, given, first, second, strict=True)
+    ]
     for column, values in zip(_NAME_COLUMNS, zip(*names, strict=True), strict=True):
         out[column] = list(values)
     if n == 0:
