@@ -430,10 +430,11 @@ def build_context(
     year_counts, year_unknown = _years(counted, lists)
     by_year = {_year_label(s.label): s.estimate for s in strata}
     year_estimates = bool(strata) and None not in by_year
-    years = [
-        YearCount(y, n, by_year.get(y) if year_estimates else None)
-        for y, n in sorted(year_counts.items())
-    ]
+    if year_estimates:
+        # stratified by year: the strata's own counts, so bars and intervals agree
+        years = [YearCount(y, e.documented, e) for y, e in sorted(by_year.items()) if y is not None]
+    else:
+        years = [YearCount(y, n) for y, n in sorted(year_counts.items())]
     model_name = _model_name(c.model)
     conditional = Estimate(
         c.documented, _finite(c.estimate), _finite(c.lower), _finite(c.upper), c.method, model_name

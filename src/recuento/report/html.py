@@ -56,7 +56,7 @@ def _num(value: float | None, lang: Lang, ident: str | None = None) -> str:
     shown = number(value, lang)
     if ident is None:
         return _e(shown)
-    raw = "" if value is None else f"{value:g}" if math.isfinite(value) else "inf"
+    raw = "" if value is None else repr(float(value)) if math.isfinite(value) else "inf"
     return f"<span id={quoteattr(ident)} data-value={quoteattr(raw)}>{_e(shown)}</span>"
 
 
@@ -103,8 +103,9 @@ def _interval(e: Estimate, lang: Lang, ident: str | None = None) -> str:
         return _e("-")
     low = _num(e.lower, lang, f"{ident}-lower" if ident else None)
     if e.upper is None or not math.isfinite(e.upper):
-        return f"{low} - {_e(t('unbounded', lang))}"
-    return f"{low} - {_num(e.upper, lang, f'{ident}-upper' if ident else None)}"
+        return f"<span class='iv'>{low} - {_e(t('unbounded', lang))}</span>"
+    high = _num(e.upper, lang, f"{ident}-upper" if ident else None)
+    return f"<span class='iv'>{low} - {high}</span>"
 
 
 def _method(e: Estimate, lang: Lang) -> str:

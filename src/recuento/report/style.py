@@ -15,7 +15,7 @@ nav ol{columns:2;font-size:.95rem}a{color:#0072B2}
 table{border-collapse:collapse;margin:.6rem 0 1rem;font-size:.92rem}
 th,td{padding:.25rem .6rem;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}
 th{background:#f4f4f4}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
-tr.quote td{font-weight:600;background:#fff6ee}
+.iv{white-space:nowrap}tr.quote td{font-weight:600;background:#fff6ee}
 .dots{font-family:ui-monospace,monospace;letter-spacing:.15rem;white-space:nowrap}
 .chart{max-width:100%;height:auto;display:block;margin:.5rem 0 1rem}
 figure{margin:0}figcaption{font-size:.9rem;color:#555}
