@@ -33,7 +33,7 @@ import numpy as np
 import pyarrow.parquet as pq
 
 from recuento.lists.reader import read_list
-from recuento.pprl.encode import encode_table
+from recuento.pprl.encode import encode_table, make_params
 from recuento.pprl.match import match_encodings
 from recuento.simulate import simulate_lists, simulate_population, write_lists
 
@@ -64,12 +64,35 @@ def _metrics(a_persons, b_persons, pa, pb, on_roll) -> tuple[float, float, int]:
     return precision, found / max(members_on_roll, 1), len(correct)
 
 
+def _statuses(res, a_persons, b_persons, on_roll) -> dict[str, float]:
+    """What `recuento eligibility` would say (no expulsions list): shares of members."""
+    best = dict(zip(res.pairs.a.tolist(), res.pairs.probability.tolist(), strict=True))
+    n = len(a_persons)
+    flat_wrong_eligible = flat_wrong_join = review = 0
+    for i, person in enumerate(a_persons):
+        p = best.get(i, 0.0)
+        if p >= 0.95:
+            flat_wrong_eligible += person not in on_roll
+        elif p >= 0.05:
+            review += 1
+        else:
+            flat_wrong_join += person in on_roll
+    return {
+        "eligible_but_not_on_roll": round(flat_wrong_eligible / n, 4),
+        "must_join_but_on_roll": round(flat_wrong_join / n, 4),
+        "review": round(review / n, 4),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=200_000)
     parser.add_argument("--seed", type=int, default=8)
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()))
     parser.add_argument("--workers", type=int, default=None, help="processes for read_list")
+    parser.add_argument(
+        "--flip", type=float, default=0.02, help="flip probability (0 shows the cost of noise)"
+    )
     args = parser.parse_args()
 
     directory = _lists(args.people, args.seed, args.workdir)
@@ -88,7 +111,7 @@ def main() -> None:
     encoded = {}
     for name, table in tables.items():
         t, c = time.perf_counter(), time.process_time()
-        encoded[name] = encode_table(table, SECRET, name=name)
+        encoded[name] = encode_table(table, SECRET, make_params(flip_probability=args.flip))
         s, cpu = time.perf_counter() - t, time.process_time() - c
         print(
             f"encode {name}: {table.num_rows:,} records in {s:.2f} s wall "
@@ -104,6 +127,7 @@ def main() -> None:
         "party": len(b),
         "members_on_roll": sum(p in on_roll for p in a_persons),
         "cpu_count": os.cpu_count(),
+        "flip_probability": args.flip,
     }
     for assignment in ("best-per-a", "one-to-one"):
         t, c = time.perf_counter(), time.process_time()
@@ -125,6 +149,11 @@ def main() -> None:
             "candidates": res.candidates,
             **rows,
         }
+        if assignment == "best-per-a":
+            results["statuses"] = _statuses(res, a_persons, b_persons, on_roll)
+            print(
+                f"  eligibility statuses (match at 0.95, review from 0.05): {results['statuses']}"
+            )
     print(json.dumps(results, indent=1, default=str))
 
 

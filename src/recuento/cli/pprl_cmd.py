@@ -247,6 +247,10 @@ def eligibility(
     PPRL mode only: --roll and --expelled are .clk files. Plaintext mode (--roll
     party.csv, matched with the linkage model) arrives with the linkage model.
 
+    Whoever holds the secret and the party's .clk files together can test guessed people
+    against them: use this command only where the party agrees to it; otherwise run
+    `recuento pprl-match` at a neutral party (docs/pprl.md, threat model).
+
     \b
     Example:
         recuento eligibility members.csv --roll party.clk --expelled expelled.clk \\
