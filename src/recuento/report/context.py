@@ -133,6 +133,7 @@ class Linkage:
     single_record: bool
     comparisons: list[str]
     blocking_rules: int
+    engine: str
     min_edge: float
     min_average: float
     seconds: float | None
@@ -326,6 +327,7 @@ def _linkage(counted: CountResult) -> Linkage:
         single_record=not model,
         comparisons=[str(c.get("output_column_name", "")) for c in model.get("comparisons", [])],
         blocking_rules=len(model.get("blocking_rules_to_generate_predictions", [])),
+        engine=str(model.get("sql_dialect") or "duckdb"),
         min_edge=DEFAULT_MIN_EDGE,
         min_average=DEFAULT_MIN_AVERAGE,
         seconds=link.seconds.get("total"),

@@ -23,6 +23,7 @@ from recuento.report.text import (
     Lang,
     comparison_name,
     decimal,
+    engine_name,
     in_language,
     join_words,
     number,
@@ -453,6 +454,7 @@ class _Page:
                     lists=len(c.lists),
                     comparisons=join_words([comparison_name(n, lang) for n in k.comparisons], lang),
                     rules=k.blocking_rules,
+                    engine=engine_name(k.engine),
                     edge=decimal(k.min_edge, 1, lang),
                     average=decimal(k.min_average, 1, lang),
                 )

@@ -223,26 +223,26 @@ TEXT: dict[str, dict[Lang, str]] = {
     # methods
     "m_linkage_trained": {
         "en": "Linkage: the records of all {lists} lists were standardised (names, dates, "
-        "places) and linked at once with a Fellegi-Sunter model (Splink on DuckDB) trained "
+        "places) and linked at once with a Fellegi-Sunter model (Splink on {engine}) trained "
         "without labels on these records, comparing {comparisons}. Candidate pairs came "
         "from {rules} blocking rules. Records were grouped into persons when their link "
         "probability reached {edge} and a group's average link reached {average}.",
         "es": "Enlace: los registros de las {lists} listas se estandarizaron (nombres, "
         "fechas, lugares) y se enlazaron a la vez con un modelo de Fellegi-Sunter (Splink "
-        "sobre DuckDB) entrenado sin etiquetas con estos registros, comparando "
+        "sobre {engine}) entrenado sin etiquetas con estos registros, comparando "
         "{comparisons}. Los pares candidatos salieron de {rules} reglas de bloqueo. Los "  # codespell:ignore
         "registros se agruparon en personas cuando la probabilidad de su enlace llegó a "
         "{edge} y el enlace medio del grupo a {average}.",
     },
     "m_linkage_reused": {
         "en": "Linkage: the records of all {lists} lists were standardised (names, dates, "
-        "places) and linked at once with a saved Fellegi-Sunter model (Splink on DuckDB), "
+        "places) and linked at once with a saved Fellegi-Sunter model (Splink on {engine}), "
         "comparing {comparisons}. Candidate pairs came from {rules} blocking rules. Records "
         "were grouped into persons when their link probability reached {edge} and a "
         "group's average link reached {average}.",
         "es": "Enlace: los registros de las {lists} listas se estandarizaron (nombres, "
         "fechas, lugares) y se enlazaron a la vez con un modelo de Fellegi-Sunter guardado "
-        "(Splink sobre DuckDB), comparando {comparisons}. Los pares candidatos salieron de "  # codespell:ignore
+        "(Splink sobre {engine}), comparando {comparisons}. Los pares candidatos salieron de "  # codespell:ignore
         "{rules} reglas de bloqueo. Los registros se agruparon en personas cuando la "
         "probabilidad de su enlace llegó a {edge} y el enlace medio del grupo a {average}.",
     },
@@ -450,6 +450,15 @@ def join_words(words: list[str], lang: Lang) -> str:
     if len(words) <= 1:
         return "".join(words)
     return f"{', '.join(words[:-1])} {SOFTWARE_NOTE[lang]} {words[-1]}"
+
+
+ENGINES: dict[str, str] = {"duckdb": "DuckDB", "spark": "Spark", "sqlite": "SQLite",
+                           "postgres": "PostgreSQL"}  # fmt: skip
+
+
+def engine_name(dialect: str) -> str:
+    """The database engine's name for a Splink SQL dialect."""
+    return ENGINES.get(dialect, dialect)
 
 
 def comparison_name(name: str, lang: Lang) -> str:
