@@ -52,3 +52,21 @@ def test_serve_creates_the_administrator_from_the_environment(
     monkeypatch.setenv("RECUENTO_ADMIN_PASSWORD", "lluvia-de-marzo-42")
     _first_administrator()
     assert not needs_administrator()
+
+
+def test_serve_without_the_web_extra_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    import sys
+
+    from click.testing import CliRunner
+
+    from recuento.cli import cli
+
+    monkeypatch.setitem(sys.modules, "django_otp", None)  # as if not installed
+    result = CliRunner().invoke(cli, ["serve", "--setup-only", "--data-dir", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: the recuento web site needs django-otp, not installed here; install the web "
+        "extra with: pip install 'recuento[web]'\n"
+    )

@@ -108,8 +108,11 @@ def _configure(data_dir: Path, database_url: str | None, host: str) -> None:
         require_django()
         import waitress  # noqa: F401
     except ImportError as e:
-        message = str(e) if "recuento[web]" in str(e) else "waitress is not installed"
-        raise ServeError(f"{message}; install the site with: pip install 'recuento[web]'") from e
+        if "recuento[web]" in str(e):
+            raise ServeError(str(e)) from e
+        raise ServeError(
+            "the recuento web site needs waitress; install it with: pip install 'recuento[web]'"
+        ) from e
     os.environ["RECUENTO_DATA_DIR"] = str(data_dir)
     if database_url:
         os.environ["RECUENTO_DATABASE_URL"] = database_url

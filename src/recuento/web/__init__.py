@@ -24,6 +24,6 @@ def require_django() -> None:
             missing.append(package)
     if missing:
         raise ImportError(
-            f"the recuento web site needs {', '.join(missing)}; install them with: "
-            "pip install 'recuento[web]'"
+            f"the recuento web site needs {' and '.join(missing)}, not installed here; "
+            "install the web extra with: pip install 'recuento[web]'"
         )
