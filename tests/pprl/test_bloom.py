@@ -87,3 +87,15 @@ def test_randomised_response_flips_at_the_stated_rate_and_is_repeatable():
     assert abs(mask.sum() - n * p) <= 4.5 * math.sqrt(n * p * (1 - p))
     assert (flip_mask(seeds, 1024, 0.02) == mask).all()
     assert not flip_mask(seeds, 1024, 0.0).any()
+
+
+def test_the_examples_in_the_docstrings_hold():
+    import doctest
+
+    import recuento.pprl
+    import recuento.pprl.bloom
+    import recuento.pprl.encode
+
+    for module in (recuento.pprl, recuento.pprl.bloom, recuento.pprl.encode):
+        result = doctest.testmod(module)
+        assert result.attempted > 0 and result.failed == 0, module.__name__
