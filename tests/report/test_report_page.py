@@ -355,3 +355,51 @@ def test_pooled_estimate_is_labelled_lcmcr_even_when_the_conditional_is_loglinea
     pooled, conditional_row = rows[1], rows[2]
     assert TEXT["method_lcmcr"]["en"] in pooled and "[12,13,24,34]" not in pooled
     assert "[12,13,24,34]" in conditional_row
+
+
+def _explained(counted: Counted, lang: str = "en", **methods: Any) -> tuple[list[str], list[str]]:
+    from recuento.report.methods import explain
+
+    result, lists, _ = counted
+    context = build_context(result, lists)
+    context = dataclasses.replace(context, methods=dataclasses.replace(context.methods, **methods))
+    return explain(context, lang)  # type: ignore[arg-type]
+
+
+def test_methods_say_what_ran_with_lcmcr_priors_and_convergence(counted: Counted) -> None:
+    result, _, _ = counted
+    paragraphs, assumptions = _explained(counted)
+    text = " ".join(paragraphs)
+    settings = result.conditional.settings["lcmcr"]
+    assert "Manrique-Vallier (2016" in text and "because 4 lists have records" in text
+    assert f"at most {settings['K']} latent classes" in text
+    assert f"Gamma({settings['a']:.2f}, {settings['b']:.2f})" in text
+    assert "R-hat" in text and "Splink on DuckDB" in text
+    assert "Sadinle (2018" in text  # how linkage uncertainty was carried
+    assert TEXT["a_priors"]["en"] in assumptions
+
+
+def test_methods_explain_why_a_loglinear_model_was_used(counted: Counted) -> None:
+    paragraphs, assumptions = _explained(
+        counted,
+        method="loglinear",
+        asked="auto",
+        lists_with_records=2,
+        lcmcr=None,
+        model="[1,2]",
+        models_fitted=1,
+        criterion="bic",
+        pooled=False,
+    )
+    text = " ".join(paragraphs)
+    assert "only 2 lists have records, and the latent-class model needs 3" in text
+    assert "The model [1,2] was chosen among 1 models by BIC" in text
+    assert TEXT["m_pooling_none"]["en"] in paragraphs
+    assert TEXT["a_two_lists"]["en"] in assumptions
+    assert TEXT["a_priors"]["en"] not in assumptions
+
+
+def test_methods_in_spanish_use_decimal_commas(counted: Counted) -> None:
+    paragraphs, _ = _explained(counted, "es")
+    text = " ".join(paragraphs)
+    assert "Gamma(0,25, 0,25)" in text and "llegó a 0,5" in text

@@ -18,14 +18,12 @@ from xml.sax.saxutils import escape, quoteattr
 from recuento.lists.messages import reject_message, warning_message
 from recuento.report import svg
 from recuento.report.context import MAX_CHART_PATTERNS, Estimate, ReportContext, build_context
+from recuento.report.methods import explain
 from recuento.report.style import CSS
 from recuento.report.text import (
     Lang,
-    comparison_name,
     decimal,
-    engine_name,
     in_language,
-    join_words,
     number,
     percent,
     t,
@@ -443,84 +441,10 @@ class _Page:
         return self.section("linkage", "sec_linkage", "".join(parts))
 
     def methods(self) -> str:
-        c, m, k, lang = self.ctx, self.ctx.methods, self.ctx.linkage, self.lang
-        paragraphs = []
-        if k.single_record:
-            paragraphs.append(self.t("m_linkage_single"))
-        else:
-            paragraphs.append(
-                self.t(
-                    "m_linkage_trained" if k.trained else "m_linkage_reused",
-                    lists=len(c.lists),
-                    comparisons=join_words([comparison_name(n, lang) for n in k.comparisons], lang),
-                    rules=k.blocking_rules,
-                    engine=engine_name(k.engine),
-                    edge=decimal(k.min_edge, 1, lang),
-                    average=decimal(k.min_average, 1, lang),
-                )
-            )
-        if c.conditional.estimate is None and not c.strata:
-            paragraphs.append(self.t("m_none"))
-        elif m.method == "lcmcr":
-            if m.asked == "lcmcr":
-                paragraphs.append(self.t("m_lcmcr_asked"))
-            else:
-                paragraphs.append(self.t("m_lcmcr", k=m.lists_with_records))
-            if m.lcmcr:
-                s = m.lcmcr
-                paragraphs.append(
-                    self.t(
-                        "m_priors",
-                        K=s.get("K"),
-                        a=decimal(float(s.get("a", 0)), 2, lang),
-                        b=decimal(float(s.get("b", 0)), 2, lang),
-                        chains=s.get("chains"),
-                        burnin=number(s.get("burnin", 0), lang),
-                        samples=number(s.get("samples", 0), lang),
-                        thin=s.get("thin"),
-                    )
-                )
-            if m.rhat is not None and m.ess is not None:
-                paragraphs.append(
-                    self.t("m_convergence", rhat=decimal(m.rhat, 3, lang), ess=number(m.ess, lang))
-                )
-        elif m.model_given:
-            paragraphs.append(self.t("m_loglinear_given", model=m.model or ""))
-        else:
-            if m.asked == "loglinear":
-                reason = self.t("reason_asked")
-            elif m.lists_with_records < 3:
-                reason = self.t("reason_few_lists", k=m.lists_with_records)
-            else:
-                reason = self.t("reason_no_lcmcr")
-            paragraphs.append(
-                self.t(
-                    "m_loglinear",
-                    k=m.lists_with_records,
-                    reason=reason,
-                    model=m.model or "",
-                    fitted=m.models_fitted if m.models_fitted is not None else "-",
-                    criterion=(m.criterion or "bic").upper(),
-                )
-            )
-        if m.pooled:
-            configs = ", ".join(
-                f"{decimal(g.min_edge, 1, lang)}/{decimal(g.min_average, 1, lang)}"
-                for g in k.configurations
-            )
-            paragraphs.append(self.t("m_pooling", k=len(k.configurations), configs=configs))
-        else:
-            paragraphs.append(self.t("m_pooling_none"))
-        if m.by:
-            paragraphs.append(self.t("m_strata", by=m.by))
-        assumptions = ["a_closed", "a_identifying", "a_dependence", "a_linkage"]
-        if m.method == "lcmcr":
-            assumptions.append("a_priors")
-        if m.lists_with_records == 2:
-            assumptions.append("a_two_lists")
+        paragraphs, assumptions = explain(self.ctx, self.lang)
         body = "".join(f"<p>{_e(p)}</p>" for p in paragraphs)
         body += f"<h3>{_e(self.t('assumptions_title'))}</h3><ul>"
-        body += "".join(f"<li>{_e(self.t(a))}</li>" for a in assumptions) + "</ul>"
+        body += "".join(f"<li>{_e(a)}</li>" for a in assumptions) + "</ul>"
         return self.section("methods", "sec_methods", body)
 
     def warnings(self) -> str:
