@@ -20,6 +20,7 @@ PROTECTED = [
     ("registry:sources", False, "reviewer", "analyst"),
     ("registry:upload", False, "reviewer", "coordinator"),
     ("registry:source", True, "reviewer", "analyst"),
+    ("registry:mapping", True, "reviewer", "analyst"),
     ("accounts:users", False, "coordinator", "administrator"),
 ]
 # Pages every logged-in user may see, whatever their roles.

@@ -9,6 +9,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from recuento.lists.mapping import ATTRIBUTE, CANONICAL_COLUMNS
 from recuento.web.registry.models import Source
 
 ALLOWED_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".parquet")
@@ -64,3 +65,52 @@ class UploadForm(forms.Form):
                 % {"name": name},
             )
         return cleaned
+
+
+class MappingForm(forms.Form):
+    """One choice per column of the list: which canonical column it holds, or none.
+
+    Several columns may be ``place`` (joined, in the order of the header); any other
+    canonical column may be chosen for one column only.
+    """
+
+    def __init__(
+        self, *args: Any, header: list[str], mapping: dict[str, Any], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.header = header
+        current: dict[str, str] = {}
+        for canonical, headers in mapping.items():
+            for h in [headers] if isinstance(headers, str) else headers:
+                current[h] = canonical
+        choices = [(ATTRIBUTE, _("(keep as an attribute)"))] + [
+            (name, f"{name}: {description}") for name, description in CANONICAL_COLUMNS.items()
+        ]
+        for i, h in enumerate(header):
+            self.fields[f"col_{i}"] = forms.ChoiceField(
+                label=h, choices=choices, initial=current.get(h, ATTRIBUTE)
+            )
+
+    def clean(self) -> dict[str, Any]:
+        """Each canonical column but ``place`` at most once; report every clash at once."""
+        cleaned: dict[str, Any] = super().clean() or {}
+        chosen: dict[str, list[str]] = {}
+        for i, h in enumerate(self.header):
+            target = cleaned.get(f"col_{i}")
+            if target and target not in (ATTRIBUTE, "place"):
+                chosen.setdefault(target, []).append(h)
+        clashes = [
+            forms.ValidationError(
+                _("%(column)s is chosen for several columns (%(headers)s); choose one."),
+                params={"column": target, "headers": ", ".join(headers)},
+            )
+            for target, headers in chosen.items()
+            if len(headers) > 1
+        ]
+        if clashes:
+            raise forms.ValidationError(clashes)
+        return cleaned
+
+    def entries(self) -> dict[str, str]:
+        """Header -> chosen column, for every column (a complete mapping)."""
+        return {h: self.cleaned_data[f"col_{i}"] for i, h in enumerate(self.header)}

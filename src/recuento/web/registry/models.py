@@ -44,6 +44,19 @@ class Source(models.Model):
     rows_read = models.PositiveIntegerField(_("rows read"))
     rows_accepted = models.PositiveIntegerField(_("rows accepted"))
     rows_rejected = models.PositiveIntegerField(_("rows rejected"))
+    header: Any = models.JSONField(_("header as written"), default=list)
+    column_entries: Any = models.JSONField(
+        _("mapping fixed by hand (header to column)"), default=dict, blank=True
+    )
+    remapped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("mapping fixed by"),
+    )
+    remapped_at = models.DateTimeField(_("mapping fixed at"), null=True, blank=True)
     mapping: Any = models.JSONField(_("column mapping"), default=dict)
     attributes: Any = models.JSONField(_("columns kept as attributes"), default=list)
     rejects: Any = models.JSONField(

@@ -15,8 +15,10 @@ from typing import Any
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 
 from recuento.errors import RecuentoError
+from recuento.lists.mapping import MappingFile
 from recuento.lists.reader import ListResult, read_list
 from recuento.web.registry.models import MAX_STORED_REJECTS, Source
 
@@ -99,6 +101,7 @@ def summary_fields(result: ListResult) -> dict[str, Any]:
         "rows_read": result.read,
         "rows_accepted": result.accepted,
         "rows_rejected": result.rejected,
+        "header": list(result.header),
         "mapping": result.mapping.described(),
         "attributes": list(result.mapping.attributes.values()),
         "rejects": [
@@ -108,3 +111,32 @@ def summary_fields(result: ListResult) -> dict[str, Any]:
         "warnings": dict(result.warnings),
         "notes": list(result.notes),
     }
+
+
+def remap(source: Source, entries: dict[str, str], *, user: Any) -> Source:
+    """Read a source's stored file again with a mapping fixed by hand, and record it.
+
+    Args:
+        source: the source.
+        entries: header as written -> canonical column or ``"attribute"``, as in a mapping
+            file's ``[lists.NAME.columns]``.
+        user: who fixed the mapping.
+
+    Raises:
+        UploadError: the list cannot be read with that mapping (for instance no column
+            holds a name); the source is left as it was.
+    """
+    path = Path(default_storage.path(source.file.name))
+    mapping = MappingFile(lists={source.name: entries})
+    try:
+        result = read_list(path, name=source.name, mapping=mapping, workers=1)
+    except RecuentoError as e:
+        raise UploadError(str(e).replace(str(path), source.filename)) from e
+    with transaction.atomic():
+        for field, value in summary_fields(result).items():
+            setattr(source, field, value)
+        source.column_entries = dict(entries)
+        source.remapped_by = user
+        source.remapped_at = timezone.now()
+        source.save()
+    return source

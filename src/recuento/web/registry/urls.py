@@ -12,4 +12,5 @@ urlpatterns = [
     path("", views.source_list, name="sources"),
     path("upload/", views.upload, name="upload"),
     path("<int:pk>/", views.source_detail, name="source"),
+    path("<int:pk>/mapping/", views.mapping, name="mapping"),
 ]

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 
 from recuento.lists.messages import REJECT_REASONS, WARNINGS
 from recuento.web.accounts.permissions import requires
-from recuento.web.registry.forms import UploadForm
+from recuento.web.registry.forms import MappingForm, UploadForm
 from recuento.web.registry.models import Source
-from recuento.web.registry.services import UploadError, bring_in
+from recuento.web.registry.services import UploadError, bring_in, remap
 
 
 def _lang() -> str:
@@ -64,7 +64,7 @@ def _warning(code: str, lang: str) -> str:
 @requires("view_sources")
 def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One source: provenance, counts, the detected mapping, rejects with reasons."""
-    source = get_object_or_404(Source.objects.select_related("uploaded_by"), pk=pk)
+    source = get_object_or_404(Source.objects.select_related("uploaded_by", "remapped_by"), pk=pk)
     lang = _lang()
     context: dict[str, Any] = {
         "source": source,
@@ -82,3 +82,21 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rejects_truncated": source.rows_rejected > len(source.rejects),
     }
     return render(request, "registry/source_detail.html", context)
+
+
+@requires("upload_sources")
+def mapping(request: HttpRequest, pk: int) -> HttpResponse:
+    """Fix a source's column mapping; the stored file is read again with it."""
+    source = get_object_or_404(Source, pk=pk)
+    form = MappingForm(request.POST or None, header=source.header, mapping=source.mapping)
+    if request.method == "POST" and form.is_valid():
+        try:
+            remap(source, form.entries(), user=request.user)
+        except UploadError as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(
+                request, _("List %(name)s read again with the new mapping.") % {"name": source.name}
+            )
+            return redirect("registry:source", pk=source.pk)
+    return render(request, "registry/mapping.html", {"source": source, "form": form})
