@@ -237,7 +237,10 @@ class _Page:
             chart = svg.upset_chart(
                 c.list_names, [(p.on, p.count) for p in shown], self.t("overlap_chart"), self.fmt
             )
-            parts.append(_figure(chart, self.t("overlap_chart")))
+            caption = self.t("overlap_chart")
+            if len(c.patterns) > len(shown):
+                caption += " " + self.t("overlap_top", n=len(shown), total=len(c.patterns))
+            parts.append(_figure(chart, caption))
         rows = [
             [
                 "<span class='dots'>" + "".join("●" if v else "○" for v in p.on) + "</span> "

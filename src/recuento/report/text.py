@@ -99,7 +99,10 @@ TEXT: dict[str, dict[Lang, str]] = {
     "col_count": {"en": "Persons", "es": "Personas"},
     "overlap_chart": {"en": "Persons by combination of lists",
                       "es": "Personas por combinación de listas"},
-    "pairwise_title": {"en": "Persons on both lists", "es": "Personas en ambas listas"},
+    "overlap_top": {
+        "en": "(the {n} most common of {total} combinations; the table lists them all)",
+        "es": "(las {n} combinaciones más frecuentes de {total}; la tabla las lista todas)",
+    },
     # documented
     "documented_intro": {
         "en": "A documented person is one recorded by at least one list, after linking the "
@@ -217,8 +220,6 @@ TEXT: dict[str, dict[Lang, str]] = {
     },
     "col_min_edge": {"en": "Weakest link allowed", "es": "Enlace más débil permitido"},
     "col_min_average": {"en": "Average link needed", "es": "Enlace medio necesario"},
-    "configs_chart": {"en": "Persons by linkage configuration",
-                      "es": "Personas por configuración de enlace"},
     "timing": {"en": "Linkage took {seconds} s.", "es": "El enlace tardó {seconds} s."},
     # methods
     "m_linkage_trained": {
@@ -417,7 +418,6 @@ TEXT: dict[str, dict[Lang, str]] = {
     "date": {"en": "Date (UTC)", "es": "Fecha (UTC)"},
     "missing_file": {"en": "(file not found)", "es": "(archivo no encontrado)"},
     "not_installed": {"en": "not installed", "es": "no instalado"},
-    "level": {"en": "{pct}", "es": "{pct}"},
 }  # fmt: skip
 
 #: Sentences :mod:`recuento.count` writes in English only, with their Spanish.
