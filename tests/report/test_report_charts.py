@@ -75,3 +75,27 @@ def test_interval_chart_leaves_an_open_end_for_an_unbounded_interval() -> None:
     dashed = [line for line in root.iter("line") if line.get("stroke-dasharray") == "3 2"]
     assert len(dashed) == 1  # only 2002's interval is open above
     assert len(list(root.iter("circle"))) == 2  # 2003 has no estimate to draw
+
+
+def test_every_sentence_has_both_languages_with_the_same_placeholders() -> None:
+    import string
+
+    from recuento.report.text import COMPARISONS, TEXT
+
+    def fields(s: str) -> set[str]:
+        return {name for _, name, _, _ in string.Formatter().parse(s) if name}
+
+    for key, both in {**TEXT, **COMPARISONS}.items():
+        assert set(both) == {"en", "es"}, key
+        assert both["en"].strip() and both["es"].strip(), key
+        assert fields(both["en"]) == fields(both["es"]), key
+
+
+def test_numbers_follow_the_language() -> None:
+    from recuento.report.text import decimal, number, percent
+
+    assert number(1234567.4, "en") == "1,234,567"
+    assert number(1234567.4, "es") == "1\u202f234\u202f567"
+    assert number(None, "en") == "-" and number(math.inf, "es") == "∞"
+    assert decimal(0.25, 2, "es") == "0,25" and decimal(0.25, 2, "en") == "0.25"
+    assert percent(0.95, "en") == "95%" and percent(0.95, "es") == "95\u00a0%"
