@@ -19,7 +19,9 @@ from recuento.web.accounts.permissions import ACTION_NAMES, ROLES, allowed  # no
 PROTECTED = [
     ("registry:sources", False, "reviewer", "analyst"),
     ("registry:upload", False, "reviewer", "coordinator"),
+    ("registry:sources_json", False, "reviewer", "analyst"),
     ("registry:source", True, "reviewer", "analyst"),
+    ("registry:source_json", True, "reviewer", "analyst"),
     ("registry:mapping", True, "reviewer", "analyst"),
     ("accounts:users", False, "coordinator", "administrator"),
 ]

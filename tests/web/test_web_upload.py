@@ -139,3 +139,38 @@ def test_source_list_pins_its_query_count(
     # number of sources.
     with django_assert_num_queries(7):
         assert client.get(reverse("registry:sources")).status_code == 200
+
+
+def test_upload_of_an_xlsx_list_is_read_by_rows(
+    client: Any, make_user: Any, media_root: Path
+) -> None:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row in (["folio", "nombre"], [1, "Ana Pérez López"], [2, None]):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    client.force_login(make_user("analyst"))
+    _upload(client, buffer.getvalue(), filename="fiscalia.xlsx")
+    source = Source.objects.get()
+    assert (source.format, source.unit) == ("xlsx", "row")
+    assert (source.rows_read, source.rows_accepted, source.rows_rejected) == (2, 1, 1)
+    assert source.sha256 == hashlib.sha256(buffer.getvalue()).hexdigest()
+
+
+def test_json_twins_carry_the_same_facts_as_the_pages(
+    client: Any, make_user: Any, media_root: Path
+) -> None:
+    client.force_login(make_user("analyst"))
+    _upload(client)
+    source = Source.objects.get()
+    listing = client.get(reverse("registry:sources_json")).json()
+    detail = client.get(reverse("registry:source_json", kwargs={"pk": source.pk})).json()
+    assert listing["ok"] and [s["sha256"] for s in listing["sources"]] == [source.sha256]
+    assert detail["source"]["mapping"]["full_name"] == "nombre"
+    assert detail["source"]["rejects"][0]["reason"] == "no_name"
+    assert (detail["source"]["rows_read"], detail["source"]["rows_rejected"]) == (3, 1)

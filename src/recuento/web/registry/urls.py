@@ -10,7 +10,9 @@ app_name = "registry"
 
 urlpatterns = [
     path("", views.source_list, name="sources"),
+    path("index.json", views.source_list, {"fmt": "json"}, name="sources_json"),
     path("upload/", views.upload, name="upload"),
     path("<int:pk>/", views.source_detail, name="source"),
+    path("<int:pk>.json", views.source_detail, {"fmt": "json"}, name="source_json"),
     path("<int:pk>/mapping/", views.mapping, name="mapping"),
 ]

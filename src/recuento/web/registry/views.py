@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -21,10 +21,27 @@ def _lang() -> str:
     return "es" if (get_language() or "").startswith("es") else "en"
 
 
+def _summary(source: Source) -> dict[str, Any]:
+    return {
+        "id": source.pk,
+        "name": source.name,
+        "filename": source.filename,
+        "sha256": source.sha256,
+        "size_bytes": source.size_bytes,
+        "uploaded_by": source.uploaded_by.get_username(),
+        "uploaded_at": source.uploaded_at.isoformat(),
+        "rows_read": source.rows_read,
+        "rows_accepted": source.rows_accepted,
+        "rows_rejected": source.rows_rejected,
+    }
+
+
 @requires("view_sources")
-def source_list(request: HttpRequest) -> HttpResponse:
-    """Every source, newest first."""
+def source_list(request: HttpRequest, fmt: str = "html") -> HttpResponse:
+    """Every source, newest first (``index.json``: the same as JSON)."""
     sources = Source.objects.select_related("uploaded_by").order_by("-uploaded_at", "-pk")
+    if fmt == "json":
+        return JsonResponse({"ok": True, "sources": [_summary(s) for s in sources]})
     return render(request, "registry/source_list.html", {"sources": sources})
 
 
@@ -62,8 +79,8 @@ def _warning(code: str, lang: str) -> str:
 
 
 @requires("view_sources")
-def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One source: provenance, counts, the detected mapping, rejects with reasons."""
+def source_detail(request: HttpRequest, pk: int, fmt: str = "html") -> HttpResponse:
+    """One source: provenance, counts, the mapping, rejects with reasons (or ``<pk>.json``)."""
     source = get_object_or_404(Source.objects.select_related("uploaded_by", "remapped_by"), pk=pk)
     lang = _lang()
     context: dict[str, Any] = {
@@ -81,6 +98,25 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "warnings": [(_warning(code, lang), n) for code, n in sorted(source.warnings.items())],
         "rejects_truncated": source.rows_rejected > len(source.rejects),
     }
+    if fmt == "json":
+        return JsonResponse(
+            {
+                "ok": True,
+                "source": {
+                    **_summary(source),
+                    "format": source.format,
+                    "header": source.header,
+                    "mapping": source.mapping,
+                    "attributes": source.attributes,
+                    "column_entries": source.column_entries,
+                    "rejects": [{**r, "text": _reason(r["reason"], lang)} for r in source.rejects],
+                    "rejects_by_reason": source.rejects_by_reason,
+                    "warnings": source.warnings,
+                    "notes": source.notes,
+                    "unit": source.unit,
+                },
+            }
+        )
     return render(request, "registry/source_detail.html", context)
 
 
