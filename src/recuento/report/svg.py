@@ -278,9 +278,11 @@ def interval_chart(
     column = max(22, min(60, 560 // max(n, 1)))
     if n <= 4:
         column = max(column, 7 * longest + 16)
-    left, top_pad, bottom = 64, 34, 56
+    rotate = n > 12 or longest * 7 > column
+    left, top_pad = 64, 34
+    bottom = 56 if rotate else 30
     width = width or max(360, left + column * n + 20)
-    height = 300
+    height = 300 if rotate else 274
     plot_h = height - top_pad - bottom
     finite = [v for e in estimates for v in e if v is not None and math.isfinite(v)]
     top, ticks = axis(max([*documented, *finite], default=0))
@@ -293,7 +295,6 @@ def interval_chart(
             f"stroke='{LIGHT}'/>"
         )
         body.append(_text(left - 6, y + 4, fmt(value), "end", " font-size='10'"))
-    rotate = n > 12 or max((len(s) for s in labels), default=0) * 7 > column
     for i, label in enumerate(labels):
         x = left + i * column
         cx = x + column / 2
