@@ -183,9 +183,9 @@ def name_comparison(sql: ArraySql | None = None) -> ComparisonCreator:
     part, because the parts are not independent evidence.
     """
     sql = sql or ArraySql()
-    tokens, sounds = "name_tokens", "name_tokens_phonetic"
-    two = cll.CustomLevel(_intersect(sounds, 2, sql))
-    one = cll.CustomLevel(_intersect(sounds, 1, sql))
+    tokens, sounds, keys = "name_tokens", "name_tokens_phonetic", "name_keys"
+    two = cll.CustomLevel(_intersect(keys, 2, sql))
+    one = cll.CustomLevel(_intersect(keys, 1, sql))
     return cl.CustomComparison(
         output_column_name="name",
         comparison_levels=[
@@ -197,7 +197,7 @@ def name_comparison(sql: ArraySql | None = None) -> ComparisonCreator:
             ),
             _level(f"{tokens}_l = {tokens}_r", "the same two names"),
             _level(
-                f"({_intersect(sounds, 2, sql)}) AND ({sql.has_all(sounds + '_l', sounds + '_r')} "
+                f"({_intersect(keys, 2, sql)}) AND ({sql.has_all(sounds + '_l', sounds + '_r')} "
                 f"OR {sql.has_all(sounds + '_r', sounds + '_l')})",
                 "one name holds all of the other (a surname or given name missing)",
             ),
@@ -205,16 +205,16 @@ def name_comparison(sql: ArraySql | None = None) -> ComparisonCreator:
                 cll.And(two, _given_alike()),
                 "two or more names in common, given names alike (nickname, spelling)",
             ),
-            _level(_intersect(sounds, 3, sql), "three or more names in common"),
+            _level(_intersect(keys, 3, sql), "three or more names in common"),
             _level(cll.And(two, _surname_alike()), "two names in common, surnames alike"),
-            _level(_intersect(sounds, 2, sql), "two names in common"),
+            _level(_intersect(keys, 2, sql), "two names in common"),
             _level(
                 cll.And(one, _given_alike(), _surname_alike()),
                 "given names and first surnames alike, one name in common",
             ),
             _level(cll.And(one, _given_alike()), "one name in common, given names alike"),
             _level(cll.And(_given_alike(), _surname_alike()), "given names and surnames alike"),
-            _level(_intersect(sounds, 1, sql), "one name in common"),
+            _level(_intersect(keys, 1, sql), "one name in common"),
             cll.ElseLevel(),
         ],
         comparison_description="the name's tokens, independent of the split",

@@ -7,6 +7,8 @@ rules use, some derived here:
 - ``name_tokens_phonetic``: the phonetic key of each name token and of each formal form
   of the given names (*Chepe* brings *José*, *Lupita* brings *Guadalupe*), so that name
   sets can be compared however the full name was split, spelt or shortened;
+- ``name_keys``: the same sound set without the names so common that sharing them says
+  little (*María*, *José*, *Juan*): what "names in common" counts;
 - ``token_pairs``: every pair of distinct name tokens (``lopez|maria``), for blocking on
   any two shared tokens: this survives a wrong split, swapped surnames, a missing maternal
   surname and a nickname in place of one of the given names;
@@ -43,6 +45,7 @@ PREPARED_COLUMNS = (
     "second_surname_phonetic",
     "name_tokens",
     "name_tokens_phonetic",
+    "name_keys",
     "token_pairs",
     "sex",
     "birth_date",
@@ -157,6 +160,13 @@ def prepare(tables: Sequence[pa.Table]) -> pa.Table:
         pa.list_(pa.string()),
     )
     keys = [_place_key(p) for p in stacked.column("place_std").to_pylist()]
+    columns["name_keys"] = pa.array(
+        [
+            [k for k in sounds if k not in _WEAK_TOKENS] or None if sounds else None
+            for sounds in columns["name_tokens_phonetic"].to_pylist()
+        ],
+        pa.list_(pa.string()),
+    )
     columns["place_key"] = pa.array(keys, pa.string())
     columns["place_words"] = pa.array(
         [sorted(set(k.split())) if k else None for k in keys], pa.list_(pa.string())
