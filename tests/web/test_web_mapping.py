@@ -69,3 +69,50 @@ def test_a_mapping_without_a_name_is_refused_and_the_source_kept(
     assert response.context["form"].non_field_errors()
     source.refresh_from_db()
     assert source.mapping["full_name"] == "nombre" and source.remapped_at is None
+
+
+# Synthetic; no header is a known name synonym, so the reader cannot find a name.
+NO_NAME = "clave,quien,dato x\n7,Rosa Díaz,1990\n8,Luz Mora,1991\n".encode()
+
+
+def _upload_unnamed(client: Any) -> Any:
+    return client.post(
+        reverse("registry:upload"),
+        {"file": SimpleUploadedFile("colectivo.csv", NO_NAME, "text/csv")},
+    )
+
+
+def test_upload_mapping_page_is_protected(client: Any, make_user: Any) -> None:
+    url = reverse("registry:upload_mapping")
+    assert client.get(url).url == f"{reverse('accounts:login')}?next={url}"
+    client.force_login(make_user("reviewer"))
+    assert client.get(url).status_code == 403
+    client.force_login(make_user("analyst"))
+    assert client.get(url).url == reverse("registry:upload")  # nothing pending
+
+
+def test_a_list_without_a_recognised_name_is_mapped_by_hand_then_brought_in(
+    client: Any, make_user: Any, media_root: Path
+) -> None:
+    client.force_login(make_user("analyst"))
+    response = _upload_unnamed(client)
+    assert response.url == reverse("registry:upload_mapping")
+    form = client.get(response.url).context["form"]
+    assert [form[f"col_{i}"].label for i in range(3)] == ["clave", "quien", "dato x"]
+    done = client.post(response.url, {"col_0": "id", "col_1": "full_name", "col_2": "birth_date"})
+    source = Source.objects.get()
+    assert done.url == reverse("registry:source", kwargs={"pk": source.pk})
+    assert source.mapping == {"id": "clave", "full_name": "quien", "birth_date": "dato x"}
+    assert source.column_entries["quien"] == "full_name"
+    assert (source.rows_read, source.rows_accepted) == (2, 2)
+
+
+def test_cancelling_the_mapping_of_a_new_upload_deletes_the_file(
+    client: Any, make_user: Any, media_root: Path
+) -> None:
+    client.force_login(make_user("analyst"))
+    url = _upload_unnamed(client).url
+    assert list((media_root / "sources").glob("*.csv"))
+    client.post(url, {"cancel": "1"})
+    assert not list((media_root / "sources").glob("*.csv"))
+    assert not Source.objects.exists()

@@ -98,11 +98,11 @@ def test_upload_of_an_unreadable_list_names_the_uploaded_file_not_the_stored_pat
     client: Any, make_user: Any, media_root: Path
 ) -> None:
     client.force_login(make_user("analyst"))
-    # A header with no column that holds a name: the reader raises MappingError.
-    response = _upload(client, b"folio,ciudad\n1,Ciudad Juarez\n", filename="sin_nombres.csv")
+    # Two columns with the same header: the reader cannot tell them apart.
+    response = _upload(client, b"folio,nombre,nombre\n1,a,b\n", filename="repetida.csv")
     text = response.content.decode()
     assert response.status_code == 200
-    assert "sin_nombres.csv" in text and str(media_root) not in text
+    assert "repetida.csv" in text and str(media_root) not in text
     assert not Source.objects.exists()
     assert not list((media_root / "sources").glob("*.csv"))
 

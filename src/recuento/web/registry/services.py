@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from recuento.errors import RecuentoError
+from recuento.errors import MappingError, RecuentoError
+from recuento.lists.formats import open_table
 from recuento.lists.mapping import MappingFile
 from recuento.lists.reader import ListResult, read_list
 from recuento.web.registry.models import MAX_STORED_REJECTS, Source
@@ -57,6 +59,32 @@ def store_upload(upload: UploadedFile) -> tuple[str, str, int]:
     return name, sha, size
 
 
+@dataclass(frozen=True)
+class StoredUpload:
+    """An uploaded file kept in storage, not yet recorded as a source.
+
+    Attributes:
+        stored: the storage name (``sources/<sha256><suffix>``).
+        sha256, size_bytes: of the file.
+        filename: the uploaded file's name.
+        name: the list's name.
+    """
+
+    stored: str
+    sha256: str
+    size_bytes: int
+    filename: str
+    name: str
+
+
+class NeedsMappingError(UploadError):
+    """No column of the list was recognised as a name: the user must map its columns."""
+
+    def __init__(self, message: str, pending: StoredUpload) -> None:
+        super().__init__(message)
+        self.pending = pending
+
+
 def bring_in(upload: UploadedFile, *, name: str, user: Any) -> Source:
     """Store, read and record one uploaded list.
 
@@ -66,28 +94,65 @@ def bring_in(upload: UploadedFile, *, name: str, user: Any) -> Source:
         user: who brought it in.
 
     Raises:
+        NeedsMappingError: no column holds a name; the file stays stored (see
+            :attr:`NeedsMappingError.pending`) for :func:`bring_in_stored` with a mapping.
         UploadError: the file cannot be read as a list; the message names the uploaded
             file (never the stored path) and holds no record value.
     """
     stored, sha, size = store_upload(upload)
-    path = Path(default_storage.path(stored))
+    pending = StoredUpload(stored, sha, size, (upload.name or "")[:255], name)
+    return bring_in_stored(pending, user=user)
+
+
+def bring_in_stored(
+    pending: StoredUpload, *, user: Any, entries: dict[str, str] | None = None
+) -> Source:
+    """Read a stored upload (with a mapping fixed by hand, if given) and record the source.
+
+    Raises:
+        NeedsMappingError, UploadError: as :func:`bring_in`.
+    """
+    path = Path(default_storage.path(pending.stored))
+    mapping = MappingFile(lists={pending.name: entries}) if entries else None
     try:
         # One process: a web request must not spawn workers (large lists: background task).
-        result = read_list(path, name=name, workers=1)
+        result = read_list(path, name=pending.name, mapping=mapping, workers=1)
     except RecuentoError as e:
-        if not Source.objects.filter(file=stored).exists():
-            path.unlink(missing_ok=True)
-        raise UploadError(str(e).replace(str(path), upload.name or "the file")) from e
+        message = str(e).replace(str(path), pending.filename or "the file")
+        if isinstance(e, MappingError):
+            raise NeedsMappingError(message, pending) from e
+        discard(pending)
+        raise UploadError(message) from e
     with transaction.atomic():
         return Source.objects.create(
-            name=name,
-            filename=(upload.name or "")[:255],
-            file=stored,
-            sha256=sha,
-            size_bytes=size,
+            name=pending.name,
+            filename=pending.filename,
+            file=pending.stored,
+            sha256=pending.sha256,
+            size_bytes=pending.size_bytes,
             uploaded_by=user,
+            column_entries=dict(entries or {}),
             **summary_fields(result),
         )
+
+
+def discard(pending: StoredUpload) -> None:
+    """Delete a stored upload that no source refers to."""
+    if not Source.objects.filter(file=pending.stored).exists():
+        Path(default_storage.path(pending.stored)).unlink(missing_ok=True)
+
+
+def header_of(pending: StoredUpload) -> list[str]:
+    """The header of a stored upload, as written.
+
+    Raises:
+        UploadError: the file cannot be opened as a list.
+    """
+    path = Path(default_storage.path(pending.stored))
+    try:
+        return list(open_table(path).header)
+    except RecuentoError as e:
+        raise UploadError(str(e).replace(str(path), pending.filename or "the file")) from e
 
 
 def summary_fields(result: ListResult) -> dict[str, Any]:

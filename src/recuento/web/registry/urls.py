@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.source_list, name="sources"),
     path("index.json", views.source_list, {"fmt": "json"}, name="sources_json"),
     path("upload/", views.upload, name="upload"),
+    path("upload/mapping/", views.upload_mapping, name="upload_mapping"),
     path("<int:pk>/", views.source_detail, name="source"),
     path("<int:pk>.json", views.source_detail, {"fmt": "json"}, name="source_json"),
     path("<int:pk>/mapping/", views.mapping, name="mapping"),

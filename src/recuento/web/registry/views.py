@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from django.contrib import messages
@@ -14,7 +15,18 @@ from recuento.lists.messages import REJECT_REASONS, WARNINGS
 from recuento.web.accounts.permissions import requires
 from recuento.web.registry.forms import MappingForm, UploadForm
 from recuento.web.registry.models import Source
-from recuento.web.registry.services import UploadError, bring_in, remap
+from recuento.web.registry.services import (
+    NeedsMappingError,
+    StoredUpload,
+    UploadError,
+    bring_in,
+    bring_in_stored,
+    discard,
+    header_of,
+    remap,
+)
+
+_PENDING = "registry_pending_upload"
 
 
 def _lang() -> str:
@@ -54,6 +66,10 @@ def upload(request: HttpRequest) -> HttpResponse:
             source = bring_in(
                 form.cleaned_data["file"], name=form.cleaned_data["name"], user=request.user
             )
+        except NeedsMappingError as e:
+            request.session[_PENDING] = asdict(e.pending)
+            messages.warning(request, str(e))
+            return redirect("registry:upload_mapping")
         except UploadError as e:
             form.add_error("file", str(e))
         else:
@@ -136,3 +152,34 @@ def mapping(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("registry:source", pk=source.pk)
     return render(request, "registry/mapping.html", {"source": source, "form": form})
+
+
+@requires("upload_sources")
+def upload_mapping(request: HttpRequest) -> HttpResponse:
+    """Map the columns of an upload whose names were not recognised, then bring it in."""
+    raw = request.session.get(_PENDING)
+    if raw is None:
+        return redirect("registry:upload")
+    pending = StoredUpload(**raw)
+    if request.method == "POST" and "cancel" in request.POST:
+        discard(pending)
+        del request.session[_PENDING]
+        return redirect("registry:upload")
+    try:
+        header = header_of(pending)
+    except UploadError as e:
+        discard(pending)
+        del request.session[_PENDING]
+        messages.error(request, str(e))
+        return redirect("registry:upload")
+    form = MappingForm(request.POST or None, header=header, mapping={})
+    if request.method == "POST" and form.is_valid():
+        try:
+            source = bring_in_stored(pending, user=request.user, entries=form.entries())
+        except UploadError as e:
+            form.add_error(None, str(e))
+        else:
+            del request.session[_PENDING]
+            messages.success(request, _("List %(name)s brought in.") % {"name": source.name})
+            return redirect("registry:source", pk=source.pk)
+    return render(request, "registry/upload_mapping.html", {"pending": pending, "form": form})
