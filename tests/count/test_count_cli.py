@@ -28,13 +28,26 @@ def test_histories_count_each_person_once_by_the_lists_they_are_on() -> None:
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
     out = tmp_path_factory.mktemp("d") / "demo"
-    result = CliRunner().invoke(cli, ["demo", "--out", str(out), "--people", "400", "--json"])
+    result = CliRunner().invoke(
+        cli, ["demo", "--out", str(out), "--people", "400", "--json"]
+    )
     assert result.exit_code == 0, result.output
-    return json.loads(result.output)
+    payload = json.loads(result.stdout)
+    payload["_folder"] = str(out)
+    return payload
+
+
+def test_demo_writes_a_self_contained_report(demo_run: dict) -> None:
+    report = Path(demo_run["_folder"]) / "informe.html"
+    html = report.read_text(encoding="utf-8")
+    assert "<svg" in html
+    assert "http://" not in html and "https://" not in html
 
 
 def test_demo_reports_the_count_beside_the_truth(demo_run: dict) -> None:
     truth = demo_run["truth"]
+    assert demo_run["with_linkage_uncertainty"] is True
+    assert demo_run["method"] == "lcmcr with linkage uncertainty"
     assert set(demo_run) >= {
         "documented", "estimate", "lower", "upper", "level", "method", "lists", "warnings",
         "records", "rejected", "persons", "conditional", "truth",
@@ -64,10 +77,21 @@ def test_demo_refuses_a_folder_that_is_not_an_earlier_demo(tmp_path: Path) -> No
 def test_count_with_two_lists_gives_no_made_up_estimate(tmp_path: Path) -> None:
     population = simulate_population(150, seed=5)
     write_lists(simulate_lists(population, seed=6), tmp_path)
+    report = tmp_path / "r.html"
     result = CliRunner().invoke(
-        cli, ["count", str(tmp_path / "prensa.csv"), str(tmp_path / "fiscalia.csv"), "--json"]
+        cli,
+        [
+            "count",
+            str(tmp_path / "prensa.csv"),
+            str(tmp_path / "fiscalia.csv"),
+            "--json",
+            "--report",
+            str(report),
+        ],
     )
     assert result.exit_code == 0, result.output
-    payload = json.loads(result.output)
+    payload = json.loads(result.stdout)
+    assert report.exists()
+    assert payload["with_linkage_uncertainty"] is False
     assert payload["documented"] > 0
     assert payload["warnings"], "two lists must come with a warning"

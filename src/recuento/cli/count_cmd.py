@@ -37,6 +37,7 @@ TEXT: dict[str, dict[Lang, str]] = {
         "es": "Verdad de la población sintética: {n:,} personas, {documented:,} documentadas",
     },
     "files": {"en": "Synthetic lists written to {folder}", "es": "Listas sintéticas en {folder}"},
+    "report": {"en": "Report written to {path}", "es": "Informe escrito en {path}"},
 }  # fmt: skip
 
 
@@ -90,8 +91,21 @@ def _report(results: list[Any], counted: Any, lang: Lang) -> str:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write the persons file (source,id,person_id,...) here.",
 )
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the report here (.html; .pdf needs WeasyPrint).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-def count(lists: tuple[str, ...], seed: int, out: Path | None, as_json: bool, **read: Any) -> None:
+def count(
+    lists: tuple[str, ...],
+    seed: int,
+    out: Path | None,
+    report_path: Path | None,
+    as_json: bool,
+    **read: Any,
+) -> None:
     """Count the people several lists document, and estimate those none recorded.
 
     Reads every LIST, links their records into persons, and estimates the total population
@@ -101,6 +115,7 @@ def count(lists: tuple[str, ...], seed: int, out: Path | None, as_json: bool, **
     \b
     Example:
         recuento count prensa.csv ong.xlsx fiscalia.csv familias.csv
+        recuento count *.csv --report informe.html --lang es
     """
     options = ReadOptions(**read)
     results, _, errors = read_lists(lists, options)
@@ -111,6 +126,15 @@ def count(lists: tuple[str, ...], seed: int, out: Path | None, as_json: bool, **
 
         _write_table(counted.link.persons, out)
     _print(results, counted, as_json, options.language)
+    if report_path is not None:
+        _write_report(report_path, counted, results, options.language, seed)
+
+
+def _write_report(path: Path, counted: Any, results: list[Any], lang: Lang, seed: int) -> None:
+    from recuento.report import write_report
+
+    write_report(path, counted, results, lang=lang, seed=seed, inputs=[r.path for r in results])
+    click.echo(_t("report", lang, path=path), err=True)
 
 
 def _count(results: list[Any], seed: int) -> Any:
@@ -154,7 +178,8 @@ def demo(out: Path, people: int, seed: int, lang: Lang | None, as_json: bool) ->
 
     Makes four synthetic lists (a newspaper, an NGO, the prosecutor, the families) of a
     synthetic population with recuento's simulator (nobody in them is real), counts them
-    as `recuento count` would, and prints the result beside the truth.
+    as `recuento count` would, prints the result beside the truth, and writes the count's
+    report (informe.html) into the same folder.
 
     \b
     Example:
@@ -181,6 +206,7 @@ def demo(out: Path, people: int, seed: int, lang: Lang | None, as_json: bool) ->
     if not as_json:
         click.echo(_t("truth", lang, n=sim.population_size, documented=sim.documented))
         click.echo(_t("files", lang, folder=out))
+    _write_report(out / "informe.html", counted, results, lang, seed)
 
 
 COMMANDS = [count, demo]

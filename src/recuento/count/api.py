@@ -60,6 +60,7 @@ class CountResult:
     level: float
     persons_by_configuration: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    with_linkage_uncertainty: bool = False
 
     @property
     def documented(self) -> int:
@@ -74,9 +75,11 @@ class CountResult:
             "lower": self.lower,
             "upper": self.upper,
             "level": self.level,
-            "method": f"{conditional['method']} with linkage uncertainty"
-            if self.estimate is not None and self.estimate != conditional["estimate"]
+            # The pooled draws always come from LCMCR, whatever the conditional method.
+            "method": "lcmcr with linkage uncertainty"
+            if self.with_linkage_uncertainty
             else conditional["method"],
+            "with_linkage_uncertainty": self.with_linkage_uncertainty,
             "lists": conditional["lists"],
             "warnings": [*self.warnings, *conditional["warnings"]],
             "persons": self.link.n_persons,
@@ -160,6 +163,7 @@ def count_tables(
         level,
         persons_by,
         warnings,
+        with_linkage_uncertainty=True,
     )
 
 
