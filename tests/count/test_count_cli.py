@@ -28,9 +28,7 @@ def test_histories_count_each_person_once_by_the_lists_they_are_on() -> None:
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
     out = tmp_path_factory.mktemp("d") / "demo"
-    result = CliRunner().invoke(
-        cli, ["demo", "--out", str(out), "--people", "400", "--json"]
-    )
+    result = CliRunner().invoke(cli, ["demo", "--out", str(out), "--people", "400", "--json"])
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
     payload["_folder"] = str(out)
