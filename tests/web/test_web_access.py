@@ -15,63 +15,70 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse  # noqa: 
 
 from recuento.web.accounts.permissions import ACTION_NAMES, ROLES, allowed  # noqa: E402
 
-# (url name, needs a source, wrong role, right role)
+# (url name, object the URL names, wrong role, right role)
 PROTECTED = [
-    ("registry:sources", False, "reviewer", "analyst"),
-    ("registry:upload", False, "reviewer", "coordinator"),
-    ("registry:sources_json", False, "reviewer", "analyst"),
-    ("registry:source", True, "reviewer", "analyst"),
-    ("registry:source_json", True, "reviewer", "analyst"),
-    ("registry:mapping", True, "reviewer", "analyst"),
-    ("accounts:users", False, "coordinator", "administrator"),
+    ("registry:sources", None, "reviewer", "analyst"),
+    ("registry:upload", None, "reviewer", "coordinator"),
+    ("registry:sources_json", None, "reviewer", "analyst"),
+    ("registry:source", "source", "reviewer", "analyst"),
+    ("registry:source_json", "source", "reviewer", "analyst"),
+    ("registry:mapping", "source", "reviewer", "analyst"),
+    ("accounts:users", None, "coordinator", "administrator"),
+    ("accounts:user_new", None, "coordinator", "administrator"),
+    ("accounts:user_edit", "user", "coordinator", "administrator"),
 ]
 # Pages every logged-in user may see, whatever their roles.
 LOGGED_IN = ["home", "accounts:profile", "accounts:two_factor"]
 PUBLIC = {"healthz", "accounts:login", "set_language"}
 
 
-def _url(name: str, source: Any = None) -> str:
-    return reverse(name, kwargs={"pk": source.pk} if source is not None else None)
+@pytest.fixture
+def url_of(make_source: Any, make_user: Any) -> Any:
+    def url(name: str, needs: str | None) -> str:
+        target = {"source": make_source, "user": lambda: make_user("analyst")}.get(needs or "")
+        return reverse(name, kwargs={"pk": target().pk} if target is not None else None)
+
+    return url
 
 
-@pytest.mark.parametrize(("name", "needs_source", "wrong", "right"), PROTECTED)
+@pytest.mark.parametrize(("name", "needs", "wrong", "right"), PROTECTED)
 def test_protected_page_redirects_anonymous_to_login(
-    client: Any, make_source: Any, name: str, needs_source: bool, wrong: str, right: str
+    client: Any, url_of: Any, name: str, needs: str | None, wrong: str, right: str
 ) -> None:
-    url = _url(name, make_source() if needs_source else None)
+    url = url_of(name, needs)
     response = client.get(url)
     assert response.status_code == 302
     assert response.url == f"{reverse('accounts:login')}?next={url}"
 
 
-@pytest.mark.parametrize(("name", "needs_source", "wrong", "right"), PROTECTED)
+@pytest.mark.parametrize(("name", "needs", "wrong", "right"), PROTECTED)
 def test_protected_page_is_403_for_a_role_without_the_action(
     client: Any,
     make_user: Any,
-    make_source: Any,
+    url_of: Any,
     name: str,
-    needs_source: bool,
+    needs: str | None,
     wrong: str,
     right: str,
 ) -> None:
-    url = _url(name, make_source() if needs_source else None)
+    url = url_of(name, needs)
     client.force_login(make_user(wrong))
     assert client.get(url).status_code == 403
     client.force_login(make_user(None))
     assert client.get(url).status_code == 403
 
 
-@pytest.mark.parametrize(("name", "needs_source", "wrong", "right"), PROTECTED)
+@pytest.mark.parametrize(("name", "needs", "wrong", "right"), PROTECTED)
 def test_protected_page_is_200_for_a_role_with_the_action_and_never_cached(
     client: Any,
     make_user: Any,
-    make_source: Any,
+    url_of: Any,
     name: str,
-    needs_source: bool,
+    needs: str | None,
     wrong: str,
     right: str,
 ) -> None:
-    url = _url(name, make_source() if needs_source else None)
+    url = url_of(name, needs)
     client.force_login(make_user(right))
     response = client.get(url)
     assert response.status_code == 200

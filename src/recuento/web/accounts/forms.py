@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 from django_otp import user_has_device
 from django_otp.forms import OTPAuthenticationFormMixin
@@ -73,3 +73,64 @@ class TokenForm(forms.Form):
         if not self.device.verify_token(token):
             raise forms.ValidationError(_("That code is not valid. Enter the current code."))
         return token
+
+
+def _role_choices() -> list[tuple[str, Any]]:
+    from recuento.web.accounts.permissions import ROLE_LABELS, ROLES
+
+    return [(role, ROLE_LABELS[role]) for role in ROLES]
+
+
+class UserCreateForm(UserCreationForm):
+    """A new user: username, password twice (the site's validators), roles."""
+
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"),
+        required=False,
+        choices=_role_choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Without a role, the user can see only their own account page."),
+    )
+
+
+class UserRolesForm(forms.Form):
+    """A user's roles and whether the account is active.
+
+    Nobody can take away their own administrator role or deactivate themselves, and the
+    site always keeps one active administrator: a lockout would need the command line.
+    """
+
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"),
+        required=False,
+        choices=_role_choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    is_active = forms.BooleanField(label=_("Active"), required=False)
+
+    def __init__(self, *args: Any, user: Any, editor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.editor = editor
+
+    def clean(self) -> dict[str, Any]:
+        """Refuse changes that would leave the site without an active administrator."""
+        from django.contrib.auth import get_user_model
+
+        from recuento.web.accounts.permissions import ADMINISTRATOR
+
+        cleaned: dict[str, Any] = super().clean() or {}
+        stays_admin = ADMINISTRATOR in cleaned.get("roles", []) and cleaned.get("is_active")
+        if not stays_admin:
+            if self.user.pk == self.editor.pk:
+                raise forms.ValidationError(
+                    _("You cannot take away your own administrator role or deactivate yourself.")
+                )
+            others = (
+                get_user_model()
+                .objects.filter(groups__name=ADMINISTRATOR, is_active=True)
+                .exclude(pk=self.user.pk)
+            )
+            if not others.exists():
+                raise forms.ValidationError(_("The site must keep one active administrator."))
+        return cleaned

@@ -15,4 +15,6 @@ urlpatterns = [
     path("", views.profile, name="profile"),
     path("two-factor/", views.two_factor, name="two_factor"),
     path("users/", views.users, name="users"),
+    path("users/new/", views.user_new, name="user_new"),
+    path("users/<int:pk>/", views.user_edit, name="user_edit"),
 ]

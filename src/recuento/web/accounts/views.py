@@ -8,14 +8,21 @@ import django_otp
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from recuento.web.accounts.forms import LoginForm, TokenForm, confirmed_totp_device
+from recuento.web.accounts.forms import (
+    LoginForm,
+    TokenForm,
+    UserCreateForm,
+    UserRolesForm,
+    confirmed_totp_device,
+)
 from recuento.web.accounts.permissions import ROLE_LABELS, requires
 
 
@@ -81,6 +88,7 @@ def users(request: HttpRequest) -> HttpResponse:
     with_device = set(TOTPDevice.objects.filter(confirmed=True).values_list("user_id", flat=True))
     rows = [
         {
+            "pk": u.pk,
             "username": u.username,
             "active": u.is_active,
             "roles": [str(ROLE_LABELS.get(g.name, g.name)) for g in u.groups.all()],
@@ -90,3 +98,35 @@ def users(request: HttpRequest) -> HttpResponse:
         for u in people
     ]
     return render(request, "accounts/users.html", {"rows": rows})
+
+
+@requires("manage_users")
+def user_new(request: HttpRequest) -> HttpResponse:
+    """Create a user with a password and roles."""
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            user = form.save()
+            user.groups.set(Group.objects.filter(name__in=form.cleaned_data["roles"]))
+        messages.success(request, _("User %(name)s created.") % {"name": user.get_username()})
+        return redirect("accounts:users")
+    return render(request, "accounts/user_form.html", {"form": form, "person": None})
+
+
+@requires("manage_users")
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a user's roles, or deactivate the account."""
+    person = get_object_or_404(get_user_model(), pk=pk)
+    initial = {
+        "roles": list(person.groups.values_list("name", flat=True)),
+        "is_active": person.is_active,
+    }
+    form = UserRolesForm(request.POST or None, initial=initial, user=person, editor=request.user)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            person.is_active = form.cleaned_data["is_active"]
+            person.save(update_fields=["is_active"])
+            person.groups.set(Group.objects.filter(name__in=form.cleaned_data["roles"]))
+        messages.success(request, _("User %(name)s changed.") % {"name": person.get_username()})
+        return redirect("accounts:users")
+    return render(request, "accounts/user_form.html", {"form": form, "person": person})
