@@ -174,3 +174,55 @@ def test_eligibility_rejects_a_deadline_that_is_not_a_date(workdir):
     )  # fmt: skip
     assert result.exit_code == 2
     assert "expected an ISO date such as 2017-07-01" in result.stderr
+
+
+def test_eligibility_from_a_neutral_partys_pairs_gives_the_same_statuses(workdir):
+    # The protective path: the movement sends members.clk, a neutral party matches it with
+    # the party's files and returns only pairs; the statuses are those of the direct path.
+    runner = CliRunner()
+    key, members = str(workdir / "pprl.key"), str(workdir / "movement.csv")
+    clk = workdir / "np_members.clk"
+    assert (
+        runner.invoke(cli, ["encode", members, "--secret-file", key, "--out", str(clk)]).exit_code
+        == 0
+    )
+    for name in ("party", "expelled"):
+        result = runner.invoke(
+            cli,
+            ["pprl-match", str(clk), str(workdir / f"{name}.clk"), "--best-per-a",
+             "--threshold", "0", "--out", str(workdir / f"np_{name}_pairs.csv")],
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+    direct, neutral = workdir / "np_direct.csv", workdir / "np_neutral.csv"
+    common = ["--secret-file", key, "--deadline", "2017-07-01"]
+    result = runner.invoke(
+        cli,
+        ["eligibility", members, "--roll", str(workdir / "party.clk"), "--expelled",
+         str(workdir / "expelled.clk"), *common, "--out", str(direct)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(
+        cli,
+        ["eligibility", members, "--roll-pairs", str(workdir / "np_party_pairs.csv"),
+         "--expelled-pairs", str(workdir / "np_expelled_pairs.csv"), *common, "--out",
+         str(neutral)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert neutral.read_text(encoding="utf-8") == direct.read_text(encoding="utf-8")
+
+
+def test_pairs_that_name_none_of_the_members_are_refused(workdir):
+    # As when the pairs were made with another secret: no a_token is a member's token.
+    pairs = workdir / "np_foreign_pairs.csv"
+    pairs.write_text(f"a_token,b_token,similarity,probability\n{'0' * 20},{'1' * 20},0.9,0.99\n")
+    result = CliRunner().invoke(
+        cli,
+        ["eligibility", str(workdir / "movement.csv"), "--roll-pairs", str(pairs),
+         "--secret-file", str(workdir / "pprl.key"), "--deadline", "2017-07-01", "--out",
+         str(workdir / "np_bad.csv")],
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"Error: No pair in {pairs} names a member of this list: the pairs were made from "
+        "another members' file or with another secret."
+    )

@@ -174,6 +174,17 @@ def pprl_match(
     )
 
 
+def _read_pairs(path: Path) -> list[dict[str, str]]:
+    try:
+        with path.open(newline="", encoding="utf-8") as f:
+            return list(csv.DictReader(f))
+    except (OSError, UnicodeDecodeError) as e:
+        raise RecuentoError(
+            f"Cannot read the pairs file {path}: {e}. Pass the CSV written by "
+            "`recuento pprl-match`."
+        ) from e
+
+
 def _date(_ctx: click.Context, _param: click.Parameter, value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
@@ -187,7 +198,6 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str) -> dt.date:
 @click.argument("members", metavar="MEMBERS")
 @click.option(
     "--roll",
-    required=True,
     type=click.Path(dir_okay=False, path_type=Path),
     help="The party's roll, encoded by the party (.clk). A plaintext roll (party.csv, "
     "matched with the linkage model) is not supported yet.",
@@ -196,6 +206,17 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str) -> dt.date:
     "--expelled",
     type=click.Path(dir_okay=False, path_type=Path),
     help="The party's expulsions list, encoded by the party (.clk).",
+)
+@click.option(
+    "--roll-pairs",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Instead of --roll: the pairs a neutral party found between the members and the "
+    "roll (`recuento pprl-match MEMBERS.clk ROLL.clk --best-per-a --threshold 0`).",
+)
+@click.option(
+    "--expelled-pairs",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Instead of --expelled: the pairs found between the members and the expulsions.",
 )
 @click.option("--secret-file", type=click.Path(dir_okay=False, path_type=Path), help=_SECRET_HELP)
 @click.option("--deadline", required=True, callback=_date, help="Date by which members must join.")
@@ -224,8 +245,10 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str) -> dt.date:
 @list_options
 def eligibility(
     members: str,
-    roll: Path,
+    roll: Path | None,
     expelled: Path | None,
+    roll_pairs: Path | None,
+    expelled_pairs: Path | None,
     secret_file: Path | None,
     deadline: dt.date,
     out: Path,
@@ -248,20 +271,30 @@ def eligibility(
     party.csv, matched with the linkage model) arrives with the linkage model.
 
     Whoever holds the secret and the party's .clk files together can test guessed people
-    against them: use this command only where the party agrees to it; otherwise run
-    `recuento pprl-match` at a neutral party (docs/pprl.md, threat model).
+    against them: use --roll only where the party agrees to it. The protective path: a
+    neutral party runs `recuento pprl-match MEMBERS.clk ROLL.clk --best-per-a --threshold 0`
+    and returns only the pairs, which go to --roll-pairs (likewise --expelled-pairs); the
+    secret then only recomputes the members' tokens (docs/pprl.md, threat model).
 
     \b
     Example:
         recuento eligibility members.csv --roll party.clk --expelled expelled.clk \\
             --secret-file pprl.key --deadline 2017-07-01 --out statuses.csv
+        recuento eligibility members.csv --roll-pairs roll_pairs.csv \\
+            --expelled-pairs expelled_pairs.csv --secret-file pprl.key \\
+            --deadline 2017-07-01 --out statuses.csv
     """
+    from recuento.pprl.bloom import record_seeds_and_tokens
     from recuento.pprl.clkfile import MAGIC, read_clk
-    from recuento.pprl.eligibility import COLUMNS, Thresholds
+    from recuento.pprl.eligibility import COLUMNS, Thresholds, best_from_pairs, statuses
     from recuento.pprl.eligibility import eligibility as run
     from recuento.pprl.encode import encode_table
     from recuento.pprl.keys import PPRLError, load_secret
 
+    if (roll is None) == (roll_pairs is None):
+        raise click.UsageError("Give exactly one of --roll (a .clk file) and --roll-pairs.")
+    if expelled is not None and expelled_pairs is not None:
+        raise click.UsageError("Give at most one of --expelled and --expelled-pairs.")
     _check_out(out, force)
     for option, path in (("--roll", roll), ("--expelled", expelled)):
         if path is None:
@@ -279,15 +312,30 @@ def eligibility(
                 "FILE.clk` and pass the .clk file."
             )
     secret = load_secret(secret_file)
-    roll_enc = read_clk(roll)
-    expelled_enc = read_clk(expelled) if expelled is not None else None
-    result = _read_one(members, ReadOptions(**read))
-    member_enc = encode_table(result.table, secret, roll_enc.params,
-                              postcode_column=postcode_column, name=result.name)  # fmt: skip
-    ids = [str(i) for i in result.table.column("id").to_pylist()]
-    rows, counts = run(
-        member_enc, ids, roll_enc, expelled_enc, deadline, Thresholds(match_at, review_from)
-    )
+    thresholds = Thresholds(match_at, review_from)
+    if roll is not None:
+        roll_enc = read_clk(roll)
+        expelled_enc = read_clk(expelled) if expelled is not None else None
+        result = _read_one(members, ReadOptions(**read))
+        member_enc = encode_table(result.table, secret, roll_enc.params,
+                                  postcode_column=postcode_column, name=result.name)  # fmt: skip
+        ids = [str(i) for i in result.table.column("id").to_pylist()]
+        rows, counts = run(member_enc, ids, roll_enc, expelled_enc, deadline, thresholds)
+    elif roll_pairs is not None:
+        if expelled is not None:
+            raise click.UsageError("With --roll-pairs, give the expulsions as --expelled-pairs.")
+        result = _read_one(members, ReadOptions(**read))
+        ids = [str(i) for i in result.table.column("id").to_pylist()]
+        tokens = record_seeds_and_tokens(secret, ids)[1]
+        roll_best = best_from_pairs(_read_pairs(roll_pairs), tokens, str(roll_pairs))
+        exp_best = (
+            best_from_pairs(_read_pairs(expelled_pairs), tokens, str(expelled_pairs))
+            if expelled_pairs is not None
+            else {}
+        )
+        rows, counts = statuses(ids, roll_best, exp_best, deadline, thresholds)
+    else:  # excluded above
+        raise click.UsageError("Give exactly one of --roll (a .clk file) and --roll-pairs.")
     _write_csv(out, list(COLUMNS), rows)
     order = ("eligible", "must_join", "deemed_resigned", "review")
     summary = ", ".join(f"{counts.get(s, 0):,} {s}" for s in order)

@@ -21,14 +21,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from recuento.errors import ProblemsError
 from recuento.pprl.encode import EncodedRoll
 from recuento.pprl.keys import PPRLError
 from recuento.pprl.match import MatchResult, match_encodings
+
+Best = tuple[float, float, str]
+"""A member's best candidate: (probability, similarity, token on the other list)."""
 
 STATUSES: dict[str, tuple[str, str]] = {
     "eligible": ("eligible", "cumple los requisitos"),
@@ -71,18 +76,12 @@ class Thresholds:
     review: float = 0.05
 
 
-def _best(result: MatchResult) -> dict[int, tuple[float, float, str]]:
+def _best(result: MatchResult) -> dict[int, Best]:
     p = result.pairs
     return {
         int(i): (float(prob), float(sim), result.tokens_b[int(j)])
         for i, j, prob, sim in zip(p.a, p.b, p.probability, p.similarity, strict=True)
     }
-
-
-def _shared(result: MatchResult, at: float) -> Counter[int]:
-    p = result.pairs
-    keep = p.probability >= at
-    return Counter(int(j) for j in p.b[keep])
 
 
 def decide(
@@ -132,31 +131,50 @@ def eligibility(
         PPRLError: the files were encoded with different secrets or settings, or the
             thresholds are not ordered.
     """
+    t = _check(thresholds)
+    if len(member_ids) != len(members):
+        raise PPRLError("There must be one member id per encoded member.")
+    roll_best = _best(match_encodings(members, roll, threshold=0.0, assignment="best-per-a"))
+    exp_best: dict[int, Best] = {}
+    if expelled is not None:
+        exp_best = _best(match_encodings(members, expelled, threshold=0.0, assignment="best-per-a"))
+    return statuses(member_ids, roll_best, exp_best, deadline, t)
+
+
+def _check(thresholds: Thresholds | None) -> Thresholds:
     t = thresholds or Thresholds()
     if not 0 < t.review <= t.match <= 1:
         raise PPRLError(
             f"The review threshold ({t.review}) must be above 0 and at most the match "
             f"threshold ({t.match}), which must be at most 1."
         )
-    if len(member_ids) != len(members):
-        raise PPRLError("There must be one member id per encoded member.")
-    roll_result = match_encodings(members, roll, threshold=0.0, assignment="best-per-a")
-    roll_best = _best(roll_result)
-    shared = _shared(roll_result, t.match)
-    b_index = {tok: k for k, tok in enumerate(roll_result.tokens_b)}
-    exp_best: dict[int, tuple[float, float, str]] = {}
-    if expelled is not None:
-        exp_best = _best(match_encodings(members, expelled, threshold=0.0, assignment="best-per-a"))
+    return t
+
+
+def statuses(
+    member_ids: Sequence[str],
+    roll_best: Mapping[int, Best],
+    expelled_best: Mapping[int, Best],
+    deadline: dt.date,
+    thresholds: Thresholds,
+) -> tuple[list[dict[str, Any]], Counter[str]]:
+    """One row per member from its best candidate on each list (by member position).
+
+    Raises:
+        PPRLError: the thresholds are not ordered.
+    """
+    t = _check(thresholds)
+    shared = Counter(best[2] for best in roll_best.values() if best[0] >= t.match)
     rows: list[dict[str, Any]] = []
     counts: Counter[str] = Counter()
     for i, member_id in enumerate(member_ids):
-        rb, eb = roll_best.get(i), exp_best.get(i)
+        rb, eb = roll_best.get(i), expelled_best.get(i)
         status = decide(rb, eb, t)
         counts[status] += 1
         notes = []
-        if rb is not None and rb[0] >= t.match and shared[b_index[rb[2]]] > 1:
+        if rb is not None and rb[0] >= t.match and shared[rb[2]] > 1:
             notes.append(
-                f"the same roll record is the best match of {shared[b_index[rb[2]]]} member "
+                f"the same roll record is the best match of {shared[rb[2]]} member "
                 "records: possible duplicate member records"
             )
         if status == "review" and rb is not None and eb is not None:
@@ -179,6 +197,56 @@ def eligibility(
             }
         )
     return rows, counts
+
+
+def best_from_pairs(
+    rows: Iterable[Mapping[str, str]], member_tokens: Sequence[str], where: str
+) -> dict[int, Best]:
+    """Each member's best candidate from a pairs file written by ``recuento pprl-match``.
+
+    Args:
+        rows: the pairs (``a_token``, ``b_token``, ``similarity``, ``probability``...).
+        member_tokens: the members' tokens (from their ids and the secret), in order.
+        where: the file, for messages.
+
+    Raises:
+        PPRLError: columns are missing, values are not numbers, or no pair names a member
+            (the pairs were made from another list or with another secret).
+    """
+    index = {tok: i for i, tok in enumerate(member_tokens)}
+    best: dict[int, Best] = {}
+    problems: list[str] = []
+    n = unknown = 0
+    for line, row in enumerate(rows, start=2):
+        n += 1
+        try:
+            a, b = row["a_token"], row["b_token"]
+            prob, sim = float(row["probability"]), float(row["similarity"])
+        except KeyError as e:
+            raise PPRLError(
+                f"{where} has no column {e.args[0]!r}; pass a pairs file written by "
+                "`recuento pprl-match`."
+            ) from e
+        except (TypeError, ValueError):
+            if len(problems) < 10:
+                problems.append(f"line {line}: probability or similarity is not a number")
+            continue
+        i = index.get(a)
+        if i is None:
+            unknown += 1
+            continue
+        if i not in best or (prob, sim) > best[i][:2]:
+            best[i] = (prob, sim, b)
+    if problems:
+        raise ProblemsError(f"{where}: some pairs cannot be read.", problems)
+    if n and unknown == n:
+        raise PPRLError(
+            f"No pair in {where} names a member of this list: the pairs were made from "
+            "another members' file or with another secret. Encode the members with the same "
+            "secret and run `recuento pprl-match MEMBERS.clk ROLL.clk --best-per-a "
+            "--threshold 0` again."
+        )
+    return best
 
 
 def _fmt(value: float | None, digits: int) -> str:
