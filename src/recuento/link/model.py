@@ -90,7 +90,7 @@ def event_comparison() -> ComparisonCreator:
 
 
 def _exact_or_else(column: str, description: str, tf: bool = False) -> ComparisonCreator:
-    exact = cll.ExactMatchLevel(column)
+    exact: Any = cll.ExactMatchLevel(column)
     if tf:
         exact = exact.configure(tf_adjustment_column=column)
     return cl.CustomComparison(
@@ -285,8 +285,8 @@ def settings(
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
-        comparisons=comparisons(present, dialect),
-        blocking_rules_to_generate_predictions=blocking_rules(present),
+        comparisons=list[Any](comparisons(present, dialect)),
+        blocking_rules_to_generate_predictions=list[Any](blocking_rules(present)),
         probability_two_random_records_match=probability_two_random_records_match,
         retain_intermediate_calculation_columns=False,
         retain_matching_columns=False,
