@@ -124,7 +124,8 @@ class UserRolesForm(forms.Form):
         if not stays_admin:
             if self.user.pk == self.editor.pk:
                 raise forms.ValidationError(
-                    _("You cannot take away your own administrator role or deactivate yourself.")
+                    _("You cannot take away your own administrator role or deactivate yourself."),
+                    code="self_demotion",
                 )
             others = (
                 get_user_model()
@@ -132,5 +133,7 @@ class UserRolesForm(forms.Form):
                 .exclude(pk=self.user.pk)
             )
             if not others.exists():
-                raise forms.ValidationError(_("The site must keep one active administrator."))
+                raise forms.ValidationError(
+                    _("The site must keep one active administrator."), code="last_administrator"
+                )
         return cleaned
