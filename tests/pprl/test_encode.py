@@ -163,3 +163,13 @@ def test_unknown_fields_and_a_missing_postcode_column_are_clear_errors(uk_rolls)
     table = uk_rolls.party.slice(0, 5).drop_columns(["attributes"])
     with pytest.raises(PPRLError, match="the list has no postcode column"):
         encode_table(table, SECRET)
+
+
+def test_postcodes_are_read_from_attributes_under_spanish_or_chosen_headers():
+    from recuento.pprl.encode import postcodes_from_attributes
+
+    rows = ['{"Código postal": "ls6 2ab"}', None, '{"Código postal": "E8\\u00a01YD"}', "{}"]
+    assert postcodes_from_attributes(rows) == (["LS62AB", None, "E81YD", None], "Código postal")
+    rows = ['{"Zona": "x", "Home PC": "M13 9PL"}']
+    assert postcodes_from_attributes(rows, "home pc") == (["M139PL"], "Home PC")
+    assert postcodes_from_attributes(rows) == ([None], None)

@@ -273,7 +273,7 @@ def postcodes_from_attributes(
         return [None] * len(attributes), None
     # A regular expression over the JSON text is much faster than parsing every row; rows
     # where it finds nothing (escaped characters, numbers) are parsed in full.
-    pattern = re.compile(re.escape(json.dumps(key)) + r': "([^"\\]*)"')
+    pattern = re.compile(re.escape(json.dumps(key, ensure_ascii=False)) + r': "([^"\\]*)"')
     out: list[str | None] = []
     for text in attributes:
         if not text:
