@@ -70,3 +70,22 @@ def test_serve_without_the_web_extra_says_what_to_install(
         "Error: the recuento web site needs django-otp, not installed here; install the web "
         "extra with: pip install 'recuento[web]'\n"
     )
+
+
+def test_waitress_trusts_no_proxy_unless_behind_tls() -> None:
+    from recuento.cli.serve_cmd import waitress_proxy_options
+
+    assert waitress_proxy_options({}) == {}
+    assert waitress_proxy_options({"RECUENTO_HTTPS": "1"}) == {
+        "trusted_proxy": "127.0.0.1",
+        "trusted_proxy_headers": {"x-forwarded-proto", "x-forwarded-for"},
+    }
+    options = waitress_proxy_options({"RECUENTO_HTTPS": "1", "RECUENTO_TRUSTED_PROXY": "10.0.0.2"})
+    assert options["trusted_proxy"] == "10.0.0.2"
+
+
+def test_uploads_are_spooled_inside_the_private_data_directory() -> None:
+    from django.conf import settings
+
+    assert settings.FILE_UPLOAD_TEMP_DIR.parent == settings.DATA_DIR
+    assert settings.FILE_UPLOAD_TEMP_DIR.is_dir()

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -98,7 +100,31 @@ def serve(
 
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"recuento: http://{shown}:{port}/  (data: {data_dir}; Ctrl-C stops)", err=True)
-    waitress_serve(application, host=host, port=port, threads=threads, ident="recuento")
+    waitress_serve(
+        application,
+        host=host,
+        port=port,
+        threads=threads,
+        ident="recuento",
+        **waitress_proxy_options(os.environ),
+    )
+
+
+def waitress_proxy_options(environ: Mapping[str, str]) -> dict[str, Any]:
+    """Which proxy waitress trusts for the client's address and scheme.
+
+    By default none: waitress then drops ``X-Forwarded-*`` headers, so nobody can pretend
+    to be on HTTPS or come from another address. Behind a TLS proxy (``RECUENTO_HTTPS=1``)
+    the proxy at ``RECUENTO_TRUSTED_PROXY`` (default 127.0.0.1, ``*`` for any) is trusted
+    for ``X-Forwarded-Proto`` and ``X-Forwarded-For``; without that the site would never
+    see HTTPS and would redirect forever.
+    """
+    if environ.get("RECUENTO_HTTPS") != "1":
+        return {}
+    return {
+        "trusted_proxy": environ.get("RECUENTO_TRUSTED_PROXY", "127.0.0.1"),
+        "trusted_proxy_headers": {"x-forwarded-proto", "x-forwarded-for"},
+    }
 
 
 def _configure(data_dir: Path, database_url: str | None, host: str) -> None:

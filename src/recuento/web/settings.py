@@ -3,8 +3,9 @@
 Every deployment choice comes from the environment (see :mod:`recuento.web.config`):
 ``RECUENTO_DATA_DIR``, ``RECUENTO_DATABASE_URL``, ``RECUENTO_SECRET_KEY``,
 ``RECUENTO_ALLOWED_HOSTS`` (comma-separated, besides localhost) and ``RECUENTO_HTTPS=1``
-(behind a TLS proxy: secure cookies and HSTS). ``recuento serve`` sets the first two from
-its options. ``DEBUG`` is never on unless ``RECUENTO_DEBUG=1``.
+(behind a TLS proxy: secure cookies and HSTS; ``recuento serve`` then trusts the proxy
+at ``RECUENTO_TRUSTED_PROXY``, default 127.0.0.1, for the scheme). ``recuento serve``
+sets the first two from its options. ``DEBUG`` is never on unless ``RECUENTO_DEBUG=1``.
 """
 
 from __future__ import annotations
@@ -117,6 +118,10 @@ USE_TZ = True
 
 # Uploaded lists are kept in the data directory and never served as files.
 MEDIA_ROOT = DATA_DIR / "uploads"
+# Large uploads are spooled to disk while they arrive: inside the private data directory,
+# never in the machine's shared temporary directory.
+FILE_UPLOAD_TEMP_DIR = DATA_DIR / "tmp"
+FILE_UPLOAD_TEMP_DIR.mkdir(mode=0o700, exist_ok=True)
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STATIC_URL = "static/"
