@@ -90,3 +90,20 @@ def test_after_a_wrong_code_the_next_try_must_wait(client: Any, make_user: Any) 
     response = client.post(reverse("accounts:two_factor"), {"token": _code(device)})
     assert response.status_code == 200
     assert "wait" in response.content.decode() or "espere" in response.content.decode()
+
+
+def test_five_failed_logins_lock_the_username_even_with_the_right_password(
+    client: Any, make_user: Any
+) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    user = make_user("analyst")
+    for _ in range(5):
+        client.post(reverse("accounts:login"), {"username": user.username, "password": "x" * 14})
+    response = _login(client, user.username)
+    assert response.status_code == 200
+    codes = [e.code for e in response.context["form"].errors.as_data()["__all__"]]
+    assert codes == ["locked_out"]
+    assert "_auth_user_id" not in client.session
+    cache.clear()

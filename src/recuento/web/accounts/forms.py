@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any, ClassVar
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 from django_otp import user_has_device
 from django_otp.forms import OTPAuthenticationFormMixin
@@ -15,6 +17,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 def confirmed_totp_device(user: Any) -> TOTPDevice | None:
     """The user's confirmed authenticator-app device, if they set one up."""
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+MAX_FAILED_LOGINS = 5
+LOCKOUT_SECONDS = 15 * 60
+
+
+def _failures_key(username: str) -> str:
+    digest = hashlib.sha256(username.strip().casefold().encode()).hexdigest()
+    return f"recuento-login-failures-{digest}"
 
 
 class LoginForm(OTPAuthenticationFormMixin, AuthenticationForm):
@@ -37,11 +48,29 @@ class LoginForm(OTPAuthenticationFormMixin, AuthenticationForm):
     }
 
     def clean(self) -> dict[str, Any]:
-        """Check the password, then the code when the user has a device."""
-        cleaned: dict[str, Any] = super().clean()
-        user = self.get_user()
-        if user is not None and user_has_device(user):
-            self.clean_otp(user)
+        """Check the password, then the code when the user has a device.
+
+        After :data:`MAX_FAILED_LOGINS` failures for one username within
+        :data:`LOCKOUT_SECONDS`, every attempt is refused until that time has passed,
+        without checking the password (a guessing attack learns nothing).
+        """
+        key = _failures_key(self.data.get("username", ""))
+        if cache.get(key, 0) >= MAX_FAILED_LOGINS:
+            raise forms.ValidationError(
+                _("Too many failed attempts for this user: wait %(minutes)d minutes."),
+                code="locked_out",
+                params={"minutes": LOCKOUT_SECONDS // 60},
+            )
+        try:
+            cleaned: dict[str, Any] = super().clean()
+            user = self.get_user()
+            if user is not None and user_has_device(user):
+                self.clean_otp(user)
+        except forms.ValidationError:
+            cache.add(key, 0, LOCKOUT_SECONDS)
+            cache.incr(key)
+            raise
+        cache.delete(key)
         return cleaned
 
     def _chosen_device(self, user: Any) -> TOTPDevice | None:
