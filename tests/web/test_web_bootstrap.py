@@ -40,7 +40,7 @@ def test_without_a_terminal_or_variables_serve_says_what_to_set(
 ) -> None:
     monkeypatch.delenv("RECUENTO_ADMIN_USERNAME", raising=False)
     monkeypatch.delenv("RECUENTO_ADMIN_PASSWORD", raising=False)
-    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    monkeypatch.setattr("recuento.cli.serve_cmd._stdin_is_terminal", lambda: False)
     with pytest.raises(ServeError, match="set RECUENTO_ADMIN_USERNAME and RECUENTO_ADMIN_PASSWORD"):
         _first_administrator()
 
@@ -89,3 +89,21 @@ def test_uploads_are_spooled_inside_the_private_data_directory() -> None:
 
     assert settings.FILE_UPLOAD_TEMP_DIR.parent == settings.DATA_DIR
     assert settings.FILE_UPLOAD_TEMP_DIR.is_dir()
+
+
+def test_first_start_on_a_terminal_asks_for_the_administrator(
+    db: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import click
+    from click.testing import CliRunner
+
+    monkeypatch.delenv("RECUENTO_ADMIN_USERNAME", raising=False)
+    monkeypatch.delenv("RECUENTO_ADMIN_PASSWORD", raising=False)
+    monkeypatch.setattr("recuento.cli.serve_cmd._stdin_is_terminal", lambda: True)
+    command = click.command()(lambda: _first_administrator())
+    password = "lluvia-de-marzo-42"
+    result = CliRunner().invoke(command, input=f"coordinacion\n{password}\n{password}\n")
+    assert result.exit_code == 0, result.output
+    assert "Administrator coordinacion created." in result.output
+    assert password not in result.output
+    assert not needs_administrator()

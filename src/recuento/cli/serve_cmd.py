@@ -171,6 +171,10 @@ def _migrate() -> None:
         ) from e
 
 
+def _stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
 def _first_administrator() -> None:
     from recuento.web.accounts.bootstrap import create_administrator, needs_administrator
 
@@ -179,7 +183,7 @@ def _first_administrator() -> None:
     username = os.environ.get(ADMIN_USERNAME_ENV, "")
     password = os.environ.get(ADMIN_PASSWORD_ENV, "")
     if not (username and password):
-        if not sys.stdin.isatty():
+        if not _stdin_is_terminal():
             raise ServeError(
                 "the site has no user yet and cannot ask for one (no terminal); set "
                 f"{ADMIN_USERNAME_ENV} and {ADMIN_PASSWORD_ENV} and start again"
