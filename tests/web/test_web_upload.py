@@ -174,3 +174,18 @@ def test_json_twins_carry_the_same_facts_as_the_pages(
     assert detail["source"]["mapping"]["full_name"] == "nombre"
     assert detail["source"]["rejects"][0]["reason"] == "no_name"
     assert (detail["source"]["rows_read"], detail["source"]["rows_rejected"]) == (3, 1)
+
+
+def test_a_name_taken_after_the_form_check_is_a_clean_error(
+    make_user: Any, media_root: Path
+) -> None:
+    from recuento.web.registry.services import UploadError, bring_in
+
+    user = make_user("analyst")
+    bring_in(SimpleUploadedFile("prensa.csv", CSV), name="prensa", user=user)
+    with pytest.raises(UploadError, match="prensa"):
+        bring_in(
+            SimpleUploadedFile("otra.csv", CSV + b"4,Eva Luna Paz,1999\n"), name="prensa", user=user
+        )
+    assert Source.objects.count() == 1
+    assert len(list((media_root / "sources").glob("*.csv"))) == 1

@@ -15,8 +15,9 @@ from typing import Any
 
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from recuento.errors import MappingError, RecuentoError
 from recuento.lists.formats import open_table
@@ -123,17 +124,25 @@ def bring_in_stored(
             raise NeedsMappingError(message, pending) from e
         discard(pending)
         raise UploadError(message) from e
-    with transaction.atomic():
-        return Source.objects.create(
-            name=pending.name,
-            filename=pending.filename,
-            file=pending.stored,
-            sha256=pending.sha256,
-            size_bytes=pending.size_bytes,
-            uploaded_by=user,
-            column_entries=dict(entries or {}),
-            **summary_fields(result),
-        )
+    try:
+        with transaction.atomic():
+            return Source.objects.create(
+                name=pending.name,
+                filename=pending.filename,
+                file=pending.stored,
+                sha256=pending.sha256,
+                size_bytes=pending.size_bytes,
+                uploaded_by=user,
+                column_entries=dict(entries or {}),
+                **summary_fields(result),
+            )
+    except IntegrityError as e:
+        # Another upload took the name between the form's check and now.
+        discard(pending)
+        raise UploadError(
+            gettext("A list named %(name)s is already in the registry; choose another name.")
+            % {"name": pending.name}
+        ) from e
 
 
 def discard(pending: StoredUpload) -> None:
