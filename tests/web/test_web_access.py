@@ -149,3 +149,24 @@ def test_an_inactive_user_may_do_nothing_whatever_the_role(make_user: Any) -> No
 def test_unknown_action_is_a_programming_error(make_user: Any) -> None:
     with pytest.raises(LookupError, match="register it there first"):
         allowed(make_user("administrator"), action="delete_everything")
+
+
+def test_json_errors_have_one_body(client: Any, make_user: Any, make_source: Any) -> None:
+    source = make_source()
+    client.force_login(make_user("reviewer"))
+    forbidden = client.get(reverse("registry:source_json", kwargs={"pk": source.pk}))
+    client.force_login(make_user("analyst"))
+    missing = client.get(reverse("registry:source_json", kwargs={"pk": source.pk + 1000}))
+    for response, status in ((forbidden, 403), (missing, 404)):
+        body = response.json()
+        assert response.status_code == status
+        assert set(body) == {"ok", "error", "errors", "status"}
+        assert body["ok"] is False and body["status"] == status
+        assert body["errors"] == [body["error"]]
+
+
+def test_html_errors_use_the_site_templates(client: Any, make_user: Any) -> None:
+    client.force_login(make_user("reviewer"))
+    response = client.get(reverse("registry:sources"))
+    assert response.status_code == 403
+    assert "403.html" in [t.name for t in response.templates]

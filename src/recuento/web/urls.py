@@ -16,3 +16,6 @@ urlpatterns = [
     path("accounts/", include("recuento.web.accounts.urls")),
     path("sources/", include("recuento.web.registry.urls")),
 ]
+
+handler403 = "recuento.web.views.forbidden"
+handler404 = "recuento.web.views.not_found"
