@@ -7,8 +7,10 @@ themselves when the ``web`` extra (Django, django-otp, pytest-django) is not ins
 
 from __future__ import annotations
 
+import atexit
 import importlib.util
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from typing import Any
@@ -20,7 +22,9 @@ WEB_INSTALLED = all(
 )
 
 if WEB_INSTALLED:
-    os.environ["RECUENTO_DATA_DIR"] = tempfile.mkdtemp(prefix="recuento-web-tests-")
+    _data_dir = tempfile.mkdtemp(prefix="recuento-web-tests-")
+    atexit.register(shutil.rmtree, _data_dir, ignore_errors=True)
+    os.environ["RECUENTO_DATA_DIR"] = _data_dir
     os.environ.pop("RECUENTO_DATABASE_URL", None)
     os.environ["DJANGO_SETTINGS_MODULE"] = "recuento.web.settings"
     import django
