@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ballot_strategies import elections
+from .ballot_strategies import elections
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
