@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .ballot_strategies import elections
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from recuento.ballots import Election, Lot, count_block, count_meek, count_stv
 from recuento.ballots.results import CountResult
+
+from .ballot_strategies import elections
 
 
 def _check_conservation(result: CountResult) -> None:

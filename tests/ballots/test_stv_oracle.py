@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from decimal import ROUND_DOWN, Decimal
 
-from .ballot_strategies import elections
 from hypothesis import assume, given, settings
 
 from recuento.ballots import Election, Lot, count_stv
+
+from .ballot_strategies import elections
 
 FIVE = Decimal("0.00001")
 

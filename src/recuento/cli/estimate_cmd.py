@@ -14,13 +14,6 @@ import click
 
 from recuento import __version__
 from recuento.errors import EstimationError
-from recuento.estimate import (
-    LCMCRSettings,
-    estimate,
-    format_table,
-    read_histories_table,
-    read_persons,
-)
 
 _PROGRESS_AFTER_S = 1.0
 
@@ -153,6 +146,15 @@ def estimate_command(
         )
     if not 0.0 < level < 1.0:
         raise click.BadParameter("must be between 0 and 1, e.g. 0.95", param_hint="--level")
+    # Imported here so that `recuento --help` and other commands do not load scipy.
+    from recuento.estimate import (
+        LCMCRSettings,
+        estimate,
+        format_table,
+        read_histories_table,
+        read_persons,
+    )
+
     if histories is not None:
         data = read_histories_table(histories)
     elif persons is not None:
