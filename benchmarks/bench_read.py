@@ -161,3 +161,7 @@ def _run(code: str, paths: list[str]) -> dict[str, float]:
     result["peak_mb"] = peak / 1024
     result["cpu_seconds"] = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     return result
+
+
+if __name__ == "__main__":
+    main()
