@@ -93,7 +93,7 @@ def main() -> None:
         raw = _run(RAW, lists)
         print(
             f"recuento read_list: {ours['rows']:,} rows ({ours['accepted']:,} accepted) in "
-            f"{ours['seconds']:.1f} s wall, {ours['cpu_seconds']:.1f} s CPU of the reading process, "
+            f"{ours['seconds']:.1f} s wall, {ours['cpu_seconds']:.1f} s CPU (reading process), "
             f"peak RSS {ours['peak_mb']:.0f} MB (reader and its workers together)"
         )
         print(
