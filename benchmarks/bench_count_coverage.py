@@ -1,0 +1,68 @@
+"""Benchmark: does the count's interval cover the true population size?
+
+Not a test: run it by hand and record its output in BENCHMARKS.md.
+
+    python benchmarks/bench_count_coverage.py [--reps 20] [--people 1500] [--scenario juarez]
+
+Each replicate simulates a population of ``--people`` and its lists with
+``recuento.simulate`` (known truth), runs ``recuento.count.count_tables`` exactly as
+``recuento count`` does (read, link, estimate), and checks whether the 95% interval
+covers the true population size, for the interval with linkage uncertainty and for the
+one conditional on the best clustering. Issue #5's target: the interval with linkage
+uncertainty covers the truth in at least 90% of replicates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+from recuento.count import count_tables
+from recuento.lists.reader import read_list
+from recuento.simulate import simulate_lists, simulate_population, write_lists
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reps", type=int, default=20)
+    parser.add_argument("--people", type=int, default=1500)
+    parser.add_argument("--scenario", default="juarez")
+    parser.add_argument("--seed", type=int, default=1000)
+    args = parser.parse_args()
+    covered = conditional_covered = 0
+    start = time.perf_counter()
+    for r in range(args.reps):
+        seed = args.seed + r
+        folder = Path(tempfile.mkdtemp(prefix="recuento-coverage-"))
+        sim = simulate_lists(
+            simulate_population(args.people, seed=seed), scenario=args.scenario, seed=seed + 1
+        )
+        written = write_lists(sim, folder)
+        results = [read_list(p) for p in written if p.stem in sim.lists]
+        counted = count_tables([x.table for x in results], [x.name for x in results], seed=seed)
+        truth = sim.population_size
+        c = counted.conditional
+        hit = counted.lower is not None and counted.lower <= truth <= (counted.upper or 0)
+        chit = c.lower is not None and c.lower <= truth <= (c.upper or 0)
+        covered += hit
+        conditional_covered += chit
+        print(
+            f"rep {r + 1:>3}: truth {truth:,}, documented {counted.documented:,} "
+            f"(true {sim.documented:,}); with linkage uncertainty {counted.estimate:,.0f} "
+            f"[{counted.lower:,.0f}, {counted.upper:,.0f}] {'covers' if hit else 'MISSES'}; "
+            f"conditional {c.estimate:,.0f} [{c.lower:,.0f}, {c.upper:,.0f}] "
+            f"{'covers' if chit else 'MISSES'}",
+            flush=True,
+        )
+    n = args.reps
+    print(
+        f"coverage of the 95% interval over {n} replicates ({args.scenario}, "
+        f"{args.people:,} people): with linkage uncertainty {covered / n:.2f}, conditional "
+        f"{conditional_covered / n:.2f}; {time.perf_counter() - start:.0f} s"
+    )
+
+
+if __name__ == "__main__":
+    main()
