@@ -93,3 +93,25 @@ def test_count_with_two_lists_gives_no_made_up_estimate(tmp_path: Path) -> None:
     assert payload["with_linkage_uncertainty"] is False
     assert payload["documented"] > 0
     assert payload["warnings"], "two lists must come with a warning"
+
+
+def test_count_by_a_record_column_estimates_per_stratum(tmp_path: Path) -> None:
+    population = simulate_population(300, seed=8)
+    written = write_lists(simulate_lists(population, seed=9), tmp_path)
+    files = [str(p) for p in written if p.stem in {"prensa", "ong", "fiscalia", "familias"}]
+    result = CliRunner().invoke(cli, ["count", *files, "--by", "sex", "--json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["by"] == "sex"
+    strata = {s["stratum"]: s for s in payload["strata"]}
+    assert "F" in strata
+    assert sum(s["documented"] for s in strata.values()) == payload["documented"]
+
+
+def test_count_by_an_unknown_column_says_which_exist(tmp_path: Path) -> None:
+    population = simulate_population(100, seed=8)
+    written = write_lists(simulate_lists(population, seed=9), tmp_path)
+    files = [str(p) for p in written if p.stem in {"prensa", "fiscalia", "familias"}]
+    result = CliRunner().invoke(cli, ["count", *files, "--by", "colour"])
+    assert result.exit_code == 1
+    assert "--by 'colour': no such column in the standardised records" in result.output

@@ -38,6 +38,8 @@ TEXT: dict[str, dict[Lang, str]] = {
     },
     "files": {"en": "Synthetic lists written to {folder}", "es": "Listas sintéticas en {folder}"},
     "report": {"en": "Report written to {path}", "es": "Informe escrito en {path}"},
+    "strata": {"en": "Per stratum (conditional on the best linkage):",
+               "es": "Por estrato (condicionado al mejor enlace):"},
 }  # fmt: skip
 
 
@@ -75,6 +77,11 @@ def _report(results: list[Any], counted: Any, lang: Lang) -> str:
                 method=c.method,
             )
         )
+    if c.strata:
+        from recuento.estimate import format_table
+
+        lines.append(_t("strata", lang))
+        lines.append(format_table(c, lang=lang))
     for w in [*counted.warnings, *c.warnings]:
         lines.append(_t("warning", lang, w=w))
     return "\n".join(lines)
@@ -92,6 +99,11 @@ def _report(results: list[Any], counted: Any, lang: Lang) -> str:
     help="Also write the persons file (source,id,person_id,...) here.",
 )
 @click.option(
+    "--by",
+    help="Estimate per stratum of a record column, e.g. event_date (by year) or sex; "
+    "COLUMN:BIN as for `recuento estimate --by`.",
+)
+@click.option(
     "--report",
     "report_path",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -101,6 +113,7 @@ def _report(results: list[Any], counted: Any, lang: Lang) -> str:
 def count(
     lists: tuple[str, ...],
     seed: int,
+    by: str | None,
     out: Path | None,
     report_path: Path | None,
     as_json: bool,
@@ -116,11 +129,12 @@ def count(
     Example:
         recuento count prensa.csv ong.xlsx fiscalia.csv familias.csv
         recuento count *.csv --report informe.html --lang es
+        recuento count *.csv --by event_date
     """
     options = ReadOptions(**read)
     results, _, errors = read_lists(lists, options)
     raise_failures(errors, len(lists))
-    counted = _count(results, seed)
+    counted = _count(results, seed, by)
     if out is not None:
         from recuento.cli.link_cmd import _write_table
 
@@ -137,11 +151,11 @@ def _write_report(path: Path, counted: Any, results: list[Any], lang: Lang, seed
     click.echo(_t("report", lang, path=path), err=True)
 
 
-def _count(results: list[Any], seed: int) -> Any:
+def _count(results: list[Any], seed: int, by: str | None = None) -> Any:
     from recuento.count import count_tables
 
     return count_tables(
-        [r.table for r in results], [r.name for r in results], seed=seed, progress=_say
+        [r.table for r in results], [r.name for r in results], by=by, seed=seed, progress=_say
     )
 
 

@@ -24,7 +24,13 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from recuento.estimate import CaptureHistories, EstimateResult, estimate
+from recuento.estimate import (
+    CaptureHistories,
+    EstimateResult,
+    HistoriesInput,
+    estimate,
+    read_persons,
+)
 from recuento.link.api import DEFAULT_MIN_AVERAGE, DEFAULT_MIN_EDGE, LinkResult, link_tables
 from recuento.link.cluster import cluster
 
@@ -85,6 +91,11 @@ class CountResult:
             "persons": self.link.n_persons,
             "persons_by_configuration": self.persons_by_configuration,
             "conditional": conditional,
+            **(
+                {"by": conditional["by"], "strata": conditional["strata"]}
+                if "strata" in conditional
+                else {}
+            ),
         }
 
 
@@ -101,10 +112,51 @@ def histories_from_persons(persons: pa.Table, lists: Sequence[str]) -> CaptureHi
     return CaptureHistories.from_patterns(list(lists), patterns, counts)
 
 
+def _stratified_histories(tables: Sequence[pa.Table], persons: pa.Table, by: str) -> HistoriesInput:
+    """Capture histories per stratum of a record column (``COLUMN`` or ``COLUMN:BIN``).
+
+    The column is one of the standardised record's (``event_date``, ``birth_date``,
+    ``sex``, ``place``...); a person goes to the stratum most of their records give, as
+    :func:`recuento.estimate.read_persons` does with a persons file.
+    """
+    import tempfile
+    from pathlib import Path
+
+    import pyarrow.csv as pcsv
+
+    from recuento.errors import EstimationError
+
+    column = by.split(":", 1)[0]
+    stacked = pa.concat_tables([t for t in tables if t.num_rows])
+    if column not in stacked.column_names or column in {"warnings", "attributes"}:
+        usable = ", ".join(
+            c for c in stacked.column_names if c not in {"warnings", "attributes", "row"}
+        )
+        raise EstimationError(
+            f"--by {column!r}: no such column in the standardised records; use one of {usable}."
+        )
+    values = stacked.column(column)
+    if not pa.types.is_string(values.type):
+        values = pa.array([None if v is None else str(v) for v in values.to_pylist()])
+    table = pa.table(
+        {
+            "source": persons.column("source"),
+            "id": persons.column("id"),
+            "person_id": persons.column("person_id"),
+            column: values,
+        }
+    )
+    with tempfile.TemporaryDirectory(prefix="recuento-strata-") as folder:
+        path = Path(folder) / "persons.csv"
+        pcsv.write_csv(table, path)
+        return read_persons(path, by=by)
+
+
 def count_tables(
     tables: Sequence[pa.Table],
     lists: Sequence[str],
     *,
+    by: str | None = None,
     level: float = 0.95,
     seed: int = 1,
     method: str = "auto",
@@ -116,6 +168,8 @@ def count_tables(
     Args:
         tables: person tables, one per list (what ``read_list`` returns as ``.table``).
         lists: the lists' names, in order (empty lists included: they are lists too).
+        by: estimate per stratum of a record column (``COLUMN`` or ``COLUMN:BIN``, as
+            ``recuento estimate --by``); strata are conditional on the best clustering.
         level: the interval's level.
         seed: seed of training and sampling.
         method: estimation method for the conditional estimate (``auto``, ``lcmcr``,
@@ -134,7 +188,10 @@ def count_tables(
     )
     say("estimating")
     histories = histories_from_persons(linked.persons, lists)
-    conditional = estimate(histories, method=method, level=level, seed=seed)
+    data: CaptureHistories | HistoriesInput = histories
+    if by is not None:
+        data = _stratified_histories(tables, linked.persons, by)
+    conditional = estimate(data, method=method, level=level, seed=seed)
     warnings: list[str] = []
     pooled, persons_by = _pooled(linked, lists, seed, say)
     if pooled is None or conditional.estimate is None:
