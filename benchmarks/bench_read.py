@@ -34,11 +34,12 @@ MEASURE = r"""
 import json, resource, sys, time
 from pathlib import Path
 from recuento.lists.reader import read_list
+from recuento.lists.standardise import default_workers
 paths = [Path(p) for p in sys.argv[1:]]
 start = time.perf_counter()
 rows = accepted = 0
 for path in paths:
-    result = read_list(path)
+    result = read_list(path, workers=default_workers())  # as the command line reads
     rows += result.read
     accepted += result.accepted
 seconds = time.perf_counter() - start

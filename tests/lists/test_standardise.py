@@ -60,3 +60,37 @@ def test_a_single_chunk_never_starts_workers() -> None:
     assert runner.pool is None
     results = list(runner.finish())
     assert len(results) == 1 and results[0][0].num_rows == 3
+
+
+def test_a_script_without_a_main_guard_still_gets_every_record(tmp_path) -> None:
+    # Worker processes re-import the calling script; without an `if __name__ == "__main__":`
+    # guard they fail, and the runner must finish the work in the calling process.
+    import subprocess
+    import sys
+    import textwrap
+
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        textwrap.dedent(
+            """
+            import logging
+            from recuento.lists.standardise import Chunk, ChunkRunner, ChunkSpec
+            logging.basicConfig(level=logging.WARNING)
+            spec = ChunkSpec("l", (("full_name", 1),), (), (), True, "FM")
+            runner = ChunkRunner(spec, workers=2)
+            rows = 0
+            for start in range(0, 12, 3):
+                chunk = Chunk([1, 2, 3], ["a", "b", "c"],
+                              [["a", "ANA LOPEZ"], ["b", "LUZ DIAZ"], ["c", "ROSA RUIZ"]],
+                              [[], [], []])
+                rows += sum(b.num_rows for b, _ in runner.submit(chunk))
+            rows += sum(b.num_rows for b, _ in runner.finish())
+            print("ROWS", rows)
+            """
+        ),
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120
+    )
+    assert "ROWS 12" in done.stdout, done.stderr[-2000:]

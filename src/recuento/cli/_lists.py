@@ -72,6 +72,7 @@ def read_lists(
     in one run.
     """
     from recuento.lists.reader import parse_list_argument, read_list
+    from recuento.lists.standardise import default_workers
 
     mapping_file = load_mapping_file(options.mapping) if options.mapping is not None else None
     results: list[Any] = []
@@ -98,6 +99,7 @@ def read_lists(
                 sheet=options.sheet,
                 day_first=options.day_first,
                 progress=_progress(name),
+                workers=default_workers(),
             )
         except RecuentoError as e:
             errors.append(str(e))

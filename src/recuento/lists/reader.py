@@ -26,7 +26,6 @@ from recuento.lists.standardise import (
     Chunk,
     ChunkRunner,
     ChunkSpec,
-    default_workers,
 )
 from recuento.people.name_split import NameOrder, detect_name_order
 from recuento.people.record import PERSON_SCHEMA, SexLetters, text_of
@@ -108,7 +107,7 @@ def read_list(
     sheet: str | None = None,
     day_first: bool | None = None,
     progress: Callable[[int], None] | None = None,
-    workers: int | None = None,
+    workers: int = 1,
 ) -> ListResult:
     """Read, validate and standardise one list.
 
@@ -120,7 +119,9 @@ def read_list(
         day_first: read ``03/04/1998`` as 3 April (default, or the mapping file's option).
         progress: called with the number of rows read so far, every 50,000 rows.
         workers: processes that standardise records of a large list (more than 50,000
-            accepted rows); 1 standardises in this process. One per core by default.
+            accepted rows); 1 (the default) standardises in this process. The command line
+            uses one per core (:func:`recuento.lists.standardise.default_workers`); a script
+            that asks for more than one needs an ``if __name__ == "__main__":`` guard.
 
     Raises:
         InputError: the file cannot be read at all (missing, empty, damaged, duplicate
@@ -152,8 +153,6 @@ def read_list(
             f"no column was recognised as the record id; each record's id is its {raw.unit} "
             "number in this file (map an id column with a mapping file to change this)"
         )
-    if workers is None:
-        workers = default_workers()
     _Validator(result, cmap, day_first, conventions, progress, workers).run(raw.rows)
     # The reader's notes are complete only once its rows are exhausted (NUL bytes).
     result.notes = [*raw.notes, *cmap.notes, *result.notes]

@@ -10,11 +10,13 @@ same with or without workers.
 from __future__ import annotations
 
 import json
+import logging
 import multiprocessing
 import os
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +27,8 @@ from recuento.people.name_split import NameOrder
 from recuento.people.record import PERSON_SCHEMA, SexLetters, standardise_columns, text_of
 
 CHUNK_ROWS = 50_000
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,12 @@ def _attributes(row: list[Cell], attributes: tuple[tuple[int, str], ...]) -> str
 
 
 def default_workers() -> int:
-    """Worker processes for large lists: one per core, at most 4; 1 means none."""
+    """Worker processes for large lists: one per core, at most 4; 1 means none.
+
+    The command line uses this; the library's default is 1 (no processes), because worker
+    processes re-import the calling script, which a script without an
+    ``if __name__ == "__main__":`` guard does not survive (see :class:`ChunkRunner`).
+    """
     return max(1, min(4, os.cpu_count() or 1))
 
 
@@ -97,7 +106,10 @@ class ChunkRunner:
 
     A list of one chunk never pays for starting processes: the first chunk is held back
     until a second one shows that the list is large. At most two chunks per worker are in
-    flight, which bounds memory.
+    flight, which bounds memory. If the worker processes die (a script that calls the
+    library without an ``if __name__ == "__main__":`` guard makes every worker re-run the
+    script and fail), the chunks are standardised in this process instead, with a warning
+    in the log: the result is the same, only slower.
     """
 
     def __init__(self, spec: ChunkSpec, workers: int) -> None:
@@ -105,7 +117,7 @@ class ChunkRunner:
         self.workers = workers
         self.pool: ProcessPoolExecutor | None = None
         self.held: Chunk | None = None
-        self.pending: deque[Future[tuple[pa.RecordBatch, Warned]]] = deque()
+        self.pending: deque[tuple[Future[tuple[pa.RecordBatch, Warned]], Chunk]] = deque()
 
     def submit(self, chunk: Chunk) -> Iterator[tuple[pa.RecordBatch, Warned]]:
         """Hand over a chunk; yield the results that are ready, in order."""
@@ -121,11 +133,27 @@ class ChunkRunner:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["recuento.lists.standardise"])
             self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
-            self.pending.append(self.pool.submit(standardise_chunk, self.spec, self.held))
-            self.held = None
-        self.pending.append(self.pool.submit(standardise_chunk, self.spec, chunk))
+            held, self.held = self.held, None
+            self._send(self.pool, held)
+        self._send(self.pool, chunk)
         while len(self.pending) > 2 * self.workers:
-            yield self.pending.popleft().result()
+            yield self._next()
+
+    def _send(self, pool: ProcessPoolExecutor, chunk: Chunk) -> None:
+        self.pending.append((pool.submit(standardise_chunk, self.spec, chunk), chunk))
+
+    def _next(self) -> tuple[pa.RecordBatch, Warned]:
+        future, chunk = self.pending.popleft()
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            logger.warning(
+                "the worker processes stopped (a script without an "
+                "`if __name__ == '__main__':` guard?); standardising in this process"
+            )
+            self.close()
+            self.workers = 1
+            return standardise_chunk(self.spec, chunk)
 
     def finish(self) -> Iterator[tuple[pa.RecordBatch, Warned]]:
         """Yield the remaining results in order and stop the pool."""
@@ -134,7 +162,11 @@ class ChunkRunner:
                 held, self.held = self.held, None
                 yield standardise_chunk(self.spec, held)
             while self.pending:
-                yield self.pending.popleft().result()
+                if self.pool is None:  # the pool broke: the rest is done here
+                    _, chunk = self.pending.popleft()
+                    yield standardise_chunk(self.spec, chunk)
+                else:
+                    yield self._next()
         finally:
             self.close()
 
