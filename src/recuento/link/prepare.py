@@ -9,7 +9,7 @@ rules use, some derived here:
   sets can be compared however the full name was split, spelt or shortened;
 - ``name_keys``: the same sound set without the names so common that sharing them says
   little (*María*, *José*, *Juan*): what "names in common" counts;
-- ``token_pairs``: every pair of distinct name tokens (``lopez|maria``), for blocking on
+- ``token_pairs``: pairs of distinct name tokens by sound (``lopes|ramires``), for blocking on
   any two shared tokens: this survives a wrong split, swapped surnames, a missing maternal
   surname and a nickname in place of one of the given names;
 - ``birth_year_low`` / ``birth_year_high``: the years of birth a record allows, from its
@@ -23,6 +23,7 @@ rules use, some derived here:
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 from itertools import combinations
@@ -91,9 +92,23 @@ def _place_key(place: str | None) -> str | None:
 def _pairs(tokens: Sequence[str] | None) -> list[str] | None:
     if not tokens:
         return None
-    keys = sorted({_token_key(t) for t in tokens})
-    pairs = [f"{a}|{b}" for a, b in combinations(keys, 2) if not {a, b} <= _WEAK_TOKENS]
+    keys = sorted({_token_key(t) for t in tokens} - _WEAK_TOKENS)
+    pairs = [f"{a}|{b}" for a, b in combinations(keys, 2)]
     return pairs or None
+
+
+#: A token pair shared by more records than this is left out of blocking: its block alone
+#: would cost MAX_PAIR_BLOCK^2 / 2 comparisons (García|Hernández in a million records), and
+#: those records still meet through the other rules (surname and year of birth...).
+MAX_PAIR_BLOCK = 2000
+
+
+def _capped_pairs(all_pairs: list[list[str] | None]) -> list[list[str] | None]:
+    counts = Counter(p for pairs in all_pairs if pairs for p in pairs)
+    common = {p for p, c in counts.items() if c > MAX_PAIR_BLOCK}
+    if not common:
+        return all_pairs
+    return [[p for p in pairs if p not in common] or None if pairs else None for pairs in all_pairs]
 
 
 def _event_day(year: int | None, month: int | None, day: int | None) -> int | None:
@@ -171,7 +186,9 @@ def prepare(tables: Sequence[pa.Table]) -> pa.Table:
     columns["place_words"] = pa.array(
         [sorted(set(k.split())) if k else None for k in keys], pa.list_(pa.string())
     )
-    columns["token_pairs"] = pa.array([_pairs(t) for t in tokens], pa.list_(pa.string()))
+    columns["token_pairs"] = pa.array(
+        _capped_pairs([_pairs(t) for t in tokens]), pa.list_(pa.string())
+    )
     columns["birth_year_low"] = pa.array(low, pa.int32())
     columns["birth_year_high"] = pa.array(high, pa.int32())
     columns["event_day"] = pa.array(event_day, pa.int32())
