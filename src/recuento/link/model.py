@@ -89,13 +89,10 @@ def event_comparison() -> ComparisonCreator:
     )
 
 
-def _exact_or_else(column: str, description: str, tf: bool = False) -> ComparisonCreator:
-    exact: Any = cll.ExactMatchLevel(column)
-    if tf:
-        exact = exact.configure(tf_adjustment_column=column)
+def _exact_or_else(column: str, description: str) -> ComparisonCreator:
     return cl.CustomComparison(
         output_column_name=column,
-        comparison_levels=[_either_null(column), exact, cll.ElseLevel()],
+        comparison_levels=[_either_null(column), cll.ExactMatchLevel(column), cll.ElseLevel()],
         comparison_description=description,
     )
 

@@ -125,14 +125,6 @@ def text_of(value: object) -> str | None:
     return text
 
 
-def has_name(fields: Mapping[str, Any]) -> bool:
-    """Whether the canonical fields carry a name of any kind."""
-    return any(
-        text_of(fields.get(k)) is not None
-        for k in ("full_name", "given_names", "first_surname", "second_surname", "surnames")
-    )
-
-
 @lru_cache(maxsize=1 << 16)
 def _split_surnames(text: str) -> tuple[str | None, str | None]:
     # "LOPEZ DE LA CRUZ" in a single "apellidos" column: particles stay with their surname.
