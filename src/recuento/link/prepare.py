@@ -98,9 +98,10 @@ def _pairs(tokens: Sequence[str] | None) -> list[str] | None:
 
 
 #: A token pair shared by more records than this is left out of blocking: its block alone
-#: would cost MAX_PAIR_BLOCK^2 / 2 comparisons (García|Hernández in a million records), and
-#: those records still meet through the other rules (surname and year of birth...).
-MAX_PAIR_BLOCK = 2000
+#: would cost up to MAX_PAIR_BLOCK^2 / 2 comparisons (García|Hernández in a million records
+#: is shared by thousands), and those records still meet through the other rules (surname,
+#: given name and year of birth...).
+MAX_PAIR_BLOCK = 300
 
 
 def _capped_pairs(all_pairs: list[list[str] | None]) -> list[list[str] | None]:
