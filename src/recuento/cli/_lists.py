@@ -131,3 +131,25 @@ def _progress(name: str) -> Any:
         click.echo(f"{name}: {rows:,} rows read...", err=True)
 
     return report
+
+
+def say(step: str) -> None:
+    """Tell a person at a terminal which step a long command is on (stderr only)."""
+    if sys.stderr.isatty():
+        click.echo(f"... {step}", err=True)
+
+
+def write_table(table: Any, path: Path) -> None:
+    """Write an Arrow table as CSV (header always), atomically."""
+    import io
+
+    import pyarrow.csv as pcsv
+
+    from recuento.lists.rejects import atomic_text
+
+    with atomic_text(path) as f:
+        f.write(",".join(table.column_names) + "\n")
+        if table.num_rows:
+            buffer = io.BytesIO()
+            pcsv.write_csv(table, buffer, pcsv.WriteOptions(include_header=False))
+            f.write(buffer.getvalue().decode("utf-8"))

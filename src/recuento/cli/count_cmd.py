@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from recuento.cli._lists import ReadOptions, list_options, raise_failures, read_lists
+from recuento.cli._lists import (
+    ReadOptions,
+    list_options,
+    raise_failures,
+    read_lists,
+    say,
+    write_table,
+)
 from recuento.lists.messages import Lang, default_lang
 
 TEXT: dict[str, dict[Lang, str]] = {
@@ -136,9 +142,7 @@ def count(
     raise_failures(errors, len(lists))
     counted = _count(results, seed, by)
     if out is not None:
-        from recuento.cli.link_cmd import _write_table
-
-        _write_table(counted.link.persons, out)
+        write_table(counted.link.persons, out)
     _print(results, counted, as_json, options.language)
     if report_path is not None:
         _write_report(report_path, counted, results, options.language, seed)
@@ -155,7 +159,7 @@ def _count(results: list[Any], seed: int, by: str | None = None) -> Any:
     from recuento.count import count_tables
 
     return count_tables(
-        [r.table for r in results], [r.name for r in results], by=by, seed=seed, progress=_say
+        [r.table for r in results], [r.name for r in results], by=by, seed=seed, progress=say
     )
 
 
@@ -168,11 +172,6 @@ def _print(results: list[Any], counted: Any, as_json: bool, lang: Lang, **extra:
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         click.echo(_report(results, counted, lang))
-
-
-def _say(step: str) -> None:
-    if sys.stderr.isatty():
-        click.echo(f"... {step}", err=True)
 
 
 @click.command()

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import csv
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from recuento.cli._lists import ReadOptions, list_options, raise_failures, read_lists
+from recuento.cli._lists import (
+    ReadOptions,
+    list_options,
+    raise_failures,
+    read_lists,
+    say,
+    write_table,
+)
 from recuento.errors import InputError
 
 
@@ -88,13 +94,13 @@ def link(
         seed=seed,
         backend=backend,
         spark_master=spark_master,
-        progress=_say,
+        progress=say,
     )
     stem = out.with_suffix("")
-    _write_table(linked.persons, out)
+    write_table(linked.persons, out)
     rejects = _write_rejects(results, Path(f"{stem}.rejects.csv"))
     uncertain = linked.uncertain_pairs()
-    _write_table(uncertain, Path(f"{stem}.uncertain.csv"))
+    write_table(uncertain, Path(f"{stem}.uncertain.csv"))
     if save_model is not None:
         save_model.write_text(json.dumps(linked.model, indent=2), encoding="utf-8")
     summary = {
@@ -117,26 +123,6 @@ def link(
     click.echo(f"{summary['persons']:,} persons in {sum(r.accepted for r in results):,} records")
     click.echo(f"{uncertain.num_rows:,} uncertain pairs to review in {stem}.uncertain.csv")
     click.echo(f"written to {out}")
-
-
-def _say(step: str) -> None:
-    if sys.stderr.isatty():
-        click.echo(f"... {step}", err=True)
-
-
-def _write_table(table: Any, path: Path) -> None:
-    import pyarrow.csv as pcsv
-
-    from recuento.lists.rejects import atomic_text
-
-    with atomic_text(path) as f:
-        f.write(",".join(table.column_names) + "\n")
-        if table.num_rows:
-            import io
-
-            buffer = io.BytesIO()
-            pcsv.write_csv(table, buffer, pcsv.WriteOptions(include_header=False))
-            f.write(buffer.getvalue().decode("utf-8"))
 
 
 def _write_rejects(results: list[Any], path: Path) -> int:
