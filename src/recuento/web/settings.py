@@ -36,9 +36,23 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
     "recuento.web.accounts",
+    "recuento.web.audit",
     "recuento.web.registry",
+    "recuento.web.runs",
+    "recuento.web.review",
+    "recuento.web.persons",
+    "recuento.web.counts",
+    "recuento.web.cases",
+    "recuento.web.roll",
+    "recuento.web.elections",
 ]
+
+# Long work (linkage runs, re-matching) runs as tasks stored in the site's own database and
+# carried out by a worker thread that ``recuento serve`` starts: no extra server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -69,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "recuento.web.accounts.context.allowed_actions",
+                "recuento.web.nav.navigation",
             ],
         },
     },

@@ -47,6 +47,21 @@ ACTIONS: tuple[Action, ...] = (
     Action("view_counts", "See the counts dashboard and download reports"),
     Action("manage_users", "Create users and give them roles"),
     Action("view_audit_log", "Read the audit log"),
+    # Find: missing-person cases (fichas), posters, remains, candidates and tips.
+    Action("view_cases", "See case records at the collective tier"),
+    Action("edit_cases", "File and change case records and their consents"),
+    Action("view_restricted_fields", "See case fields at the authorities and secret tiers"),
+    Action("publish_posters", "Make and revoke public posters of a case"),
+    Action("manage_remains", "Enter and import unidentified remains and findings"),
+    Action("review_candidates", "Mark candidate matches possible or excluded"),
+    Action("confirm_identifications", "Confirm a match on DNA, dental or fingerprint evidence"),
+    Action("read_tips", "Read anonymous tips routed to one's cases"),
+    # Keep the roll: members, statuses, hearings.
+    Action("view_members", "See members, their statuses and counts per local group"),
+    Action("manage_members", "Import the roll and change a member's status"),
+    Action("decide_hearings", "Schedule, minute and decide hearings"),
+    # Ballots.
+    Action("manage_elections", "Create elections, freeze electorates, publish results"),
 )
 ACTION_NAMES = frozenset(a.name for a in ACTIONS)
 
@@ -66,12 +81,16 @@ ROLES: dict[str, frozenset[str]] = {
     ADMINISTRATOR: ACTION_NAMES,
     COORDINATOR: frozenset(
         {"view_sources", "upload_sources", "run_linkage", "review_pairs", "view_persons"}
-        | {"view_counts"}
+        | {"view_counts", "view_cases", "edit_cases", "view_restricted_fields"}
+        | {"publish_posters", "manage_remains", "review_candidates", "confirm_identifications"}
+        | {"read_tips", "view_members", "manage_members", "decide_hearings"}
+        | {"manage_elections"}
     ),
     ANALYST: frozenset(
         {"view_sources", "upload_sources", "run_linkage", "view_persons", "view_counts"}
+        | {"view_cases", "manage_remains", "view_members"}
     ),
-    REVIEWER: frozenset({"review_pairs", "view_persons"}),
+    REVIEWER: frozenset({"review_pairs", "view_persons", "view_cases", "review_candidates"}),
 }
 
 

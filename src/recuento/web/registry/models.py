@@ -79,3 +79,36 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Record(models.Model):
+    """One accepted row of a source, as the engine standardised it (for persons pages).
+
+    Written when a source is brought in (or its mapping fixed), in the same transaction;
+    ``search_text`` holds the folded name tokens and their nickname-canonical forms, so a
+    search ignores accents, case and nicknames.
+    """
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="records")
+    record_id = models.CharField(_("record id"), max_length=200)
+    full_name = models.CharField(_("full name"), max_length=300, blank=True)
+    given_names = models.CharField(_("given names"), max_length=200, blank=True)
+    first_surname = models.CharField(_("first surname"), max_length=200, blank=True)
+    second_surname = models.CharField(_("second surname"), max_length=200, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, blank=True)
+    birth_date = models.CharField(_("birth date (ISO, may be partial)"), max_length=10, blank=True)
+    age = models.PositiveSmallIntegerField(_("age at the event"), null=True, blank=True)
+    event_date = models.CharField(_("event date (ISO, may be partial)"), max_length=10, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    attributes: Any = models.JSONField(_("other columns"), default=dict, blank=True)
+    search_text = models.TextField(_("search keys"), blank=True)
+
+    class Meta:
+        ordering = ("source", "pk")
+        verbose_name = _("record")
+        verbose_name_plural = _("records")
+        constraints = (
+            models.UniqueConstraint(
+                fields=("source", "record_id"), name="registry_record_unique_id"
+            ),
+        )

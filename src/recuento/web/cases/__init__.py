@@ -1,0 +1,1 @@
+"""Find: missing-person cases (fichas), posters, remains, candidate matches and tips."""

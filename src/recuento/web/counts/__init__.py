@@ -1,0 +1,1 @@
+"""The counts dashboard: documented and estimated totals, per stratum, the report."""

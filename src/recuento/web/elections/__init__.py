@@ -1,0 +1,1 @@
+"""Ballots: elections, electorates, single-use codes, receipts and published counts."""

@@ -1,0 +1,1 @@
+"""Persons: search, and a person's records from every source."""

@@ -1,0 +1,1 @@
+"""The review queue: uncertain pairs decided by people, overriding the model."""

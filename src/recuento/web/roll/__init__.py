@@ -1,0 +1,1 @@
+"""Keep the roll: members, local groups, statuses and hearings."""

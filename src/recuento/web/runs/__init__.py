@@ -1,0 +1,1 @@
+"""Linkage runs: background tasks that link the sources and count, and their results."""
