@@ -7,6 +7,7 @@ functions. See :mod:`recuento.roll.statuses` for the rules and their parameters.
 from __future__ import annotations
 
 from recuento.roll.counts import Membership, counts_by_group, counts_over_time, month_starts
+from recuento.roll.reader import ROLL_COLUMNS, RollMember, RollRead, read_roll
 from recuento.roll.statuses import (
     DEFAULT_RULES,
     LABELS,
@@ -28,10 +29,13 @@ __all__ = [
     "LABELS",
     "NON_VOTING_ADMIN_STATUSES",
     "NOT_STARTED",
+    "ROLL_COLUMNS",
     "VOTING_DATE_STATUSES",
     "AdminStatus",
     "DateStatus",
     "Membership",
+    "RollMember",
+    "RollRead",
     "Rules",
     "add_months",
     "counts_by_group",
@@ -39,6 +43,7 @@ __all__ = [
     "date_status",
     "may_vote",
     "month_starts",
+    "read_roll",
     "renew",
     "status_code",
 ]
