@@ -50,3 +50,34 @@ def test_labels_do_not_depend_on_the_order_of_pairs() -> None:
     first = cluster(40, items).labels
     second = cluster(40, list(reversed(items))).labels
     assert first.tolist() == second.tolist()
+
+
+def test_a_same_person_decision_joins_records_the_model_kept_apart() -> None:
+    result = cluster(3, [(0, 1, 0.9), (1, 2, 0.1)], min_edge=0.5, min_average=0.4, must=[(1, 2)])
+    assert len(set(result.labels.tolist())) == 1
+
+
+def test_a_different_persons_decision_splits_a_pair_the_model_joined() -> None:
+    result = cluster(2, [(0, 1, 0.99)], min_edge=0.5, min_average=0.4, cannot=[(0, 1)])
+    assert result.labels[0] != result.labels[1]
+
+
+def test_a_different_persons_decision_holds_against_chains_through_other_records() -> None:
+    # 0-1 and 1-2 are strong; 0 and 2 were decided different: 1 may join only one of them.
+    result = cluster(
+        3,
+        [(0, 1, 0.95), (1, 2, 0.9), (0, 2, 0.8)],
+        min_edge=0.5,
+        min_average=0.4,
+        cannot=[(0, 2)],
+    )
+    labels = result.labels.tolist()
+    assert labels[0] != labels[2]
+    assert labels[1] == labels[0]  # the stronger link wins
+
+
+def test_a_same_decision_that_contradicts_a_different_one_is_reported_and_left_apart() -> None:
+    result = cluster(3, [], min_edge=0.5, min_average=0.4, must=[(0, 1), (1, 2)], cannot=[(0, 2)])
+    labels = result.labels.tolist()
+    assert labels[0] == labels[1] and labels[2] != labels[0]
+    assert result.conflicts == [(1, 2)]

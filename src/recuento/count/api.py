@@ -31,7 +31,13 @@ from recuento.estimate import (
     estimate,
     read_persons,
 )
-from recuento.link.api import DEFAULT_MIN_AVERAGE, DEFAULT_MIN_EDGE, LinkResult, link_tables
+from recuento.link.api import (
+    DEFAULT_MIN_AVERAGE,
+    DEFAULT_MIN_EDGE,
+    Decision,
+    LinkResult,
+    link_tables,
+)
 from recuento.link.cluster import cluster
 
 #: (min_edge, min_average) clustering thresholds whose estimates are pooled.
@@ -162,6 +168,7 @@ def count_tables(
     method: str = "auto",
     model: dict[str, Any] | None = None,
     progress: Callable[[str], None] | None = None,
+    decisions: Sequence[Decision] = (),
 ) -> CountResult:
     """Link the lists' records, then estimate the population with linkage uncertainty.
 
@@ -176,6 +183,9 @@ def count_tables(
             ``loglinear``).
         model: a saved linkage model to reuse.
         progress: called with a short description of each step.
+        decisions: people's decisions on pairs, ``(source_l, id_l, source_r, id_r, same)``;
+            they override the model in the best clustering and in every configuration
+            drawn for linkage uncertainty.
     """
     say = progress or (lambda _: None)
     linked = link_tables(
@@ -185,6 +195,7 @@ def count_tables(
         min_average=DEFAULT_MIN_AVERAGE,
         seed=seed,
         progress=say,
+        decisions=decisions,
     )
     say("estimating")
     histories = histories_from_persons(linked.persons, lists)
@@ -192,7 +203,7 @@ def count_tables(
     if by is not None:
         data = _stratified_histories(tables, linked.persons, by)
     conditional = estimate(data, method=method, level=level, seed=seed)
-    warnings: list[str] = []
+    warnings = _decision_warnings(linked)
     pooled, persons_by = _pooled(linked, lists, seed, say)
     if pooled is None or conditional.estimate is None:
         warnings.append(
@@ -222,6 +233,22 @@ def count_tables(
         warnings,
         with_linkage_uncertainty=True,
     )
+
+
+def _decision_warnings(linked: LinkResult) -> list[str]:
+    warnings = []
+    if linked.decisions_unmatched:
+        warnings.append(
+            f"{linked.decisions_unmatched} review decision(s) name records that are not among "
+            "the linked ones (a list left out, or a record since removed); they were ignored."
+        )
+    if linked.decision_conflicts:
+        warnings.append(
+            f"{len(linked.decision_conflicts)} 'same person' decision(s) contradict 'different "
+            "persons' decisions through other records; those records were kept apart. Review "
+            "the decisions on these persons again."
+        )
+    return warnings
 
 
 def _pooled(
@@ -260,6 +287,8 @@ def _pooled(
             zip(left, right, probability, strict=True),
             min_edge=edge,
             min_average=average,
+            must=linked.must,
+            cannot=linked.cannot,
         )
         persons_by[f"{edge}/{average}"] = clustering.n_persons
         table = pa.table(

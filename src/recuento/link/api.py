@@ -57,6 +57,11 @@ class LinkResult:
         model: the trained model (Splink's JSON settings), reusable with ``model=``.
         prior: the probability that two random records are the same person.
         seconds: time spent per step.
+        must, cannot: the people's decisions that were applied, as pairs of row numbers
+            of ``persons`` (same person / different persons).
+        decisions_unmatched: decisions naming a record that is not among the linked ones.
+        decision_conflicts: "same" decisions left apart because they contradict
+            "different" ones (row-number pairs).
     """
 
     persons: pa.Table
@@ -64,6 +69,10 @@ class LinkResult:
     model: dict[str, Any]
     prior: float
     seconds: dict[str, float] = field(default_factory=dict)
+    must: list[tuple[int, int]] = field(default_factory=list)
+    cannot: list[tuple[int, int]] = field(default_factory=list)
+    decisions_unmatched: int = 0
+    decision_conflicts: list[tuple[int, int]] = field(default_factory=list)
 
     @property
     def n_persons(self) -> int:
@@ -95,6 +104,7 @@ def link_tables(
     backend: str = "duckdb",
     spark_master: str | None = None,
     progress: Callable[[str], None] | None = None,
+    decisions: Sequence[Decision] = (),
 ) -> LinkResult:
     """Link and deduplicate the records of several lists at once.
 
@@ -109,6 +119,10 @@ def link_tables(
             :mod:`recuento.link.backends`).
         spark_master: the Spark master URL (``local[*]`` by default).
         progress: called with a short description of each step.
+        decisions: people's decisions ``(source_l, id_l, source_r, id_r, same)`` that
+            override the model: ``same=True`` joins the two records' persons, ``False``
+            keeps them apart (see :func:`recuento.link.cluster.cluster`). The newest
+            decision for a pair should be the only one given.
 
     Raises:
         LinkageError: there is nothing to link.
@@ -171,6 +185,9 @@ def link_tables(
     )
     seconds["predict"] = time.perf_counter() - step
 
+    must, cannot, unmatched = _resolve_decisions(prepared, decisions)
+    pairs = _apply_decisions(pairs, must, cannot)
+
     say("clustering")
     step = time.perf_counter()
     left = pairs.column("unique_id_l").to_numpy()
@@ -181,6 +198,8 @@ def link_tables(
         zip(left.tolist(), right.tolist(), probability.tolist(), strict=True),
         min_edge=min_edge,
         min_average=min_average,
+        must=must,
+        cannot=cannot,
     )
     seconds["cluster"] = time.perf_counter() - step
     persons = _persons_table(prepared, clustering.labels, clustering.weakest_link)
@@ -188,7 +207,80 @@ def link_tables(
     saved = linker.misc.save_model_to_json()
     saved["probability_two_random_records_match"] = prior
     seconds["total"] = time.perf_counter() - start
-    return LinkResult(persons, pairs_out, saved, prior, seconds)
+    return LinkResult(
+        persons,
+        pairs_out,
+        saved,
+        prior,
+        seconds,
+        must=must,
+        cannot=cannot,
+        decisions_unmatched=unmatched,
+        decision_conflicts=clustering.conflicts,
+    )
+
+
+#: A person's decision on a pair: ``(source_l, id_l, source_r, id_r, same_person)``.
+Decision = tuple[str, str, str, str, bool]
+
+
+def _resolve_decisions(
+    prepared: pa.Table, decisions: Sequence[Decision]
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]], int]:
+    """Decisions as row-number pairs (same, different), and how many name no linked record."""
+    if not decisions:
+        return [], [], 0
+    sources = prepared.column("source").to_pylist()
+    row = {
+        key: k for k, key in enumerate(zip(sources, prepared.column("id").to_pylist(), strict=True))
+    }
+    must: list[tuple[int, int]] = []
+    cannot: list[tuple[int, int]] = []
+    unmatched = 0
+    for source_l, id_l, source_r, id_r, same in decisions:
+        a, b = row.get((source_l, id_l)), row.get((source_r, id_r))
+        if a is None or b is None or a == b:
+            unmatched += 1
+            continue
+        (must if same else cannot).append((min(a, b), max(a, b)))
+    return must, cannot, unmatched
+
+
+def _apply_decisions(
+    pairs: pa.Table, must: list[tuple[int, int]], cannot: list[tuple[int, int]]
+) -> pa.Table:
+    """Decided pairs carry probability 1 (same) or 0 (different); unscored "same" pairs are added.
+
+    Their match weight is left as the model scored it (null for a pair it never scored).
+    """
+    if not must and not cannot:
+        return pairs
+    decided = {pair: 1.0 for pair in must} | {pair: 0.0 for pair in cannot}
+    left = pairs.column("unique_id_l").to_pylist()
+    right = pairs.column("unique_id_r").to_pylist()
+    probability = pairs.column("match_probability").to_pylist()
+    weight: list[float | None] = pairs.column("match_weight").to_pylist()
+    seen: set[tuple[int, int]] = set()
+    for k, (a, b) in enumerate(zip(left, right, strict=True)):
+        key = (min(a, b), max(a, b))
+        if key in decided:
+            probability[k] = decided[key]
+            seen.add(key)
+    for key in must:
+        if key not in seen:
+            left.append(key[0])
+            right.append(key[1])
+            probability.append(1.0)
+            weight.append(None)
+            seen.add(key)
+    return pa.table(
+        {
+            "unique_id_l": pa.array(left, pairs.schema.field("unique_id_l").type),
+            "unique_id_r": pa.array(right, pairs.schema.field("unique_id_r").type),
+            "match_probability": pa.array(probability, pa.float64()),
+            "match_weight": pa.array(weight, pa.float64()),
+        }
+    )
 
 
 def _person_ids(labels: Sequence[int]) -> list[str]:

@@ -11,12 +11,16 @@ and one-to-one clustering; neither resists chaining, hence this module.)
 
 Every person keeps the weakest link that holds it together: the probability of the
 weakest merge that made it.
+
+People's decisions override the model: pairs decided the same person (``must``) are joined
+first, whatever the averages say, and two groups holding a pair decided different persons
+(``cannot``) never merge, not even through other records.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -27,6 +31,8 @@ class Clustering:
 
     labels: np.ndarray
     weakest_link: dict[int, float]
+    #: ``must`` pairs left apart because joining them would join a ``cannot`` pair.
+    conflicts: list[tuple[int, int]] = field(default_factory=list)
 
     @property
     def n_persons(self) -> int:
@@ -39,6 +45,8 @@ def cluster(
     *,
     min_edge: float = 0.3,
     min_average: float = 0.3,
+    must: Iterable[tuple[int, int]] = (),
+    cannot: Iterable[tuple[int, int]] = (),
 ) -> Clustering:
     """Cluster records 0..n_records-1 given scored pairs ``(a, b, probability)``.
 
@@ -48,30 +56,25 @@ def cluster(
         min_edge: links weaker than this never start a merge.
         min_average: two groups merge only if the mean probability over all pairs between
             them reaches this.
+        must: pairs a person decided are the same person: joined first (a merge decided
+            by a person has link strength 1).
+        cannot: pairs a person decided are different persons: their groups never merge.
 
     Returns:
-        Labels (the smallest record index of each person) and weakest links.
+        Labels (the smallest record index of each person), weakest links, and the ``must``
+        pairs that contradicted ``cannot`` decisions (left apart: a "different" decision
+        wins, because a wrong merge hides a person and a wrong split only asks again).
     """
     members: dict[int, list[int]] = {u: [u] for u in range(n_records)}
     root = list(range(n_records))
     between: dict[int, dict[int, float]] = {}
-    edges: list[tuple[float, int, int]] = []
-    for a, b, p in pairs:
-        if a == b:
-            continue
-        between.setdefault(a, {})[b] = between.get(a, {}).get(b, 0.0) + p
-        between.setdefault(b, {})[a] = between.get(b, {}).get(a, 0.0) + p
-        if p >= min_edge:
-            edges.append((p, min(a, b), max(a, b)))
-    edges.sort(key=lambda e: (-e[0], e[1], e[2]))
-    weakest: dict[int, float] = {}
-    for p, a, b in edges:
-        ra, rb = root[a], root[b]
-        if ra == rb:
-            continue
-        total = between.get(ra, {}).get(rb, 0.0)
-        if total / (len(members[ra]) * len(members[rb])) < min_average:
-            continue
+    apart: dict[int, set[int]] = {}
+    for a, b in cannot:
+        if a != b:
+            apart.setdefault(a, set()).add(b)
+            apart.setdefault(b, set()).add(a)
+
+    def join(ra: int, rb: int, p: float) -> None:
         if len(members[ra]) < len(members[rb]):
             ra, rb = rb, ra
         for u in members[rb]:
@@ -88,6 +91,41 @@ def cluster(
             theirs.pop(rb, None)
             theirs[ra] = theirs.get(ra, 0.0) + value
         mine.pop(rb, None)
+        kept_apart = apart.pop(rb, set())
+        if kept_apart:
+            mine_apart = apart.setdefault(ra, set())
+            for other in kept_apart:
+                mine_apart.add(other)
+                apart[other].discard(rb)
+                apart[other].add(ra)
+
+    weakest: dict[int, float] = {}
+    conflicts: list[tuple[int, int]] = []
+    edges: list[tuple[float, int, int]] = []
+    for a, b, p in pairs:
+        if a == b:
+            continue
+        between.setdefault(a, {})[b] = between.get(a, {}).get(b, 0.0) + p
+        between.setdefault(b, {})[a] = between.get(b, {}).get(a, 0.0) + p
+        if p >= min_edge:
+            edges.append((p, min(a, b), max(a, b)))
+    for a, b in must:
+        ra, rb = root[a], root[b]
+        if ra == rb:
+            continue
+        if rb in apart.get(ra, ()):
+            conflicts.append((min(a, b), max(a, b)))
+            continue
+        join(ra, rb, 1.0)
+    edges.sort(key=lambda e: (-e[0], e[1], e[2]))
+    for p, a, b in edges:
+        ra, rb = root[a], root[b]
+        if ra == rb or rb in apart.get(ra, ()):
+            continue
+        total = between.get(ra, {}).get(rb, 0.0)
+        if total / (len(members[ra]) * len(members[rb])) < min_average:
+            continue
+        join(ra, rb, p)
     labels = np.empty(n_records, dtype=np.int64)
     weakest_link: dict[int, float] = {}
     for r, group in members.items():
@@ -95,4 +133,4 @@ def cluster(
         labels[group] = label
         if r in weakest:
             weakest_link[label] = weakest[r]
-    return Clustering(labels, weakest_link)
+    return Clustering(labels, weakest_link, conflicts)

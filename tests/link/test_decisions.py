@@ -1,0 +1,103 @@
+"""People's review decisions override the model in linkage and in the count."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from recuento.count.api import count_tables
+from recuento.link.api import link_tables
+from recuento.lists.reader import read_list
+from recuento.simulate import simulate_lists, simulate_population, write_lists
+
+LISTS = ("prensa.csv", "ong.xlsx", "fiscalia.csv", "familias.csv")
+
+
+@pytest.fixture(scope="module")
+def tables(tmp_path_factory: pytest.TempPathFactory) -> list:
+    folder = tmp_path_factory.mktemp("sim")
+    write_lists(simulate_lists(simulate_population(300, seed=5), seed=6), folder)
+    return [read_list(folder / name).table for name in LISTS]
+
+
+@pytest.fixture(scope="module")
+def model_free(tables: list):
+    return link_tables(tables, seed=2)
+
+
+def person_of(result, source: str, record_id: str) -> str:
+    persons = result.persons.to_pylist()
+    return next(r["person_id"] for r in persons if (r["source"], r["id"]) == (source, record_id))
+
+
+def a_linked_pair(result) -> tuple[str, str, str, str]:
+    rows = result.persons.to_pylist()
+    by_person: dict[str, list[dict]] = {}
+    for row in rows:
+        by_person.setdefault(row["person_id"], []).append(row)
+    two = next(group for group in by_person.values() if len(group) == 2)
+    return two[0]["source"], two[0]["id"], two[1]["source"], two[1]["id"]
+
+
+def test_a_different_decision_splits_a_person_the_model_made(tables, model_free) -> None:
+    pair = a_linked_pair(model_free)
+    decided = link_tables(tables, model=model_free.model, decisions=[(*pair, False)])
+    assert person_of(decided, *pair[:2]) != person_of(decided, *pair[2:])
+    assert decided.n_persons == model_free.n_persons + 1
+
+
+def test_a_same_decision_joins_records_the_model_never_compared(tables, model_free) -> None:
+    rows = model_free.persons.to_pylist()
+    first, last = rows[0], rows[-1]
+    assert first["person_id"] != last["person_id"]
+    pair = (first["source"], first["id"], last["source"], last["id"])
+    decided = link_tables(tables, model=model_free.model, decisions=[(*pair, True)])
+    assert person_of(decided, *pair[:2]) == person_of(decided, *pair[2:])
+    joined = decided.pairs.filter(
+        [
+            (a, b, c, d) in {pair, (pair[2], pair[3], pair[0], pair[1])}
+            for a, b, c, d in zip(
+                *(
+                    decided.pairs.column(k).to_pylist()
+                    for k in ("source_l", "id_l", "source_r", "id_r")
+                ),
+                strict=True,
+            )
+        ]
+    )
+    assert joined.column("match_probability").to_pylist() == [1.0]
+
+
+def test_decisions_on_unknown_records_are_counted_not_applied(tables, model_free) -> None:
+    decided = link_tables(
+        tables, model=model_free.model, decisions=[("prensa", "no-such-id", "ong", "x", True)]
+    )
+    assert decided.decisions_unmatched == 1
+    assert decided.n_persons == model_free.n_persons
+
+
+def linked_pairs(result) -> list[tuple[str, str, str, str]]:
+    by_person: dict[str, list[dict]] = {}
+    for row in result.persons.to_pylist():
+        by_person.setdefault(row["person_id"], []).append(row)
+    return [
+        (group[0]["source"], group[0]["id"], group[1]["source"], group[1]["id"])
+        for group in by_person.values()
+        if len(group) == 2
+    ]
+
+
+@pytest.mark.slow
+def test_the_count_applies_decisions_in_every_linkage_configuration(tables, model_free) -> None:
+    names = [Path(n).stem for n in LISTS]
+    split = [(*pair, False) for pair in linked_pairs(model_free)]
+    assert len(split) > 20
+    before = count_tables(tables, names, model=model_free.model, seed=3)
+    result = count_tables(tables, names, model=model_free.model, decisions=split, seed=3)
+    for key, persons in result.persons_by_configuration.items():
+        assert persons > before.persons_by_configuration[key], key
+    unknown = count_tables(
+        tables, names, model=model_free.model, decisions=[("prensa", "?", "ong", "?", True)]
+    )
+    assert any("review decision" in w for w in unknown.to_dict()["warnings"])
