@@ -15,3 +15,7 @@ class AuditConfig(AppConfig):
     label = "audit"
     verbose_name = _("Audit log")
     nav = (NavItem("audit:log", _("Audit log"), "view_audit_log"),)
+
+    def ready(self) -> None:
+        """Connect the receivers that audit logins and changes to users and roles."""
+        from recuento.web.audit import receivers  # noqa: F401

@@ -2,7 +2,8 @@
 
 Each entry's ``digest`` is the SHA-256 of the previous entry's digest and this entry's
 content (:func:`recuento.web.audit.log.digest_of`); :func:`recuento.web.audit.log.verify`
-recomputes the chain.
+recomputes the chain. The methods below refuse changes made through a model instance;
+the database's triggers (:mod:`recuento.web.audit.schema`) refuse every other way.
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ class Entry(models.Model):
     object_id = models.CharField(_("object id"), max_length=200, blank=True)
     # What changed (field names, old and new status...): never shown outside the audit page.
     detail: Any = models.JSONField(_("detail"), default=dict, blank=True)
-    previous = models.CharField(_("previous digest"), max_length=64)
+    # Unique: two entries chained onto the same one would be a fork; the database refuses it.
+    previous = models.CharField(_("previous digest"), max_length=64, unique=True)
     digest = models.CharField(_("digest"), max_length=64, unique=True)
 
     class Meta:

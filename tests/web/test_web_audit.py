@@ -1,0 +1,143 @@
+"""The audit log: append-only in Python and in the database, chained so tampering shows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+MISSING = "the web extra is not installed: pip install 'recuento[web]' pytest-django"
+pytest.importorskip("django_otp", reason=MISSING)
+pytest.importorskip("pytest_django", reason=MISSING)
+
+from django.db import DatabaseError, IntegrityError, connection, transaction  # noqa: E402
+
+from recuento.web.audit import schema  # noqa: E402
+from recuento.web.audit.log import GENESIS, record, verify  # noqa: E402
+from recuento.web.audit.models import AppendOnlyError, Entry  # noqa: E402
+
+pytestmark = pytest.mark.django_db
+
+
+def _raw(sql: str, params: list[Any] | None = None) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def test_entries_chain_from_the_genesis_digest(make_user: Any) -> None:
+    before = Entry.objects.count()
+    user = make_user("analyst")
+    first = record(user, "view", "person", 7, {"fields": ["sex"]})
+    second = record(None, "view", "person", 8)
+    assert second.previous == first.digest
+    assert Entry.objects.order_by("pk").first().previous == GENESIS  # type: ignore[union-attr]
+    result = verify()
+    assert result.ok and result.checked == Entry.objects.count() > before
+    assert result.head == Entry.objects.order_by("-pk").first().digest  # type: ignore[union-attr]
+    assert (first.username, first.object_id, second.username) == (user.username, "7", "")
+
+
+def test_an_empty_log_verifies_with_the_genesis_head() -> None:
+    assert verify() == verify().__class__(ok=True, checked=0, first_broken=None, head=GENESIS)
+
+
+def test_saving_or_deleting_an_entry_is_refused_in_python() -> None:
+    entry = record(None, "view", "person", 1)
+    entry.action = "nothing"
+    with pytest.raises(AppendOnlyError):
+        entry.save()
+    with pytest.raises(AppendOnlyError):
+        entry.delete()
+
+
+def test_the_triggers_exist_after_every_migration() -> None:
+    # A later migration that rebuilds audit_entry on SQLite would drop them silently.
+    assert schema.guard_installed(connection)
+
+
+@pytest.mark.parametrize(
+    "sql",
+    ["UPDATE audit_entry SET action = 'nothing'", "DELETE FROM audit_entry"],
+    ids=["update", "delete"],
+)
+def test_raw_sql_update_or_delete_is_refused_by_the_database(sql: str) -> None:
+    record(None, "view", "person", 1)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        _raw(sql)
+    assert verify().ok and Entry.objects.filter(action="view").exists()
+
+
+def test_queryset_update_and_delete_are_refused_by_the_database() -> None:
+    record(None, "view", "person", 1)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        Entry.objects.update(action="nothing")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        Entry.objects.all().delete()
+    assert Entry.objects.filter(action="view").count() == 1
+
+
+def _drop_guard() -> None:
+    # Inside the test's transaction: SQLite rolls the DROP back when the test ends.
+    for statement in schema.uninstall_sql(connection.vendor):
+        _raw(statement)
+
+
+def test_a_changed_entry_shows_when_someone_drops_the_guard() -> None:
+    entries = [record(None, "view", "person", n) for n in range(5)]
+    _drop_guard()
+    assert not schema.guard_installed(connection)
+    _raw("UPDATE audit_entry SET object_id = '99' WHERE id = %s", [entries[2].pk])
+    result = verify()
+    assert not result.ok
+    assert result.first_broken == entries[2].pk
+    assert result.checked == Entry.objects.filter(pk__lt=entries[2].pk).count()
+
+
+def test_a_removed_entry_shows_when_someone_drops_the_guard() -> None:
+    entries = [record(None, "view", "person", n) for n in range(5)]
+    _drop_guard()
+    _raw("DELETE FROM audit_entry WHERE id = %s", [entries[1].pk])
+    assert verify().first_broken == entries[2].pk
+
+
+def test_a_rechained_forgery_needs_every_later_digest_and_the_head_changes() -> None:
+    # Someone who rewrites an entry and every digest after it gets a valid chain, but
+    # its head differs from the one written down before: that is what the head is for.
+    entries = [record(None, "view", "person", n) for n in range(3)]
+    head = verify().head
+    _drop_guard()
+    from recuento.web.audit.log import digest_of
+
+    previous = entries[0].digest
+    for entry in entries[1:]:
+        entry.refresh_from_db()
+        entry.object_id = "forged"
+        digest = digest_of(previous, entry)
+        _raw(
+            "UPDATE audit_entry SET object_id = 'forged', previous = %s, digest = %s "
+            "WHERE id = %s",
+            [previous, digest, entry.pk],
+        )
+        previous = digest
+    result = verify()
+    assert result.ok and result.head != head
+
+
+def test_two_entries_chained_onto_the_same_one_are_refused() -> None:
+    entry = record(None, "view", "person", 1)
+    fork = Entry(action="view", object_type="person", previous=entry.previous, digest="f" * 64)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        fork.save()
+
+
+def test_detail_reads_back_as_written_so_numbers_chain() -> None:
+    record(None, "decide", "pair", "3-4", {"weight": 0.1, "big": 10**20, "tiny": 1e-7, "n": 2})
+    assert verify().ok
+
+
+@pytest.mark.parametrize("detail", [{"at": object()}, {"weight": float("nan")}])
+def test_detail_that_is_not_json_is_refused_before_anything_is_written(detail: Any) -> None:
+    count = Entry.objects.count()
+    with pytest.raises(TypeError, match="must be JSON"):
+        record(None, "view", "person", 1, detail)
+    assert Entry.objects.count() == count
