@@ -23,6 +23,7 @@ from recuento.errors import MappingError, RecuentoError
 from recuento.lists.formats import open_table
 from recuento.lists.mapping import MappingFile
 from recuento.lists.reader import ListResult, read_list
+from recuento.web.persons.store import RecordsError, replace_records
 from recuento.web.registry.models import MAX_STORED_REJECTS, Source
 
 _CHUNK_BYTES = 1 << 20
@@ -126,7 +127,7 @@ def bring_in_stored(
         raise UploadError(message) from e
     try:
         with transaction.atomic():
-            return Source.objects.create(
+            source = Source.objects.create(
                 name=pending.name,
                 filename=pending.filename,
                 file=pending.stored,
@@ -136,6 +137,11 @@ def bring_in_stored(
                 column_entries=dict(entries or {}),
                 **summary_fields(result),
             )
+            store_records(source, result)
+            return source
+    except RecordsError as e:
+        discard(pending)
+        raise UploadError(str(e)) from e
     except IntegrityError as e:
         # Another upload took the name between the form's check and now.
         discard(pending)
@@ -206,11 +212,26 @@ def remap(source: Source, entries: dict[str, str], *, user: Any) -> Source:
         result = read_list(path, name=source.name, mapping=mapping, workers=1)
     except RecuentoError as e:
         raise UploadError(str(e).replace(str(path), source.filename)) from e
-    with transaction.atomic():
-        for field, value in summary_fields(result).items():
-            setattr(source, field, value)
-        source.column_entries = dict(entries)
-        source.remapped_by = user
-        source.remapped_at = timezone.now()
-        source.save()
+    try:
+        with transaction.atomic():
+            for field, value in summary_fields(result).items():
+                setattr(source, field, value)
+            source.column_entries = dict(entries)
+            source.remapped_by = user
+            source.remapped_at = timezone.now()
+            source.save()
+            store_records(source, result)
+    except RecordsError as e:
+        source.refresh_from_db()
+        raise UploadError(str(e)) from e
     return source
+
+
+def store_records(source: Source, result: ListResult) -> int:
+    """Replace the source's stored records (:class:`~recuento.web.registry.models.Record`)
+    by the accepted rows of ``result``, with their search keys, in the caller's transaction.
+
+    Raises:
+        RecordsError: a record cannot be stored; the caller's transaction rolls back.
+    """
+    return replace_records(source, result.table)
