@@ -150,20 +150,10 @@ def test_eligibility_writes_one_status_per_member(workdir, uk_rolls):
     assert "members:" in result.stderr and "eligible" in result.stderr
 
 
-def test_eligibility_with_a_plaintext_roll_says_plaintext_mode_is_not_available_yet(workdir):
-    result = CliRunner().invoke(
-        cli,
-        ["eligibility", str(workdir / "movement.csv"), "--roll", str(workdir / "party.csv"),
-         "--secret-file", str(workdir / "pprl.key"), "--deadline", "2017-07-01", "--out",
-         str(workdir / "s2.csv")],
-    )  # fmt: skip
-    assert result.exit_code == 1
-    assert result.stderr.startswith(
-        f"Error: {workdir / 'party.csv'} (--roll) is not an encoded roll. Plaintext mode "
-        "(matching a party.csv with the linkage model) is not available yet"
-    )
+def test_eligibility_help_describes_plaintext_mode(workdir):
+    # Plaintext mode exists now (tests/pprl/test_eligibility_plaintext.py tests it).
     help_text = CliRunner().invoke(cli, ["eligibility", "--help"]).output
-    assert "Plaintext mode" in help_text and "arrives with the linkage model" in help_text
+    assert "Plaintext mode" in help_text and "linkage model" in help_text
 
 
 def test_eligibility_rejects_a_deadline_that_is_not_a_date(workdir):

@@ -199,13 +199,14 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str) -> dt.date:
 @click.option(
     "--roll",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="The party's roll, encoded by the party (.clk). A plaintext roll (party.csv, "
-    "matched with the linkage model) is not supported yet.",
+    help="The party's roll: encoded by the party (.clk), or a plaintext list (CSV, XLSX or "
+    "Parquet) matched with the linkage model.",
 )
 @click.option(
     "--expelled",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="The party's expulsions list, encoded by the party (.clk).",
+    help="The party's expulsions list: encoded (.clk) with an encoded --roll, plaintext with "
+    "a plaintext --roll.",
 )
 @click.option(
     "--roll-pairs",
@@ -241,6 +242,12 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str) -> dt.date:
     help="Match probability from which (below --match-at) a member is uncertain (review).",
 )
 @click.option("--postcode-column", help="Header of the postcode column of MEMBERS (see `encode`).")
+@click.option(
+    "--use-email",
+    is_flag=True,
+    help="Plaintext mode: compare emails too (by default name, date of birth and postcode, "
+    "as the encodings do).",
+)
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @list_options
 def eligibility(
@@ -255,10 +262,11 @@ def eligibility(
     match_at: float,
     review_from: float,
     postcode_column: str | None,
+    use_email: bool,
     force: bool,
     **read: Any,
 ) -> None:
-    """Each member's status against the party's encoded roll and expulsions list.
+    """Each member's status against the party's roll and expulsions list.
 
     Encodes MEMBERS with the shared secret and the settings of the roll's file, matches
     them with the encoded roll and expulsions, and writes one row per member: eligible,
@@ -267,8 +275,10 @@ def eligibility(
     behind it. Every flag is a question to a person, never a verdict: notify the member,
     ask them to confirm (for instance with a party membership number), hold the hearing.
 
-    PPRL mode only: --roll and --expelled are .clk files. Plaintext mode (--roll
-    party.csv, matched with the linkage model) arrives with the linkage model.
+    PPRL mode: --roll and --expelled are .clk files. Plaintext mode, for organisations
+    that may share their lists: --roll and --expelled are lists (CSV, XLSX, Parquet),
+    matched with the linkage model on name, date of birth and postcode (--use-email adds
+    the email); no secret is needed, and the statuses file names the party's record ids.
 
     Whoever holds the secret and the party's .clk files together can test guessed people
     against them: use --roll only where the party agrees to it. The protective path: a
@@ -283,10 +293,12 @@ def eligibility(
         recuento eligibility members.csv --roll-pairs roll_pairs.csv \\
             --expelled-pairs expelled_pairs.csv --secret-file pprl.key \\
             --deadline 2017-07-01 --out statuses.csv
+        recuento eligibility members.csv --roll party.csv --expelled expelled.xlsx \\
+            --deadline 2017-07-01 --out statuses.csv
     """
     from recuento.pprl.bloom import record_seeds_and_tokens
     from recuento.pprl.clkfile import MAGIC, read_clk
-    from recuento.pprl.eligibility import COLUMNS, Thresholds, best_from_pairs, statuses
+    from recuento.pprl.eligibility import Thresholds, best_from_pairs, statuses
     from recuento.pprl.eligibility import eligibility as run
     from recuento.pprl.encode import encode_table
     from recuento.pprl.keys import PPRLError, load_secret
@@ -296,6 +308,7 @@ def eligibility(
     if expelled is not None and expelled_pairs is not None:
         raise click.UsageError("Give at most one of --expelled and --expelled-pairs.")
     _check_out(out, force)
+    encoded: dict[str, bool] = {}
     for option, path in (("--roll", roll), ("--expelled", expelled)):
         if path is None:
             continue
@@ -304,15 +317,21 @@ def eligibility(
                 first = f.readline(64).rstrip(b"\r\n")
         except OSError as e:
             raise PPRLError(f"Cannot read {path} ({option}): {e.strerror or e}.") from e
-        if first != MAGIC.encode("ascii"):
-            raise PPRLError(
-                f"{path} ({option}) is not an encoded roll. Plaintext mode (matching a "
-                "party.csv with the linkage model) is not available yet; ask the party to "
-                "encode its list with `recuento encode LIST --secret-file KEY --out "
-                "FILE.clk` and pass the .clk file."
-            )
-    secret = load_secret(secret_file)
+        encoded[option] = first == MAGIC.encode("ascii")
+    if len(set(encoded.values())) > 1:
+        raise click.UsageError(
+            "--roll and --expelled must be both encoded (.clk) or both plaintext lists."
+        )
     thresholds = Thresholds(match_at, review_from)
+    if roll is not None and not encoded["--roll"]:
+        rows, counts, result = _plaintext(
+            members, roll, expelled, deadline, thresholds, use_email, postcode_column, read
+        )
+        _finish(out, rows, counts, result)
+        return
+    if use_email:
+        raise click.UsageError("--use-email is for plaintext mode (a plaintext --roll).")
+    secret = load_secret(secret_file)
     if roll is not None:
         roll_enc = read_clk(roll)
         expelled_enc = read_clk(expelled) if expelled is not None else None
@@ -336,6 +355,44 @@ def eligibility(
         rows, counts = statuses(ids, roll_best, exp_best, deadline, thresholds)
     else:  # excluded above
         raise click.UsageError("Give exactly one of --roll (a .clk file) and --roll-pairs.")
+    _finish(out, rows, counts, result)
+
+
+def _plaintext(
+    members: str,
+    roll: Path,
+    expelled: Path | None,
+    deadline: dt.date,
+    thresholds: Any,
+    use_email: bool,
+    postcode_column: str | None,
+    read: dict[str, Any],
+) -> tuple[list[dict[str, Any]], Any, Any]:
+    """Plaintext mode: read the three lists and match them with the linkage model."""
+    from recuento.pprl.eligibility_plaintext import plaintext_eligibility
+
+    options = ReadOptions(**read)
+    result = _read_one(members, options)
+    roll_result = _read_one(str(roll), options)
+    expelled_table = _read_one(str(expelled), options).table if expelled is not None else None
+    rows, counts, notes = plaintext_eligibility(
+        result.table,
+        roll_result.table,
+        expelled_table,
+        deadline,
+        thresholds,
+        use_email=use_email,
+        postcode_column=postcode_column,
+        progress=lambda step: click.echo(f"linkage: {step}", err=True),
+    )
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
+    return rows, counts, result
+
+
+def _finish(out: Path, rows: list[dict[str, Any]], counts: Any, result: Any) -> None:
+    from recuento.pprl.eligibility import COLUMNS
+
     _write_csv(out, list(COLUMNS), rows)
     order = ("eligible", "must_join", "deemed_resigned", "review")
     summary = ", ".join(f"{counts.get(s, 0):,} {s}" for s in order)
