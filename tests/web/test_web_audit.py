@@ -114,8 +114,7 @@ def test_a_rechained_forgery_needs_every_later_digest_and_the_head_changes() -> 
         entry.object_id = "forged"
         digest = digest_of(previous, entry)
         _raw(
-            "UPDATE audit_entry SET object_id = 'forged', previous = %s, digest = %s "
-            "WHERE id = %s",
+            "UPDATE audit_entry SET object_id = 'forged', previous = %s, digest = %s WHERE id = %s",
             [previous, digest, entry.pk],
         )
         previous = digest
