@@ -1,7 +1,9 @@
 """The audit log on PostgreSQL: the guard refuses changes, concurrent writers never fork.
 
-Each test runs tests/web/audit_pg_scenario.py in a subprocess against a fresh database on
-the local server (the web tests' own process is bound to SQLite).
+The web tests' own process is bound to SQLite (tests/web/conftest.py), so each test runs
+this file as a script in a subprocess, against a fresh database on the local server:
+``python test_web_audit_postgres.py SCENARIO`` starts Django on RECUENTO_DATABASE_URL,
+migrates, runs ``scenario_<SCENARIO>()`` and prints its findings as JSON.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +24,7 @@ import pytest
 MISSING = "the web extra is not installed: pip install 'recuento[web]' pytest-django"
 pytest.importorskip("django_otp", reason=MISSING)
 
-SCENARIO = Path(__file__).with_name("audit_pg_scenario.py")
+SCRIPT = Path(__file__)
 pytestmark = pytest.mark.postgres
 
 
@@ -54,7 +57,7 @@ def postgres_url() -> Iterator[str]:
 def _run(scenario: str, url: str, tmp_path: Path) -> Any:
     env = {**os.environ, "RECUENTO_DATABASE_URL": url, "RECUENTO_DATA_DIR": str(tmp_path)}
     result = subprocess.run(
-        [sys.executable, str(SCENARIO), scenario],
+        [sys.executable, str(SCRIPT), scenario],
         env=env,
         capture_output=True,
         text=True,
@@ -84,3 +87,92 @@ def test_the_database_refuses_changes_and_a_dropped_guard_shows_on_postgresql(
     assert found["count_after"] == 4 and found["ok_before"] is True
     assert found["installed_after_drop"] is False
     assert found["ok_after"] is False and found["first_broken"] == found["expected"]
+
+
+# --- the scenarios, run in the subprocess ---
+
+
+def scenario_concurrent(threads: int = 4, each: int = 60) -> dict[str, Any]:
+    """Writers in several threads (one connection each) append at the same moment."""
+    from django.db import connections, transaction
+
+    from recuento.web.audit.log import record, verify
+    from recuento.web.audit.models import Entry
+
+    start = threading.Barrier(threads)
+    errors: list[str] = []
+
+    def write(n: int) -> None:
+        try:
+            start.wait()
+            for i in range(each):
+                with transaction.atomic():
+                    record(None, "view", "person", f"{n}-{i}")
+        except Exception as e:  # reported to the test, which fails on any
+            errors.append(f"{type(e).__name__}: {e}")
+        finally:
+            connections.close_all()
+
+    workers = [threading.Thread(target=write, args=(n,)) for n in range(threads)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    result = verify()
+    previous = list(Entry.objects.values_list("previous", flat=True))
+    return {
+        "errors": errors,
+        "ok": result.ok,
+        "checked": result.checked,
+        "count": Entry.objects.count(),
+        "distinct_previous": len(set(previous)),
+    }
+
+
+def _refused(sql: str) -> str:
+    from django.db import DatabaseError, connection, transaction
+
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql)
+    except DatabaseError as e:
+        return str(e).splitlines()[0]
+    return "not refused"
+
+
+def scenario_guard() -> dict[str, Any]:
+    """Raw UPDATE, DELETE and TRUNCATE are refused; dropping the guard lets tampering show."""
+    from django.db import connection
+
+    from recuento.web.audit import schema
+    from recuento.web.audit.log import record, verify
+    from recuento.web.audit.models import Entry
+
+    entries = [record(None, "view", "person", n, {"weight": 0.1, "big": 10**20}) for n in range(4)]
+    found: dict[str, Any] = {
+        "installed": schema.guard_installed(connection),
+        "update": _refused("UPDATE audit_entry SET action = 'nothing'"),
+        "delete": _refused("DELETE FROM audit_entry"),
+        "truncate": _refused("TRUNCATE audit_entry"),
+        "count_after": Entry.objects.count(),
+        "ok_before": verify().ok,
+    }
+    with connection.cursor() as cursor:
+        for statement in schema.uninstall_sql("postgresql"):
+            cursor.execute(statement)
+        found["installed_after_drop"] = schema.guard_installed(connection)
+        cursor.execute("UPDATE audit_entry SET object_id = '99' WHERE id = %s", [entries[1].pk])
+    result = verify()
+    found.update(ok_after=result.ok, first_broken=result.first_broken, expected=entries[1].pk)
+    return found
+
+
+if __name__ == "__main__":
+    os.environ["DJANGO_SETTINGS_MODULE"] = "recuento.web.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    print(json.dumps(globals()[f"scenario_{sys.argv[1]}"]()))
