@@ -266,3 +266,10 @@ def test_the_last_login_timestamp_alone_records_no_change(make_user: Any) -> Non
     user = make_user("analyst")
     update_last_login(None, user)
     assert not Entry.objects.filter(action="change").exists()
+
+
+def test_the_audit_page_reads_in_spanish(client: Any, make_user: Any) -> None:
+    client.force_login(make_user("administrator"))
+    page = client.get(reverse("audit:log"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Bitácora de auditoría" in page and "La cadena está íntegra." in page
+    assert "Descargar como CSV" in page
