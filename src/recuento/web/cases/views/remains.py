@@ -1,0 +1,167 @@
+"""Remains pages: the list, entering one, importing a forensic service's remains.csv."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from recuento.match.records import REMAINS_COLUMNS, MatchDataError, parse_remains_rows
+from recuento.web.accounts.permissions import requires
+from recuento.web.audit.log import record
+from recuento.web.cases import forms as f
+from recuento.web.cases import models as m
+from recuento.web.cases.matching import rematch_all
+from recuento.web.cases.tiers import viewer_level
+from recuento.web.cases.views.common import case_title, remains_label, remains_sections
+
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+
+@requires("view_cases")
+def remains_list(request: HttpRequest) -> HttpResponse:
+    level = viewer_level(request.user)
+    rows = [
+        {"r": r, "label": remains_label(r, level)}
+        for r in m.Remains.objects.all()
+    ]
+    record(request.user, "list", "remains", "", {"count": len(rows)})
+    return render(request, "cases/remains_list.html", {"rows": rows})
+
+
+@requires("view_cases")
+def remains_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    remains = get_object_or_404(m.Remains, pk=pk)
+    level = viewer_level(request.user)
+    record(request.user, "view", "remains", remains.pk, {"level": level})
+    candidates = [
+        {"c": c, "case_title": case_title(c.case, level)}
+        for c in remains.candidates.select_related("case").order_by("-score")
+    ]
+    return render(
+        request,
+        "cases/remains_detail.html",
+        {
+            "remains": remains,
+            "label": remains_label(remains, level),
+            "sections": remains_sections(remains, level),
+            "candidates": candidates,
+        },
+    )
+
+
+def _save_and_match(request: HttpRequest, form: f.RemainsForm, action: str) -> m.Remains:
+    remains = form.save(commit=False)
+    if remains.pk is None:
+        remains.created_by = request.user
+    remains.updated_at = timezone.now()
+    remains.save()
+    record(request.user, action, "remains", remains.pk, {"fields": sorted(form.changed_data)})
+    counts = rematch_all()
+    messages.success(
+        request,
+        _("Saved; matched again against %(cases)d cases: %(new)d new candidates.")
+        % {"cases": counts["cases"], "new": counts["new"]},
+    )
+    return remains
+
+
+@requires("manage_remains")
+def remains_new(request: HttpRequest) -> HttpResponse:
+    form = f.RemainsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        remains = _save_and_match(request, form, "create")
+        return redirect("cases:remains", pk=remains.pk)
+    return render(request, "cases/remains_form.html", {"form": form, "remains": None})
+
+
+@requires("manage_remains")
+def remains_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    remains = get_object_or_404(m.Remains, pk=pk)
+    form = f.RemainsForm(request.POST or None, instance=remains)
+    if request.method == "POST" and form.is_valid():
+        _save_and_match(request, form, "change")
+        return redirect("cases:remains", pk=remains.pk)
+    record(request.user, "view", "remains", remains.pk, {"page": "edit"})
+    return render(request, "cases/remains_form.html", {"form": form, "remains": remains})
+
+
+def _import_rows(data: bytes, name: str) -> list[dict[str, Any]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise MatchDataError(
+            f"{name}: not UTF-8 text.", [_("Save the file as CSV UTF-8 and import it again.")]
+        ) from e
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if reader.fieldnames is not None:
+        reader.fieldnames = [h.strip().lower() for h in reader.fieldnames]
+    return [row for row in reader if any((v or "").strip() for v in row.values() if isinstance(v, str))]
+
+
+@requires("manage_remains")
+def remains_import(request: HttpRequest) -> HttpResponse:
+    """Import a forensic service's ``remains.csv``: all rows or none; known folios updated.
+
+    The file is validated by :mod:`recuento.match`'s reader (every problem listed with line
+    and column); then every row is stored in one transaction and every case matched again.
+    """
+    form = f.RemainsImportForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        name = upload.name.rsplit("/", 1)[-1]
+        try:
+            if upload.size > MAX_IMPORT_BYTES:
+                raise MatchDataError(f"{name}: larger than 20 MB.", [_("Split the file.")])
+            rows = _import_rows(upload.read(), name)
+            parsed = parse_remains_rows(rows, source=name)
+        except MatchDataError as e:
+            problems = [e.summary, *e.problems]
+        else:
+            created = updated = 0
+            with transaction.atomic():
+                for row, rec in zip(rows, parsed, strict=True):
+                    values = {
+                        "sex": rec.sex or "",
+                        "age_min": rec.age_min,
+                        "age_max": rec.age_max,
+                        "height_min_cm": rec.height_min_cm,
+                        "height_max_cm": rec.height_max_cm,
+                        "found_date": rec.found.iso if rec.found else "",
+                        "found_place": rec.place,
+                        "lat": rec.lat,
+                        "lon": rec.lon,
+                        "condition": rec.condition or "",
+                        "marks": (row.get("marks") or "").strip(),
+                        "clothing": (row.get("clothing") or "").strip(),
+                        "dental_notes": (row.get("dental") or "").strip(),
+                        "pmi_min_days": rec.pmi_min_days,
+                        "pmi_max_days": rec.pmi_max_days,
+                        "updated_at": timezone.now(),
+                    }
+                    obj, was_created = m.Remains.objects.update_or_create(
+                        reference=rec.id, defaults=values, create_defaults={**values, "created_by": request.user}
+                    )
+                    created += was_created
+                    updated += not was_created
+                record(request.user, "import", "remains", "", {"file_rows": len(rows), "created": created, "updated": updated})
+                counts = rematch_all()
+            messages.success(
+                request,
+                _("%(created)d remains records added and %(updated)d updated; %(new)d new candidates.")
+                % {"created": created, "updated": updated, "new": counts["new"]},
+            )
+            return redirect("cases:remains_list")
+    return render(
+        request,
+        "cases/remains_import.html",
+        {"form": form, "problems": problems, "columns": ", ".join(REMAINS_COLUMNS)},
+    )
