@@ -108,7 +108,7 @@ def test_rules_that_cannot_be_counted_are_refused_with_every_reason(
     response = client.post(
         reverse("elections:new"),
         {
-            "title": "Imposible",
+            "title": "Mal planteada",
             "method": "block",
             "seats": 3,
             "opens_at": _when(now() + 2 * HOUR),
@@ -177,7 +177,8 @@ def test_freezing_from_an_uploaded_list_stores_a_snapshot_and_is_audited(
     assert response.status_code == 302
     election.refresh_from_db()
     assert election.electorate_size == 4 and election.electorate_source == "csv"
-    assert list(election.voters.values_list("reference", "email"))[0] == ("M1", "v1@example.org")
+    first = election.voters.order_by("reference").values_list("reference", "email").first()
+    assert first == ("M1", "v1@example.org")
     assert len(election.electorate_digest) == 64
     entry = Entry.objects.get(action="freeze_electorate")
     assert entry.detail["voters"] == 4
@@ -207,9 +208,7 @@ def test_a_list_with_unusable_rows_is_refused_whole_and_nothing_is_stored(
 ) -> None:
     election = make_election(coordinator)
     with pytest.raises(services.ElectionError, match=problem) as caught:
-        services.freeze_from_csv(
-            election, SimpleUploadedFile("v.csv", rows), cutoff=now() - HOUR
-        )
+        services.freeze_from_csv(election, SimpleUploadedFile("v.csv", rows), cutoff=now() - HOUR)
     assert "Otra" not in str(caught.value) and "Sin Numero" not in str(caught.value)
     election.refresh_from_db()
     assert not election.electorate_frozen and not Voter.objects.exists()
@@ -270,7 +269,7 @@ def test_codes_are_produced_once_for_distribution_and_stored_only_as_unlinked_ha
     # Nothing stored holds a code in the clear, or says whose a code is.
     with connection.cursor() as cursor:
         for table in ("elections_code", "elections_voter", "elections_election"):
-            cursor.execute(f"SELECT * FROM {table}")  # noqa: S608 (fixed names)
+            cursor.execute(f"SELECT * FROM {table}")
             text = str(cursor.fetchall())
             assert not any(c in text for c in codes), table
     assert {f.name for f in Code._meta.get_fields()} == {"id", "election", "digest"}
@@ -290,9 +289,7 @@ def test_code_messages_are_in_spanish_and_english(client: Any, coordinator: Any)
     assert len(set(CODE.findall(text))) == 2  # each code once in each language
 
 
-def test_codes_need_the_confirmation_and_a_frozen_electorate(
-    client: Any, coordinator: Any
-) -> None:
+def test_codes_need_the_confirmation_and_a_frozen_electorate(client: Any, coordinator: Any) -> None:
     election = make_election(coordinator)
     url = reverse("elections:codes", args=[election.pk])
     assert client.post(url, {"format": "csv"}).status_code == 200  # form again, no codes
@@ -313,7 +310,7 @@ def test_new_codes_before_opening_invalidate_the_old_ones(coordinator: Any) -> N
 
 
 def test_new_codes_are_refused_once_voting_has_opened(coordinator: Any) -> None:
-    election, codes = ready(coordinator, 3)
+    election, _codes = ready(coordinator, 3)
     with pytest.raises(services.ElectionError, match="voting has opened"):
         services.issue_codes(election)
     assert Code.objects.count() == 3
@@ -354,7 +351,7 @@ def test_an_unknown_code_and_a_used_code_get_the_same_answer(make_user: Any) -> 
 
 def test_a_code_of_another_election_is_not_valid_here(make_user: Any) -> None:
     user = make_user("coordinator")
-    first, codes = ready(user, 1)
+    _first, codes = ready(user, 1)
     second, _other = ready(user, 1, title="Otra elección")
     with pytest.raises(services.ElectionError, match="not valid"):
         services.cast(second.pk, codes[0], [0])
@@ -401,9 +398,7 @@ def test_a_ranking_with_gaps_or_repeats_is_refused_and_the_code_kept(
     assert Code.objects.count() == 1 and not Ballot.objects.exists()
 
 
-def test_a_block_vote_marking_more_than_the_seats_is_refused(
-    client: Any, make_user: Any
-) -> None:
+def test_a_block_vote_marking_more_than_the_seats_is_refused(client: Any, make_user: Any) -> None:
     election, codes = ready(make_user("coordinator"), 1, method="block", seats=2)
     response = _vote(client, election, codes[0], marks=["0", "1", "2"])
     assert "at most 2" in str(response.context["form"].non_field_errors())

@@ -98,16 +98,12 @@ def test_public_page_of_a_draft_election_does_not_exist(
 
 
 @pytest.mark.parametrize("name", ["elections:blt", "elections:results_json"])
-def test_result_files_do_not_exist_before_the_close(
-    client: Any, make_user: Any, name: str
-) -> None:
+def test_result_files_do_not_exist_before_the_close(client: Any, make_user: Any, name: str) -> None:
     election, _codes = ready(make_user("coordinator"))
     assert client.get(_url(name, election)).status_code == 404
 
 
-def test_results_and_ballots_pages_say_they_wait_for_the_close(
-    client: Any, make_user: Any
-) -> None:
+def test_results_and_ballots_pages_say_they_wait_for_the_close(client: Any, make_user: Any) -> None:
     election, codes = ready(make_user("coordinator"))
     (receipt,) = cast_all(election, codes[:1], [[0]])
     for name in ("elections:results", "elections:ballots"):

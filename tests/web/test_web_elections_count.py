@@ -56,7 +56,7 @@ def _rerun(command: str, blt: str, tmp_path: Path, *extra: str) -> Any:
     return result.output
 
 
-CASES = {
+CASES: dict[str, dict[str, Any]] = {
     "stv_with_a_quota": {"method": "stv", "seats": 3, "quotas": {"women": 2}, "n": 80},
     "meek": {"method": "meek", "seats": 2, "n": 60},
     "block": {"method": "block", "seats": 2, "n": 40},
@@ -69,7 +69,7 @@ def test_the_published_blt_fed_to_recuento_tally_gives_the_published_result(
     client: Any, make_user: Any, tmp_path: Path, case: str
 ) -> None:
     spec = dict(CASES[case])
-    n = spec.pop("n")
+    n: int = spec.pop("n")
     election, codes = ready(make_user("coordinator"), n, candidates=SIX, **spec)
     if election.method == "yesno":
         rng = random.Random(7)

@@ -22,7 +22,7 @@ import pytest
 MISSING = "the web extra is not installed: pip install 'recuento[web]' pytest-django"
 pytest.importorskip("django_otp", reason=MISSING)
 
-SCRIPT = r'''
+SCRIPT = r"""
 import json, threading, datetime as dt
 import django
 django.setup()
@@ -51,8 +51,10 @@ election = Election.objects.create(
     opens_at=now - dt.timedelta(hours=1), closes_at=now + dt.timedelta(hours=1),
     created_by=user,
 )
-services.set_candidates(election, services.parse_candidates("Ana [women]\nBea [women]\nCarlos\nDani"))
-rows = "id,full_name,email\n" + "".join(f"M{i},Votante {i},v{i}@example.org\n" for i in range(1, 9))
+names = services.parse_candidates("Ana [women]\nBea [women]\nCarlos\nDani")
+services.set_candidates(election, names)
+rows = "id,full_name,email\n"
+rows += "".join(f"M{i},Votante {i},v{i}@example.org\n" for i in range(1, 9))
 services.freeze_from_csv(
     election, SimpleUploadedFile("v.csv", rows.encode()), cutoff=now - dt.timedelta(hours=2)
 )
@@ -61,13 +63,20 @@ codes = [item.code for item in sheet]
 
 # Through the public page, anonymously.
 client = Client(HTTP_HOST="localhost")
-papers = [{"rank_2": "1", "rank_0": "2"}, {"rank_3": "1"}, {"rank_2": "1"}, {"rank_1": "1", "rank_3": "2"}]
+papers = [
+    {"rank_2": "1", "rank_0": "2"},
+    {"rank_3": "1"},
+    {"rank_2": "1"},
+    {"rank_1": "1", "rank_3": "2"},
+]
 receipts = []
 for code, paper in zip(codes, papers):
     response = client.post(reverse("elections:vote", args=[election.pk]), {"code": code, **paper})
     assert response.status_code == 200, response.status_code
     receipts.append(response.context["receipt"])
-again = client.post(reverse("elections:vote", args=[election.pk]), {"code": codes[0], "rank_0": "1"})
+again = client.post(
+    reverse("elections:vote", args=[election.pk]), {"code": codes[0], "rank_0": "1"}
+)
 assert "receipt" not in again.context
 
 # One code raced by eight concurrent requests: exactly one ballot.
@@ -107,7 +116,7 @@ assert listed == sorted(listed) and set(receipts) <= set(listed)
 recount = tally(parse_blt(election.blt), **services.tally_options(election))
 assert recount.to_json() == election.result
 print(json.dumps({"elected": election.result["elected"], "ballots": 5}))
-'''
+"""
 
 
 def _postgres_reachable() -> bool:

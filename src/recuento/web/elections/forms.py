@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -73,13 +73,13 @@ class ElectionForm(forms.ModelForm):
     class Meta:
         model = Election
         fields = ("title", "description", "method", "seats", "opens_at", "closes_at")
-        widgets = {
+        widgets: ClassVar[dict[str, Any]] = {
             "opens_at": DateTimeLocal(),
             "closes_at": DateTimeLocal(),
             "description": forms.Textarea(attrs={"rows": 3}),
             "method": forms.Select(choices=METHOD_CHOICES),
         }
-        help_texts = {
+        help_texts: ClassVar[dict[str, Any]] = {
             "opens_at": _("UTC."),
             "closes_at": _("UTC."),
             "description": _("The question of a consultation, or what is being elected."),

@@ -139,9 +139,7 @@ def set_candidates(election: Election, candidates: Sequence[EngineCandidate]) ->
         candidates = [EngineCandidate(name) for name in YESNO_OPTIONS]
     election.candidates.all().delete()
     Candidate.objects.bulk_create(
-        Candidate(
-            election=election, position=i, name=c.name, groups=", ".join(sorted(c.groups))
-        )
+        Candidate(election=election, position=i, name=c.name, groups=", ".join(sorted(c.groups)))
         for i, c in enumerate(candidates)
     )
 

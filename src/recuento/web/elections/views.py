@@ -124,13 +124,13 @@ def electorate(request: HttpRequest, pk: int) -> HttpResponse:
     """Freeze the electorate (once), or see the frozen one."""
     election = get_object_or_404(Election, pk=pk)
     if election.electorate_frozen:
-        record(request.user, "view", "electorate", election.pk, {"voters": election.electorate_size})
+        record(
+            request.user, "view", "electorate", election.pk, {"voters": election.electorate_size}
+        )
         page = Paginator(election.voters.order_by("reference"), PAGE_SIZE).get_page(
             request.GET.get("page")
         )
-        return render(
-            request, "elections/electorate.html", {"election": election, "page": page}
-        )
+        return render(request, "elections/electorate.html", {"election": election, "page": page})
     form = ElectorateForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -151,9 +151,7 @@ def electorate(request: HttpRequest, pk: int) -> HttpResponse:
                 {"source": form.cleaned_data["source"], "voters": frozen.voters,
                  "rows_read": frozen.read, "duplicate_rows": frozen.duplicates},
             )  # fmt: skip
-            messages.success(
-                request, _("Electorate frozen: %(n)d voters.") % {"n": frozen.voters}
-            )
+            messages.success(request, _("Electorate frozen: %(n)d voters.") % {"n": frozen.voters})
             return redirect("elections:election", pk=election.pk)
     return render(request, "elections/electorate.html", {"election": election, "form": form})
 
@@ -258,7 +256,9 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
         except services.ElectionError as e:
             form.add_error(None, str(e))
         else:
-            return render(request, "elections/voted.html", {"election": election, "receipt": receipt})
+            return render(
+                request, "elections/voted.html", {"election": election, "receipt": receipt}
+            )
     return render(
         request,
         "elections/vote.html",
