@@ -1,0 +1,1 @@
+"""The roll's pages: members, counts, eligibility, notices, hearings, the public answer."""
