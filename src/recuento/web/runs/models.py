@@ -96,6 +96,11 @@ class UncertainPair(models.Model):
     comparisons: Any = models.JSONField(_("comparisons"), default=list)
     # How much deciding this pair can change the number of persons (review order).
     impact = models.FloatField(_("effect of a decision on the count"), default=0.0)
+    # Whether the run put the two records in one person.
+    same_person = models.BooleanField(_("linked in this run"), default=False)
+    # The two records' standardised display fields as the run read them, {"left": {...},
+    # "right": {...}}: shown when registry.Record does not hold them.
+    records: Any = models.JSONField(_("the records as read"), default=dict, blank=True)
 
     class Meta:
         ordering = ("-impact", "pk")

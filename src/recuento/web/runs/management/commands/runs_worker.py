@@ -1,0 +1,60 @@
+"""``runs_worker``: the task worker ``recuento serve`` starts beside the web server.
+
+django-tasks-db's worker (the ``db_worker`` command's loop), taking tasks of every queue,
+that stops by itself when the process that started it goes away, so a server killed
+without ceremony never leaves a worker behind. Runs left ``running`` by an earlier worker
+are marked failed first (``--recover``), since a single worker serves the site.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.utils.crypto import get_random_string
+from django_tasks_db.management.commands.db_worker import Worker
+
+from recuento.web.runs.services import fail_interrupted_runs
+
+
+def _watch_parent(parent: int, interval: float = 1.0) -> None:
+    while os.getppid() == parent:
+        time.sleep(interval)
+    os._exit(0)
+
+
+class Command(BaseCommand):
+    help = "Carry out queued tasks (linkage runs) until stopped; used by `recuento serve`."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--interval", type=float, default=1.0, help="Seconds between polls.")
+        parser.add_argument(
+            "--recover",
+            action="store_true",
+            help="Mark runs left running by a stopped worker as failed before starting.",
+        )
+        parser.add_argument(
+            "--batch", action="store_true", help="Carry out the queued tasks, then exit."
+        )
+
+    def handle(
+        self, *args: Any, interval: float, recover: bool, batch: bool, **options: Any
+    ) -> None:
+        if recover:
+            fail_interrupted_runs()
+        threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
+        worker = Worker(
+            queue_names=["*"],
+            interval=interval,
+            batch=batch,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=get_random_string(32),
+            excluded_queue_names=[],
+        )
+        worker.configure_signals()
+        worker.run()
