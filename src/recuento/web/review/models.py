@@ -7,6 +7,8 @@ added: changing one's mind adds a decision.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -44,3 +46,13 @@ class PairDecision(models.Model):
                 name="review_decision_pair",
             ),
         )
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Insert only: changing one's mind adds a decision."""
+        if self.pk is not None:
+            raise RuntimeError("review decisions are never changed; add a new one")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        """Never: the history of decisions is kept."""
+        raise RuntimeError("review decisions are never deleted")

@@ -1,0 +1,100 @@
+"""Review decisions: recording them (append-only, audited) and handing them to the engine.
+
+A pair is named by its two records (source and record id) in a canonical order, so a
+decision outlives the run that showed the pair; the newest decision on a pair is the one
+that counts, and *unsure* leaves the pair to the model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+
+from recuento.web.audit.log import record
+from recuento.web.registry.models import Source
+from recuento.web.review.models import PairDecision
+from recuento.web.runs.models import UncertainPair
+
+#: (left source pk, left id, right source pk, right id), canonical order.
+PairKey = tuple[int, str, int, str]
+
+
+def canonical(source_a: int, id_a: str, source_b: int, id_b: str) -> PairKey:
+    """The pair's key with the smaller (source, id) on the left."""
+    if (source_a, id_a) <= (source_b, id_b):
+        return (source_a, id_a, source_b, id_b)
+    return (source_b, id_b, source_a, id_a)
+
+
+def key_of(pair: UncertainPair) -> PairKey:
+    return canonical(pair.left_source_id, pair.left_id, pair.right_source_id, pair.right_id)
+
+
+def decide(user: Any, pair: UncertainPair, decision: str, note: str = "") -> PairDecision:
+    """Record ``user``'s decision on ``pair`` (a new row; earlier ones stay) and audit it."""
+    if decision not in PairDecision.Decision.values:
+        raise ValueError(f"unknown decision {decision!r}")
+    ls, li, rs, ri = key_of(pair)
+    with transaction.atomic():
+        made = PairDecision.objects.create(
+            left_source_id=ls,
+            left_id=li,
+            right_source_id=rs,
+            right_id=ri,
+            decision=decision,
+            note=note,
+            decided_by=user,
+        )
+        record(
+            user,
+            "decide",
+            "pair",
+            made.pk,
+            {"decision": decision, "run": pair.run_id, "uncertain_pair": pair.pk},
+        )
+    return made
+
+
+def latest_for(pairs: Sequence[UncertainPair]) -> dict[PairKey, PairDecision]:
+    """The newest decision on each of ``pairs`` that has one (one query)."""
+    if not pairs:
+        return {}
+    condition = Q()
+    for ls, li, rs, ri in {key_of(p) for p in pairs}:
+        condition |= Q(left_source_id=ls, left_id=li, right_source_id=rs, right_id=ri)
+    newest: dict[PairKey, PairDecision] = {}
+    for d in (
+        PairDecision.objects.filter(condition)
+        .select_related("decided_by")
+        .order_by("-decided_at", "-pk")
+    ):
+        newest.setdefault((d.left_source_id, d.left_id, d.right_source_id, d.right_id), d)
+    return newest
+
+
+def latest_decisions(sources: Iterable[Source]) -> dict[PairKey, str]:
+    """The newest decision on every pair whose two records are in ``sources``."""
+    ids = [s.pk for s in sources]
+    newest: dict[PairKey, str] = {}
+    rows = (
+        PairDecision.objects.filter(left_source_id__in=ids, right_source_id__in=ids)
+        .order_by("-decided_at", "-pk")
+        .values_list("left_source_id", "left_id", "right_source_id", "right_id", "decision")
+    )
+    for ls, li, rs, ri, decision in rows.iterator(chunk_size=5000):
+        newest.setdefault((ls, li, rs, ri), decision)
+    return newest
+
+
+def engine_decisions(sources: Sequence[Source]) -> list[tuple[str, str, str, str, bool]]:
+    """The decisions a run over ``sources`` applies: ``(source_l, id_l, source_r, id_r,
+    same)`` with list names, newest per pair, *unsure* left out."""
+    names = {s.pk: s.name for s in sources}
+    return [
+        (names[ls], li, names[rs], ri, decision == PairDecision.Decision.SAME)
+        for (ls, li, rs, ri), decision in sorted(latest_decisions(sources).items())
+        if decision != PairDecision.Decision.UNSURE
+    ]

@@ -1,0 +1,242 @@
+"""Review pages: the queue of uncertain pairs, a pair side by side, and deciding it.
+
+The queue is the newest finished run's uncertain pairs, most consequential first (see
+:func:`recuento.web.runs.services.impact`). A decision is a new
+:class:`~recuento.web.review.models.PairDecision` (the newest counts), audited, and
+overrides the model in the next run.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from recuento.web.accounts.permissions import requires
+from recuento.web.audit.log import record
+from recuento.web.registry.models import Record
+from recuento.web.review.labels import FIELDS, comparison_text, field_text, level_text
+from recuento.web.review.models import PairDecision
+from recuento.web.review.services import PairKey, decide, key_of, latest_for
+from recuento.web.runs.models import Run, UncertainPair
+from recuento.web.runs.services import DISPLAY_FIELDS
+
+PAGE_SIZE = 50
+
+
+def newest_run() -> Run | None:
+    """The newest run that finished: its pairs are the queue."""
+    return Run.objects.filter(status=Run.Status.DONE).order_by("-created_at", "-pk").first()
+
+
+def _decision_json(d: PairDecision | None) -> dict[str, Any] | None:
+    if d is None:
+        return None
+    return {
+        "decision": d.decision,
+        "decided_by": d.decided_by.get_username(),
+        "decided_at": d.decided_at.isoformat(),
+    }
+
+
+def _pair_json(pair: UncertainPair, decision: PairDecision | None) -> dict[str, Any]:
+    return {
+        "id": pair.pk,
+        "run": pair.run_id,
+        "left": {"source": pair.left_source.name, "id": pair.left_id},
+        "right": {"source": pair.right_source.name, "id": pair.right_id},
+        "probability": pair.probability,
+        "match_weight": pair.match_weight,
+        "impact": pair.impact,
+        "same_person": pair.same_person,
+        "decision": _decision_json(decision),
+    }
+
+
+@requires("review_pairs")
+def queue(request: HttpRequest, fmt: str = "html") -> HttpResponse:
+    """The uncertain pairs of the newest finished run, by impact (``index.json``: the same)."""
+    run = newest_run()
+    pairs = (
+        UncertainPair.objects.filter(run=run)
+        .select_related("left_source", "right_source")
+        .order_by("-impact", "pk")
+    )
+    page = Paginator(pairs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    decided = latest_for(rows)
+    if fmt == "json":
+        return JsonResponse(
+            {
+                "ok": True,
+                "run": run.pk if run else None,
+                "page": page.number,
+                "pages": page.paginator.num_pages,
+                "pairs": [_pair_json(p, decided.get(key_of(p))) for p in rows],
+            }
+        )
+    items = [(p, decided.get(key_of(p))) for p in rows]
+    first = next((p for p, d in items if d is None), None)
+    return render(
+        request,
+        "review/queue.html",
+        {"run": run, "page": page, "items": items, "first_undecided": first},
+    )
+
+
+def _records(pair: UncertainPair) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The two records' display fields: from the registry when it holds them, else as the
+    run read them."""
+    found = {
+        (r.source_id, r.record_id): r
+        for r in Record.objects.filter(
+            Q(source_id=pair.left_source_id, record_id=pair.left_id)
+            | Q(source_id=pair.right_source_id, record_id=pair.right_id)
+        )
+    }
+    stored = pair.records or {}
+
+    def values(source_id: int, record_id: str, side: str) -> dict[str, Any]:
+        r = found.get((source_id, record_id))
+        if r is None:
+            return dict(stored.get(side) or {})
+        return {name: (getattr(r, name) or None) for name in DISPLAY_FIELDS}
+
+    return (
+        values(pair.left_source_id, pair.left_id, "left"),
+        values(pair.right_source_id, pair.right_id, "right"),
+    )
+
+
+def _neighbours(pair: UncertainPair) -> tuple[UncertainPair | None, UncertainPair | None]:
+    same_run = UncertainPair.objects.filter(run_id=pair.run_id)
+    after = Q(impact__lt=pair.impact) | Q(impact=pair.impact, pk__gt=pair.pk)
+    before = Q(impact__gt=pair.impact) | Q(impact=pair.impact, pk__lt=pair.pk)
+    following = same_run.filter(after).order_by("-impact", "pk").only("pk").first()
+    preceding = same_run.filter(before).order_by("impact", "-pk").only("pk").first()
+    return preceding, following
+
+
+def next_undecided(pair: UncertainPair) -> UncertainPair | None:
+    """The first pair after ``pair`` in the queue's order that nobody has decided yet."""
+    after = Q(impact__lt=pair.impact) | Q(impact=pair.impact, pk__gt=pair.pk)
+    later = (
+        UncertainPair.objects.filter(run_id=pair.run_id)
+        .filter(after)
+        .order_by("-impact", "pk")
+        .only("pk", "left_source_id", "left_id", "right_source_id", "right_id")
+    )
+    start = 0
+    while True:
+        chunk = list(later[start : start + PAGE_SIZE])
+        if not chunk:
+            return None
+        decided: dict[PairKey, PairDecision] = latest_for(chunk)
+        for candidate in chunk:
+            if key_of(candidate) not in decided:
+                return candidate
+        start += PAGE_SIZE
+
+
+def _rows(pair: UncertainPair, left: dict[str, Any], right: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = []
+    shown: set[str] = set()
+    for c in pair.comparisons:
+        fields = FIELDS.get(c["column"], ())
+        shown.update(fields)
+        rows.append(
+            {
+                "comparison": comparison_text(c["column"]),
+                "level": level_text(c["level"]),
+                "agrees": c["agrees"],
+                "weight": c["weight"],
+                "fields": [(field_text(f), left.get(f), right.get(f)) for f in fields],
+            }
+        )
+    rest = [f for f in DISPLAY_FIELDS if f not in shown and (left.get(f) or right.get(f))]
+    if rest:
+        rows.append(
+            {
+                "comparison": _("Other fields"),
+                "level": "",
+                "agrees": None,
+                "weight": None,
+                "fields": [(field_text(f), left.get(f), right.get(f)) for f in rest],
+            }
+        )
+    return rows
+
+
+@requires("review_pairs")
+def pair_detail(request: HttpRequest, pk: int, fmt: str = "html") -> HttpResponse:
+    """One pair side by side: each comparison's fields, level and weight; decide it."""
+    pair = get_object_or_404(
+        UncertainPair.objects.select_related("left_source", "right_source", "run"), pk=pk
+    )
+    left, right = _records(pair)
+    history = list(
+        PairDecision.objects.filter(
+            left_source_id=key_of(pair)[0],
+            left_id=key_of(pair)[1],
+            right_source_id=key_of(pair)[2],
+            right_id=key_of(pair)[3],
+        )
+        .select_related("decided_by")
+        .order_by("-decided_at", "-pk")
+    )
+    current = history[0] if history else None
+    record(request.user, "view", "pair", pair.pk, {"run": pair.run_id})
+    if fmt == "json":
+        return JsonResponse(
+            {
+                "ok": True,
+                "pair": {
+                    **_pair_json(pair, current),
+                    "comparisons": pair.comparisons,
+                    "records": {"left": left, "right": right},
+                    "history": [_decision_json(d) for d in history],
+                },
+            }
+        )
+    preceding, following = _neighbours(pair)
+    return render(
+        request,
+        "review/pair.html",
+        {
+            "pair": pair,
+            "rows": _rows(pair, left, right),
+            "current": current,
+            "history": history,
+            "previous": preceding,
+            "next": following,
+            "decisions": PairDecision.Decision.choices,
+        },
+    )
+
+
+@requires("review_pairs")
+@require_POST
+def decide_pair(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a decision (same / different / unsure), then show the next undecided pair."""
+    pair = get_object_or_404(UncertainPair.objects.select_related("run"), pk=pk)
+    decision = request.POST.get("decision", "")
+    if decision not in PairDecision.Decision.values:
+        messages.error(request, _("Choose same person, different persons or unsure."))
+        return redirect("review:pair", pk=pair.pk)
+    decide(request.user, pair, decision, note=request.POST.get("note", "")[:2000])
+    messages.success(
+        request,
+        _("Decision recorded: %(decision)s. It overrides the model in the next run.")
+        % {"decision": PairDecision.Decision(decision).label},
+    )
+    following = next_undecided(pair)
+    if following is None:
+        return redirect(reverse("review:queue"))
+    return redirect("review:pair", pk=following.pk)
