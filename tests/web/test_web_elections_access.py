@@ -3,6 +3,7 @@ the published ballots and the result are public."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -118,3 +119,24 @@ def test_nav_item_resolves_to_the_election_list(client: Any, make_user: Any) -> 
     client.force_login(make_user("coordinator"))
     home = client.get(reverse("home")).content.decode()
     assert f'href="{reverse("elections:elections")}"' in home
+
+
+def test_the_elections_catalog_is_complete_and_not_fuzzy() -> None:
+    from pathlib import Path
+
+    import recuento.web.elections
+
+    po = (
+        Path(recuento.web.elections.__file__).parent / "locale" / "es" / "LC_MESSAGES" / "django.po"
+    ).read_text(encoding="utf-8")
+    assert "#, fuzzy" not in po
+    assert not re.search(r'msgstr(\[\d\])? ""\n\n', po.split("\n\n", 1)[1] + "\n")
+
+
+def test_the_voting_page_is_in_spanish_and_in_english(client: Any, make_user: Any) -> None:
+    election, _codes = ready(make_user("coordinator"))
+    url = _url("elections:vote", election)
+    spanish = client.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Emitir mi voto" in spanish and "Numere las candidaturas" in spanish
+    assert "Cast my ballot" in english and "Number the candidates" in english
