@@ -121,11 +121,19 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def email_backend(configured: str, overridden: bool) -> str:
+    """The backend notices use: the configured one, or the file backend when the settings
+    leave Django's default (SMTP to localhost) in place."""
+    if overridden or configured != DJANGO_DEFAULT_BACKEND:
+        return configured
+    return FILE_BACKEND
+
+
 def email_connection() -> Any:
     """The configured email backend, or files under ``<data dir>/outbox`` when none is."""
-    configured = settings.EMAIL_BACKEND
-    if settings.is_overridden("EMAIL_BACKEND") or configured != DJANGO_DEFAULT_BACKEND:
-        return get_connection(configured)
+    backend = email_backend(settings.EMAIL_BACKEND, settings.is_overridden("EMAIL_BACKEND"))
+    if backend != FILE_BACKEND or settings.EMAIL_BACKEND == FILE_BACKEND:
+        return get_connection(backend)
     outbox = Path(settings.DATA_DIR) / "outbox"
     outbox.mkdir(mode=0o700, parents=True, exist_ok=True)
     return get_connection(FILE_BACKEND, file_path=str(outbox))
