@@ -60,8 +60,17 @@ def test_pdf_has_one_page_with_every_given_field_as_text(size: str) -> None:
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) == 1
     text = _text(pdf)
-    for expected in ("FICHA DE BÚSQUEDA", "Nombre Sintético de Prueba", "RC-TEST-0001", "17 años",
-                     "155-160 cm", "Juárez, Chihuahua", "rosa", "blusa, roja", "Colectivo de prueba"):
+    for expected in (
+        "FICHA DE BÚSQUEDA",
+        "Nombre Sintético de Prueba",
+        "RC-TEST-0001",
+        "17 años",
+        "155-160 cm",
+        "Juárez, Chihuahua",
+        "rosa",
+        "blusa, roja",
+        "Colectivo de prueba",
+    ):
         assert expected in text, expected
 
 
@@ -75,7 +84,10 @@ def test_pdf_prints_nothing_that_was_not_given() -> None:
     assert "Señas particulares" not in text and "Hechos" not in text and "Edad" not in text
 
 
-@pytest.mark.parametrize(("size", "pixels"), [("square", (1080, 1080)), ("story", (1080, 1920)), ("letter", (1275, 1650))])
+@pytest.mark.parametrize(
+    ("size", "pixels"),
+    [("square", (1080, 1080)), ("story", (1080, 1920)), ("letter", (1275, 1650))],
+)
 def test_png_has_the_size_of_its_use(size: str, pixels: tuple[int, int]) -> None:
     with Image.open(io.BytesIO(render_png(_data(), size))) as image:
         assert image.size == pixels
@@ -141,7 +153,9 @@ def test_cli_errors_are_one_paragraph_without_a_traceback(tmp_path: Path) -> Non
     assert "--out must end in .pdf or .png" in result.output
 
 
-def test_cli_refuses_unknown_keys_so_a_private_field_is_not_printed_by_mistake(tmp_path: Path) -> None:
+def test_cli_refuses_unknown_keys_so_a_private_field_is_not_printed_by_mistake(
+    tmp_path: Path,
+) -> None:
     source = tmp_path / "ficha.json"
     source.write_text(json.dumps({**_data().to_json(), "curp": "X"}), "utf-8")
     result = CliRunner().invoke(cli, ["poster", str(source), "--out", str(tmp_path / "x.pdf")])

@@ -30,17 +30,38 @@ def world(make_user: Any, media_root: Any) -> dict[str, Any]:
     case = make_case(coordinator)
     clean = clean_photo(jpeg_with_gps())
     photo = m.Photo.objects.create(
-        case=case, file=clean.content, content_type=clean.content_type, width=clean.width,
-        height=clean.height, sha256=clean.sha256, tier="public", primary=True, uploaded_by=coordinator,
+        case=case,
+        file=clean.content,
+        content_type=clean.content_type,
+        width=clean.width,
+        height=clean.height,
+        sha256=clean.sha256,
+        tier="public",
+        primary=True,
+        uploaded_by=coordinator,
     )
     remains = m.Remains.objects.create(
-        reference="PFSI-9", sex="F", age_min=15, age_max=22, found_date="2010-01-10",
-        found_place="Juárez", condition="mummified", marks="tatuaje|antebrazo|izquierdo|rosa",
+        reference="PFSI-9",
+        sex="F",
+        age_min=15,
+        age_max=22,
+        found_date="2010-01-10",
+        found_place="Juárez",
+        condition="mummified",
+        marks="tatuaje|antebrazo|izquierdo|rosa",
         created_by=coordinator,
     )
     rematch_case(case)
-    poster = m.Poster.objects.create(case=case, issued_by=coordinator, public_data={}, fields_shown=[])
-    return {"case": case, "photo": photo, "remains": remains, "poster": poster, "coordinator": coordinator}
+    poster = m.Poster.objects.create(
+        case=case, issued_by=coordinator, public_data={}, fields_shown=[]
+    )
+    return {
+        "case": case,
+        "photo": photo,
+        "remains": remains,
+        "poster": poster,
+        "coordinator": coordinator,
+    }
 
 
 def _kwargs(world: dict[str, Any], needs: str) -> dict[str, Any]:
@@ -75,7 +96,12 @@ GET_PAGES = [
 ]
 POST_ACTIONS = [
     ("cases:case_status", {"status": "missing"}, "analyst", "coordinator"),
-    ("cases:mark_add", {"kind": "tattoo", "body_part": "hand", "tier": "public"}, "analyst", "coordinator"),
+    (
+        "cases:mark_add",
+        {"kind": "tattoo", "body_part": "hand", "tier": "public"},
+        "analyst",
+        "coordinator",
+    ),
     ("cases:garment_add", {"garment": "tenis", "tier": "public"}, "reviewer", "coordinator"),
     ("cases:photo_add", {}, "analyst", "coordinator"),
     ("cases:poster_publish", {}, "analyst", "coordinator"),
@@ -95,7 +121,9 @@ def _make_publishable_poster(world: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize(("name", "needs", "wrong", "right"), GET_PAGES)
-def test_case_page_redirects_anonymous_to_login(client: Any, world: Any, name: str, needs: str, wrong: Any, right: str) -> None:
+def test_case_page_redirects_anonymous_to_login(
+    client: Any, world: Any, name: str, needs: str, wrong: Any, right: str
+) -> None:
     url = reverse(name, kwargs=_kwargs(world, needs))
     response = client.get(url)
     assert response.status_code == 302
@@ -198,7 +226,9 @@ def test_a_secret_tier_set_by_the_family_hides_a_name_from_the_collective(
     assert "Sintética" not in page
 
 
-def test_viewing_a_case_is_audited_without_personal_values(client: Any, make_user: Any, world: Any) -> None:
+def test_viewing_a_case_is_audited_without_personal_values(
+    client: Any, make_user: Any, world: Any
+) -> None:
     client.force_login(make_user("reviewer"))
     client.get(reverse("cases:case", kwargs={"pk": world["case"].pk}))
     entry = Entry.objects.filter(object_type="case", action="view").latest("pk")
@@ -213,12 +243,24 @@ def test_filing_a_case_records_it_audits_it_and_makes_the_author_coordinator(
     client.force_login(user)
     response = client.post(
         reverse("cases:case_new"),
-        {"given_names": "Ana", "surname_1": "Prueba", "last_seen_date": "21/03/2009", "age_min": "20", "age_max": "18"},
+        {
+            "given_names": "Ana",
+            "surname_1": "Prueba",
+            "last_seen_date": "21/03/2009",
+            "age_min": "20",
+            "age_max": "18",
+        },
     )
     assert response.status_code == 200  # the age range is reversed
     response = client.post(
         reverse("cases:case_new"),
-        {"given_names": "Ana", "surname_1": "Prueba", "last_seen_date": "21/03/2009", "age_min": "18", "age_max": "20"},
+        {
+            "given_names": "Ana",
+            "surname_1": "Prueba",
+            "last_seen_date": "21/03/2009",
+            "age_min": "18",
+            "age_max": "20",
+        },
     )
     case = m.Case.objects.get()
     assert response.url == reverse("cases:case", kwargs={"pk": case.pk})
@@ -235,7 +277,9 @@ def test_photo_upload_strips_exif_and_gps(client: Any, world: Any) -> None:
     case = world["case"]
     client.force_login(world["coordinator"])
     upload = SimpleUploadedFile("foto.jpg", jpeg_with_gps(), content_type="image/jpeg")
-    client.post(reverse("cases:photo_add", kwargs={"pk": case.pk}), {"image": upload, "tier": "collective"})
+    client.post(
+        reverse("cases:photo_add", kwargs={"pk": case.pk}), {"image": upload, "tier": "collective"}
+    )
     photo = case.photos.order_by("-pk").first()
     assert photo is not None and photo.tier == "collective"
     with photo.file.open("rb") as handle:
@@ -252,7 +296,11 @@ def test_photo_upload_refuses_what_is_not_a_jpeg_or_png(client: Any, world: Any)
     before = case.photos.count()
     client.force_login(world["coordinator"])
     upload = SimpleUploadedFile("foto.gif", b"GIF89a" + b"\0" * 40, content_type="image/gif")
-    response = client.post(reverse("cases:photo_add", kwargs={"pk": case.pk}), {"image": upload, "tier": "public"}, follow=True)
+    response = client.post(
+        reverse("cases:photo_add", kwargs={"pk": case.pk}),
+        {"image": upload, "tier": "public"},
+        follow=True,
+    )
     assert case.photos.count() == before
     assert "JPEG" in response.content.decode()
 
@@ -270,11 +318,16 @@ def test_a_collective_photo_is_403_to_a_member_when_the_family_did_not_consent(
     assert client.get(reverse("cases:photo", kwargs={"pk": photo.pk})).status_code == 403
 
 
-def test_located_status_is_recorded_in_history_and_revokes_the_poster(client: Any, world: Any) -> None:
+def test_located_status_is_recorded_in_history_and_revokes_the_poster(
+    client: Any, world: Any
+) -> None:
     _make_publishable_poster(world)
     case, poster = world["case"], world["poster"]
     client.force_login(world["coordinator"])
-    client.post(reverse("cases:case_status", kwargs={"pk": case.pk}), {"status": "located_alive", "note": ""})
+    client.post(
+        reverse("cases:case_status", kwargs={"pk": case.pk}),
+        {"status": "located_alive", "note": ""},
+    )
     case.refresh_from_db()
     poster.refresh_from_db()
     assert case.status == "located_alive"
@@ -284,7 +337,9 @@ def test_located_status_is_recorded_in_history_and_revokes_the_poster(client: An
     assert entry.detail == {"old": "missing", "new": "located_alive", "posters_revoked": 1}
 
 
-def test_consent_changes_are_kept_as_history_and_withdrawal_revokes_posters(client: Any, world: Any) -> None:
+def test_consent_changes_are_kept_as_history_and_withdrawal_revokes_posters(
+    client: Any, world: Any
+) -> None:
     _make_publishable_poster(world)
     case = world["case"]
     client.force_login(world["coordinator"])
@@ -328,11 +383,14 @@ def test_importing_remains_validates_with_the_matcher_reader_and_stores_nothing_
     assert "line 2, column 11 (condition)" in response.content.decode()
 
 
-def test_importing_remains_matches_them_against_cases_and_audits(client: Any, world: Any, make_user: Any) -> None:
+def test_importing_remains_matches_them_against_cases_and_audits(
+    client: Any, world: Any, make_user: Any
+) -> None:
     case = world["case"]
     client.force_login(make_user("analyst"))
     response = client.post(
-        reverse("cases:remains_import"), {"file": SimpleUploadedFile("remains.csv", REMAINS_CSV.encode())}
+        reverse("cases:remains_import"),
+        {"file": SimpleUploadedFile("remains.csv", REMAINS_CSV.encode())},
     )
     assert response.status_code == 302
     first = m.Remains.objects.get(reference="PFSI-001")
@@ -344,20 +402,32 @@ def test_importing_remains_matches_them_against_cases_and_audits(client: Any, wo
     assert Entry.objects.filter(action="import", object_type="remains").exists()
 
 
-def test_entering_remains_by_hand_rematches_and_reports_format_problems(client: Any, world: Any) -> None:
+def test_entering_remains_by_hand_rematches_and_reports_format_problems(
+    client: Any, world: Any
+) -> None:
     client.force_login(world["coordinator"])
-    response = client.post(reverse("cases:remains_new"), {"reference": "SEMEFO-7", "sex": "F", "marks": "tatuaje|ombliguito"})
+    response = client.post(
+        reverse("cases:remains_new"),
+        {"reference": "SEMEFO-7", "sex": "F", "marks": "tatuaje|ombliguito"},
+    )
     assert response.status_code == 200
     assert "body part not recognised" in response.content.decode()
     response = client.post(
         reverse("cases:remains_new"),
-        {"reference": "SEMEFO-7", "sex": "F", "found_date": "2011", "marks": "tatuaje|antebrazo|izquierdo|rosa"},
+        {
+            "reference": "SEMEFO-7",
+            "sex": "F",
+            "found_date": "2011",
+            "marks": "tatuaje|antebrazo|izquierdo|rosa",
+        },
     )
     assert response.status_code == 302
     assert world["case"].candidates.filter(remains__reference="SEMEFO-7").exists()
 
 
-def test_a_remains_reference_is_hidden_from_the_collective(client: Any, make_user: Any, world: Any) -> None:
+def test_a_remains_reference_is_hidden_from_the_collective(
+    client: Any, make_user: Any, world: Any
+) -> None:
     client.force_login(make_user("reviewer"))
     page = client.get(reverse("cases:remains_list")).content.decode()
     assert "PFSI-9" not in page
@@ -368,7 +438,9 @@ def _candidate(world: dict[str, Any]) -> Any:
     return world["case"].candidates.get(remains=world["remains"])
 
 
-def test_review_needs_a_reason_and_is_kept_when_matching_runs_again(client: Any, make_user: Any, world: Any) -> None:
+def test_review_needs_a_reason_and_is_kept_when_matching_runs_again(
+    client: Any, make_user: Any, world: Any
+) -> None:
     from recuento.web.cases.matching import rematch_case
 
     candidate = _candidate(world)
@@ -399,7 +471,10 @@ def test_confirmation_needs_the_action_a_possible_candidate_and_a_primary_identi
     client.post(confirm, evidence)  # still pending: refused
     candidate.refresh_from_db()
     assert candidate.status == "pending"
-    client.post(reverse("cases:candidate_review", kwargs={"pk": pk, "cid": candidate.pk}), {"status": "possible", "reason": "tattoo"})
+    client.post(
+        reverse("cases:candidate_review", kwargs={"pk": pk, "cid": candidate.pk}),
+        {"status": "possible", "reason": "tattoo"},
+    )
     client.post(confirm, {"evidence_type": "hair colour", "evidence_reference": "x"})
     candidate.refresh_from_db()
     assert candidate.status == "possible"
@@ -418,7 +493,9 @@ def test_confirmed_without_evidence_is_refused_by_the_database(world: Any) -> No
         candidate.save()
 
 
-def test_the_family_sees_only_released_reviewed_candidates(client: Any, make_user: Any, world: Any) -> None:
+def test_the_family_sees_only_released_reviewed_candidates(
+    client: Any, make_user: Any, world: Any
+) -> None:
     case = world["case"]
     candidate = _candidate(world)
     relative = make_user(None)
@@ -428,7 +505,10 @@ def test_the_family_sees_only_released_reviewed_candidates(client: Any, make_use
     client.post(release)  # pending: cannot be released
     candidate.refresh_from_db()
     assert not candidate.released_to_family
-    client.post(reverse("cases:candidate_review", kwargs={"pk": case.pk, "cid": candidate.pk}), {"status": "excluded", "reason": "otra estatura"})
+    client.post(
+        reverse("cases:candidate_review", kwargs={"pk": case.pk, "cid": candidate.pk}),
+        {"status": "excluded", "reason": "otra estatura"},
+    )
     client.force_login(relative)
     family_url = reverse("cases:family_case", kwargs={"pk": case.pk})
     assert "otra estatura" not in client.get(family_url).content.decode()
@@ -438,3 +518,11 @@ def test_the_family_sees_only_released_reviewed_candidates(client: Any, make_use
     page = client.get(family_url).content.decode()
     assert "otra estatura" in page
     assert "PFSI-9" not in page
+
+
+def test_case_pages_speak_spanish_by_default(client: Any, world: Any) -> None:
+    client.force_login(world["coordinator"])
+    page = client.get(reverse("cases:case", kwargs={"pk": world["case"].pk})).content.decode()
+    assert "Señas particulares" in page and "Restos candidatos" in page
+    page = client.get(reverse("cases:remains_import")).content.decode()
+    assert "Importar la lista de un servicio forense" in page

@@ -65,9 +65,15 @@ def make_case(user: Any, *, consent: bool = True, collective: bool = True, **fie
         created_by=user, consent_public=consent, consent_collective=collective, **values
     )
     case.coordinators.add(user)
-    m.Mark.objects.create(case=case, kind="tattoo", body_part="forearm", side="left", description="rosa Lupita")
     m.Mark.objects.create(
-        case=case, kind="scar", body_part="abdomen", description="MARCAPRIVADAX23", tier="collective"
+        case=case, kind="tattoo", body_part="forearm", side="left", description="rosa Lupita"
+    )
+    m.Mark.objects.create(
+        case=case,
+        kind="scar",
+        body_part="abdomen",
+        description="MARCAPRIVADAX23",
+        tier="collective",
     )
     m.Garment.objects.create(case=case, garment="blusa", colour="roja", description="de tirantes")
     m.Garment.objects.create(

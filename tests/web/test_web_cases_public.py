@@ -36,8 +36,15 @@ def case(coordinator: Any, media_root: Any) -> Any:
     case = make_case(coordinator)
     clean = clean_photo(jpeg_with_gps())
     m.Photo.objects.create(
-        case=case, file=clean.content, content_type=clean.content_type, width=clean.width,
-        height=clean.height, sha256=clean.sha256, tier="public", primary=True, uploaded_by=coordinator,
+        case=case,
+        file=clean.content,
+        content_type=clean.content_type,
+        width=clean.width,
+        height=clean.height,
+        sha256=clean.sha256,
+        tier="public",
+        primary=True,
+        uploaded_by=coordinator,
     )
     return case
 
@@ -74,12 +81,16 @@ def test_poster_pdf_shows_public_fields_and_no_other(
     assert "6561234599" not in text  # the family's phone
 
 
-def test_poster_shows_the_family_phone_only_when_the_family_chose_it(client: Any, case: Any, coordinator: Any) -> None:
+def test_poster_shows_the_family_phone_only_when_the_family_chose_it(
+    client: Any, case: Any, coordinator: Any
+) -> None:
     case.show_family_phone = True
     case.save()
     poster = _publish(client, case, coordinator)
     client.force_login(coordinator)
-    response = client.get(reverse("cases:poster_pdf", kwargs={"pk": case.pk, "folio": poster.folio}))
+    response = client.get(
+        reverse("cases:poster_pdf", kwargs={"pk": case.pk, "folio": poster.folio})
+    )
     assert "6561234599" in _pdf_text(response.content)
 
 
@@ -89,7 +100,8 @@ def test_poster_png_is_an_image_of_the_asked_size(client: Any, case: Any, coordi
     poster = _publish(client, case, coordinator)
     client.force_login(coordinator)
     response = client.get(
-        reverse("cases:poster_png", kwargs={"pk": case.pk, "folio": poster.folio}), {"size": "story"}
+        reverse("cases:poster_png", kwargs={"pk": case.pk, "folio": poster.folio}),
+        {"size": "story"},
     )
     with Image.open(io.BytesIO(response.content)) as image:
         assert image.size == (1080, 1920)
@@ -100,10 +112,14 @@ def test_poster_json_holds_no_hidden_value_and_records_the_fields_shown(
 ) -> None:
     poster = _publish(client, case, coordinator)
     client.force_login(coordinator)
-    response = client.get(reverse("cases:poster_json", kwargs={"pk": case.pk, "folio": poster.folio}))
+    response = client.get(
+        reverse("cases:poster_json", kwargs={"pk": case.pk, "folio": poster.folio})
+    )
     payload = json.loads(response.content)
     assert set(payload) == {"es", "en"}
-    dumped = json.dumps({k: {**v, "photo_base64": None} for k, v in payload.items()}, ensure_ascii=False)
+    dumped = json.dumps(
+        {k: {**v, "photo_base64": None} for k, v in payload.items()}, ensure_ascii=False
+    )
     for marker in hidden_markers():
         assert marker not in dumped, marker
     assert "curp" not in poster.fields_shown and "given_names" in poster.fields_shown
@@ -128,7 +144,9 @@ def test_no_poster_without_consent_with_the_safety_flag_or_once_located(
     client.force_login(coordinator)
     with __import__("django").utils.translation.override("en"):
         response = client.post(
-            reverse("cases:poster_publish", kwargs={"pk": case.pk}), follow=True, HTTP_ACCEPT_LANGUAGE="en"
+            reverse("cases:poster_publish", kwargs={"pk": case.pk}),
+            follow=True,
+            HTTP_ACCEPT_LANGUAGE="en",
         )
     assert not case.posters.exists()
     assert message in response.content.decode()
@@ -164,7 +182,9 @@ def test_verification_page_says_revoked_without_any_detail_once_she_is_located(
     assert "Lupita" not in page and "Colectivo de prueba" not in page
 
 
-def test_a_forged_folio_or_signature_is_not_genuine(client: Any, case: Any, coordinator: Any) -> None:
+def test_a_forged_folio_or_signature_is_not_genuine(
+    client: Any, case: Any, coordinator: Any
+) -> None:
     poster = _publish(client, case, coordinator)
     forged = reverse("cases:verify", kwargs={"folio": poster.folio, "sig": "0" * 20})
     response = client.get(forged, HTTP_ACCEPT_LANGUAGE="en")
@@ -236,7 +256,9 @@ def test_no_tip_for_a_revoked_poster(client: Any, case: Any, coordinator: Any) -
     assert client.get(url).status_code == 404
 
 
-def test_a_newer_poster_supersedes_the_current_one(client: Any, case: Any, coordinator: Any) -> None:
+def test_a_newer_poster_supersedes_the_current_one(
+    client: Any, case: Any, coordinator: Any
+) -> None:
     first = _publish(client, case, coordinator)
     second = _publish(client, case, coordinator)
     first.refresh_from_db()

@@ -116,9 +116,7 @@ class PosterData:
             problems.append("verify_url must be an http(s) address")
         unknown = sorted({k for k, _ in self.facts if k not in FACT_KEYS})
         if unknown:
-            problems.append(
-                f"unknown fact keys {', '.join(unknown)}; use {', '.join(FACT_KEYS)}"
-            )
+            problems.append(f"unknown fact keys {', '.join(unknown)}; use {', '.join(FACT_KEYS)}")
         if problems:
             raise PosterError("The poster's data is not usable: " + "; ".join(problems) + ".")
 

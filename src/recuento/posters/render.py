@@ -182,7 +182,9 @@ def _layout(data: PosterData, size: PosterSize, scale: float, measure: Measure) 
     qr_side = min(w, h) * 0.2
     footer_top = h - margin - qr_side
     ops.append(_Picture(margin, footer_top, qr_side, qr_side, qr_png(data.verify_url)))
-    foot = _Flow(margin + qr_side + margin * 0.6, footer_top, w - 2.6 * margin - qr_side, measure, ops)
+    foot = _Flow(
+        margin + qr_side + margin * 0.6, footer_top, w - 2.6 * margin - qr_side, measure, ops
+    )
     foot.block(text("contact", lang), body * 0.9, colour=GREY, after=0)
     foot.block(data.contact, body * 1.3, bold=True, after=0.4)
     issued = f" · {text('issued', lang)} {data.issued}" if data.issued else ""
@@ -218,7 +220,16 @@ def _size(name: str) -> PosterSize:
     return SIZES[name]
 
 
-_PDF_REPLACEMENTS = {"–": "-", "—": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "…": "...", "•": "-"}
+_PDF_REPLACEMENTS = {
+    "–": "-",
+    "—": "-",
+    "‘": "'",
+    "’": "'",
+    "“": '"',
+    "”": '"',
+    "…": "...",
+    "•": "-",
+}
 
 
 def _latin1(content: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -28,8 +28,8 @@ RANGES = (
     ("weight_min_kg", "weight_max_kg"),
     ("pmi_min_days", "pmi_max_days"),
 )
-CASE_DATA_FIELDS = [c for s in CASE_FIELDS for c in s.cols]
-REMAINS_DATA_FIELDS = [c for s in REMAINS_FIELDS for c in s.cols]
+CASE_DATA_FIELDS = tuple(c for s in CASE_FIELDS for c in s.cols)
+REMAINS_DATA_FIELDS = tuple(c for s in REMAINS_FIELDS for c in s.cols)
 
 
 class _DatesAndRanges:
@@ -69,22 +69,24 @@ class PeopleForm(forms.ModelForm):
 
     class Meta:
         model = m.Case
-        fields = ["coordinators", "family"]
+        fields = ("coordinators", "family")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         users = get_user_model().objects.filter(is_active=True).order_by("username")
         for name in ("coordinators", "family"):
             field = self.fields[name]
-            field.queryset = users  # type: ignore[attr-defined]
-            field.widget = forms.CheckboxSelectMultiple(choices=field.choices)  # type: ignore[attr-defined]
+            field.queryset = users
+            field.widget = forms.CheckboxSelectMultiple(choices=field.choices)
             field.required = False
 
 
 class ConsentForm(forms.Form):
     """The family's consent per tier, the safety flag, and the tier of every field."""
 
-    consent_public = forms.BooleanField(label=_("Publish the public fields (posters)"), required=False)
+    consent_public = forms.BooleanField(
+        label=_("Publish the public fields (posters)"), required=False
+    )
     consent_collective = forms.BooleanField(label=_("Share with the collective"), required=False)
     consent_authorities = forms.BooleanField(label=_("Share with authorities"), required=False)
     show_family_phone = forms.BooleanField(
@@ -118,19 +120,21 @@ class ConsentForm(forms.Form):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"), choices=m.STATUS_CHOICES)
-    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
 
 class MarkForm(forms.ModelForm):
     class Meta:
         model = m.Mark
-        fields = ["kind", "body_part", "side", "description", "tier"]
+        fields = ("kind", "body_part", "side", "description", "tier")
 
 
 class GarmentForm(forms.ModelForm):
     class Meta:
         model = m.Garment
-        fields = ["garment", "colour", "description", "tier"]
+        fields = ("garment", "colour", "description", "tier")
 
 
 class PhotoForm(forms.Form):
@@ -151,7 +155,7 @@ class RemainsForm(_DatesAndRanges, forms.ModelForm):
     class Meta:
         model = m.Remains
         fields = REMAINS_DATA_FIELDS
-        widgets = {
+        widgets: ClassVar[dict[str, Any]] = {
             "marks": forms.Textarea(attrs={"rows": 3}),
             "clothing": forms.Textarea(attrs={"rows": 3}),
         }
@@ -174,9 +178,11 @@ class RemainsForm(_DatesAndRanges, forms.ModelForm):
 
 class RemainsImportForm(forms.Form):
     file = forms.FileField(
-        label=_("remains.csv (the interchange format: id, sex, age_min, age_max, "
-                "height_min_cm, height_max_cm, found_date, found_place, lat, lon, condition, "
-                "marks, clothing)")
+        label=_(
+            "remains.csv (the interchange format: id, sex, age_min, age_max, "
+            "height_min_cm, height_max_cm, found_date, found_place, lat, lon, condition, "
+            "marks, clothing)"
+        )
     )
 
 
@@ -189,7 +195,9 @@ class ReviewForm(forms.Form):
 
 
 class ConfirmForm(forms.Form):
-    evidence_type = forms.ChoiceField(label=_("Primary identifier"), choices=m.Candidate.EVIDENCE_CHOICES)
+    evidence_type = forms.ChoiceField(
+        label=_("Primary identifier"), choices=m.Candidate.EVIDENCE_CHOICES
+    )
     evidence_reference = forms.CharField(
         label=_("Evidence reference (laboratory, report number, authority)"), max_length=300
     )

@@ -42,14 +42,20 @@ def case_row(case: m.Case) -> dict[str, Any]:
     """A case in the interchange format of ``missing.csv`` (every tier: matching is internal)."""
     age = _range(case.age_min, case.age_max)
     height = _range(case.height_min_cm, case.height_max_cm)
-    place = ", ".join(p for p in (case.place_colonia, case.place_municipality, case.place_state) if p)
+    place = ", ".join(
+        p for p in (case.place_colonia, case.place_municipality, case.place_state) if p
+    )
     marks = ";".join(
         "|".join([k.kind, k.body_part, k.side, k.description.replace("|", "/").replace(";", ",")])
         for k in case.marks.all()
     )
     clothing = ";".join(
         "|".join(
-            [g.garment.replace("|", "/"), g.colour.replace("|", "/"), g.description.replace("|", "/")]
+            [
+                g.garment.replace("|", "/"),
+                g.colour.replace("|", "/"),
+                g.description.replace("|", "/"),
+            ]
         ).replace(";", ",")
         for g in case.clothing.all()
     )
@@ -89,7 +95,9 @@ def remains_row(r: m.Remains) -> dict[str, Any]:
         "lat": "" if r.lat is None else f"{r.lat}",
         "lon": "" if r.lon is None else f"{r.lon}",
         "condition": r.condition,
-        "marks": ";".join(line.strip() for line in r.marks.replace("\r", "").split("\n") if line.strip()),
+        "marks": ";".join(
+            line.strip() for line in r.marks.replace("\r", "").split("\n") if line.strip()
+        ),
         "clothing": ";".join(
             line.strip() for line in r.clothing.replace("\r", "").split("\n") if line.strip()
         ),

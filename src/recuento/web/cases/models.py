@@ -78,17 +78,27 @@ class Case(models.Model):
     created_at = models.DateTimeField(_("filed at"), default=timezone.now)
     updated_at = models.DateTimeField(_("changed at"), default=timezone.now)
     coordinators = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="coordinated_cases", blank=True,
+        settings.AUTH_USER_MODEL,
+        related_name="coordinated_cases",
+        blank=True,
         verbose_name=_("coordinators (receive the tips)"),
     )
     family = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="family_cases", blank=True,
+        settings.AUTH_USER_MODEL,
+        related_name="family_cases",
+        blank=True,
         verbose_name=_("family accounts (see released candidates)"),
     )
     tiers: Any = models.JSONField(_("tier of each field (overrides)"), default=dict, blank=True)
-    consent_public = models.BooleanField(_("family consents to publish public fields"), default=False)
-    consent_collective = models.BooleanField(_("family consents to share with the collective"), default=False)
-    consent_authorities = models.BooleanField(_("family consents to share with authorities"), default=False)
+    consent_public = models.BooleanField(
+        _("family consents to publish public fields"), default=False
+    )
+    consent_collective = models.BooleanField(
+        _("family consents to share with the collective"), default=False
+    )
+    consent_authorities = models.BooleanField(
+        _("family consents to share with authorities"), default=False
+    )
     safety_flag = models.BooleanField(_("risk to the family: do not publish"), default=False)
     safety_note = models.TextField(_("safety note"), blank=True)
     show_family_phone = models.BooleanField(
@@ -139,7 +149,9 @@ class Case(models.Model):
     lat = _number(_("latitude"))
     lon = _number(_("longitude"))
     place_type = _text(_("type of place"), 80)
-    circumstances_summary = models.TextField(_("circumstances (public summary)"), blank=True, max_length=600)
+    circumstances_summary = models.TextField(
+        _("circumstances (public summary)"), blank=True, max_length=600
+    )
     circumstances = models.TextField(_("circumstances"), blank=True)
     route_and_places = models.TextField(_("places she frequented, routes"), blank=True)
     companions = models.TextField(_("who she was with, last person to see her"), blank=True)
@@ -213,7 +225,9 @@ class Garment(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="clothing")
     garment = models.CharField(_("garment or belonging"), max_length=80)
     colour = models.CharField(_("colour"), max_length=40, blank=True)
-    description = models.CharField(_("description (brand, size, material)"), max_length=300, blank=True)
+    description = models.CharField(
+        _("description (brand, size, material)"), max_length=300, blank=True
+    )
     tier = models.CharField(_("tier"), max_length=20, choices=TIER_CHOICES, default=PUBLIC)
 
     class Meta:
@@ -232,7 +246,9 @@ class Remains(models.Model):
     lon = _number(_("longitude"))
     site_type = _text(_("type of site"), 80)
     remains_type = _text(_("type of remains"), 80)
-    condition = models.CharField(_("condition"), max_length=40, blank=True, choices=condition_choices)
+    condition = models.CharField(
+        _("condition"), max_length=40, blank=True, choices=condition_choices
+    )
     mni = models.PositiveIntegerField(_("minimum number of individuals"), null=True, blank=True)
     sex = models.CharField(_("estimated sex"), max_length=1, choices=SEX_CHOICES, blank=True)
     age_min = _number(_("estimated age from"))
@@ -252,7 +268,9 @@ class Remains(models.Model):
     custody = _text(_("custody"))
     disposition = _text(_("disposition"))
     tiers: Any = models.JSONField(_("tier of each field (overrides)"), default=dict, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -278,7 +296,9 @@ class Photo(models.Model):
     caption = models.CharField(_("caption"), max_length=200, blank=True)
     tier = models.CharField(_("tier"), max_length=20, choices=TIER_CHOICES, default=PUBLIC)
     primary = models.BooleanField(_("the photo for the poster"), default=False)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -291,21 +311,25 @@ class Poster(models.Model):
     LOCATED = "located"
     WITHDRAWN = "withdrawn"
     SUPERSEDED = "superseded"
-    REVOKED_CHOICES = [
+    REVOKED_CHOICES = (
         (LOCATED, _("she was located")),
         (WITHDRAWN, _("withdrawn by the collective or the family")),
         (SUPERSEDED, _("replaced by a newer poster")),
-    ]
+    )
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="posters")
     folio = models.CharField(max_length=20, unique=True, default=new_folio)
     issued_at = models.DateTimeField(default=timezone.now)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_reason = models.CharField(max_length=20, choices=REVOKED_CHOICES, blank=True)
     fields_shown: Any = models.JSONField(default=list)
     public_data: Any = models.JSONField(default=dict)
-    photo = models.ForeignKey(Photo, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    photo = models.ForeignKey(
+        Photo, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ("-issued_at", "-pk")
@@ -322,17 +346,17 @@ class Candidate(models.Model):
     POSSIBLE = "possible"
     EXCLUDED = "excluded"
     CONFIRMED = "confirmed"
-    STATUS_CHOICES = [
+    STATUS_CHOICES = (
         (PENDING, _("pending review")),
         (POSSIBLE, _("possible")),
         (EXCLUDED, _("excluded")),
         (CONFIRMED, _("confirmed")),
-    ]
-    EVIDENCE_CHOICES = [
+    )
+    EVIDENCE_CHOICES = (
         ("dna", _("DNA")),
         ("dental", _("dental records")),
         ("fingerprints", _("fingerprints")),
-    ]
+    )
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="candidates")
     remains = models.ForeignKey(Remains, on_delete=models.CASCADE, related_name="candidates")
@@ -348,7 +372,9 @@ class Candidate(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True)
-    evidence_type = models.CharField(_("primary identifier"), max_length=20, choices=EVIDENCE_CHOICES, blank=True)
+    evidence_type = models.CharField(
+        _("primary identifier"), max_length=20, choices=EVIDENCE_CHOICES, blank=True
+    )
     evidence_reference = models.CharField(
         _("evidence reference (laboratory, report number, authority)"), max_length=300, blank=True
     )
@@ -358,7 +384,9 @@ class Candidate(models.Model):
     class Meta:
         ordering = ("rank", "pk")
         constraints = (
-            models.UniqueConstraint(fields=("case", "remains"), name="cases_candidate_one_per_pair"),
+            models.UniqueConstraint(
+                fields=("case", "remains"), name="cases_candidate_one_per_pair"
+            ),
             models.CheckConstraint(
                 condition=~models.Q(status="confirmed") | ~models.Q(evidence_type=""),
                 name="cases_candidate_confirmed_needs_evidence",

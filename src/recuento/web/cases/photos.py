@@ -74,5 +74,9 @@ def clean_photo(data: bytes) -> CleanPhoto:
     digest = hashlib.sha256(content).hexdigest()
     content_type, ext = _ALLOWED[kind]
     return CleanPhoto(
-        ContentFile(content, name=f"{digest}.{ext}"), content_type, clean.width, clean.height, digest
+        ContentFile(content, name=f"{digest}.{ext}"),
+        content_type,
+        clean.width,
+        clean.height,
+        digest,
     )

@@ -48,7 +48,12 @@ def _range(low: float | None, high: float | None, unit: str) -> str:
 
 
 _SEX = {"F": ("Mujer", "Female"), "M": ("Hombre", "Male"), "X": ("Otro / indeterminado", "Other")}
-_SIDE = {"left": ("izquierdo", "left"), "right": ("derecho", "right"), "both": ("ambos lados", "both sides"), "centre": ("al centro", "centre")}
+_SIDE = {
+    "left": ("izquierdo", "left"),
+    "right": ("derecho", "right"),
+    "both": ("ambos lados", "both sides"),
+    "centre": ("al centro", "centre"),
+}
 
 
 def public_fields(case: m.Case, lang: str) -> dict[str, Any]:
@@ -68,7 +73,8 @@ def public_fields(case: m.Case, lang: str) -> dict[str, Any]:
                 facts.append((key, value))
 
     names = [
-        n for n in ("given_names", "surname_1", "surname_2")
+        n
+        for n in ("given_names", "surname_1", "surname_2")
         if getattr(case, n) and _visible(case, n)
     ]
     shown += names
@@ -81,14 +87,23 @@ def public_fields(case: m.Case, lang: str) -> dict[str, Any]:
     for name in ("build", "skin_tone", "hair", "eyes", "vulnerability"):
         take(name, getattr(case, name), name)
     last_seen = " ".join(
-        v for n, v in (("last_seen_date", case.last_seen_date), ("last_seen_time", case.last_seen_time))
+        v
+        for n, v in (
+            ("last_seen_date", case.last_seen_date),
+            ("last_seen_time", case.last_seen_time),
+        )
         if v and _visible(case, n)
     )
     if last_seen:
-        shown += [n for n in ("last_seen_date", "last_seen_time") if getattr(case, n) and _visible(case, n)]
+        shown += [
+            n
+            for n in ("last_seen_date", "last_seen_time")
+            if getattr(case, n) and _visible(case, n)
+        ]
         facts.append(("last_seen", last_seen))
     place_parts = [
-        n for n in ("place_colonia", "place_municipality", "place_state")
+        n
+        for n in ("place_colonia", "place_municipality", "place_state")
         if getattr(case, n) and _visible(case, n)
     ]
     if place_parts:
@@ -102,11 +117,16 @@ def public_fields(case: m.Case, lang: str) -> dict[str, Any]:
     marks = []
     for mark in case.marks.all():
         if allowed and mark.tier == PUBLIC:
-            parts = [vocab.mark_types()[mark.kind].label(lang), vocab.body_parts()[mark.body_part].label(lang)]
+            parts = [
+                vocab.mark_types()[mark.kind].label(lang),
+                vocab.body_parts()[mark.body_part].label(lang),
+            ]
             if mark.side:
                 parts.append(_SIDE[mark.side][i])
             text = " ".join(parts[1:])
-            marks.append(f"{parts[0]} ({text})" + (f": {mark.description}" if mark.description else ""))
+            marks.append(
+                f"{parts[0]} ({text})" + (f": {mark.description}" if mark.description else "")
+            )
     if marks:
         shown.append("marks")
     clothing = [
@@ -177,7 +197,9 @@ def publish(case: m.Case, user: Any, request: HttpRequest) -> m.Poster:
             "issued": timezone.localdate().isoformat(),
         }
     now = timezone.now()
-    case.posters.filter(revoked_at__isnull=True).update(revoked_at=now, revoked_reason=m.Poster.SUPERSEDED)
+    case.posters.filter(revoked_at__isnull=True).update(
+        revoked_at=now, revoked_reason=m.Poster.SUPERSEDED
+    )
     poster.public_data = data
     poster.fields_shown = public_fields(case, "es")["shown"]
     poster.photo = public_photo(case)

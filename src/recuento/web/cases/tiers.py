@@ -64,7 +64,9 @@ class FieldSpec:
         return self.columns or (self.name,)
 
 
-def _f(name: str, label: Any, tier: str, *columns: str, section: str, public: bool = True) -> FieldSpec:
+def _f(
+    name: str, label: Any, tier: str, *columns: str, section: str, public: bool = True
+) -> FieldSpec:
     return FieldSpec(name, label, tier, tuple(columns), public, section)
 
 
@@ -94,7 +96,12 @@ CASE_FIELDS: tuple[FieldSpec, ...] = (
     _f("nationality", _("Nationality"), AUTHORITIES, section="identity"),
     _f("birthplace", _("Place of birth"), AUTHORITIES, section="identity"),
     _f("indigenous", _("Indigenous people"), COLLECTIVE, section="identity"),
-    _f("vulnerability", _("Vulnerability (disability, pregnancy, minor, migrant)"), PUBLIC, section="identity"),
+    _f(
+        "vulnerability",
+        _("Vulnerability (disability, pregnancy, minor, migrant)"),
+        PUBLIC,
+        section="identity",
+    ),
     _f("occupation", _("Occupation and schooling"), COLLECTIVE, section="identity"),
     _f("curp", _("CURP"), SECRET, section="identity", public=False),
     _f("height", _("Height (cm)"), PUBLIC, "height_min_cm", "height_max_cm", section="description"),
@@ -103,7 +110,12 @@ CASE_FIELDS: tuple[FieldSpec, ...] = (
     _f("skin_tone", _("Skin tone"), PUBLIC, section="description"),
     _f("hair", _("Hair (colour, type, length)"), PUBLIC, section="description"),
     _f("eyes", _("Eyes"), PUBLIC, section="description"),
-    _f("medical_notes", _("Surgeries, implants, fractures, illnesses"), AUTHORITIES, section="medical"),
+    _f(
+        "medical_notes",
+        _("Surgeries, implants, fractures, illnesses"),
+        AUTHORITIES,
+        section="medical",
+    ),
     _f("dental_notes", _("Dental notes"), AUTHORITIES, section="medical"),
     _f("blood_type", _("Blood type"), AUTHORITIES, section="medical"),
     _f("dna_status", _("DNA reference status"), COLLECTIVE, section="medical"),
@@ -117,10 +129,24 @@ CASE_FIELDS: tuple[FieldSpec, ...] = (
     _f("circumstances_summary", _("Circumstances (public summary)"), PUBLIC, section="event"),
     _f("circumstances", _("Circumstances"), COLLECTIVE, section="event"),
     _f("route_and_places", _("Places she frequented, routes"), COLLECTIVE, section="event"),
-    _f("companions", _("Who she was with, last person to see her"), SECRET, section="event", public=False),
+    _f(
+        "companions",
+        _("Who she was with, last person to see her"),
+        SECRET,
+        section="event",
+        public=False,
+    ),
     _f("phone_social", _("Her phone and social media"), SECRET, section="event", public=False),
     _f("vehicle", _("Vehicle"), AUTHORITIES, section="event"),
-    _f("reporter", _("Person reporting and relationship"), SECRET, "reporter_name", "reporter_relation", section="contacts", public=False),
+    _f(
+        "reporter",
+        _("Person reporting and relationship"),
+        SECRET,
+        "reporter_name",
+        "reporter_relation",
+        section="contacts",
+        public=False,
+    ),
     _f("family_phone", _("Family's phone"), SECRET, section="contacts", public=False),
     _f("protection_measures", _("Protection measures"), SECRET, section="contacts", public=False),
     _f("public_contact", _("Contact for the poster (the collective)"), PUBLIC, section="contacts"),
@@ -133,21 +159,45 @@ REMAINS_FIELDS: tuple[FieldSpec, ...] = (
     _f("found_date", _("Date found"), PUBLIC, section="event"),
     _f("intake_date", _("Date of intake at the forensic service"), AUTHORITIES, section="event"),
     _f("found_place", _("Place found (municipality)"), PUBLIC, section="event"),
-    _f("find_point", _("Coordinates of the finding"), SECRET, "lat", "lon", section="event", public=False),
+    _f(
+        "find_point",
+        _("Coordinates of the finding"),
+        SECRET,
+        "lat",
+        "lon",
+        section="event",
+        public=False,
+    ),
     _f("site_type", _("Type of site"), PUBLIC, section="event"),
     _f("remains_type", _("Type of remains"), PUBLIC, section="description"),
     _f("condition", _("Condition of the remains"), PUBLIC, section="description"),
     _f("mni", _("Minimum number of individuals"), AUTHORITIES, section="description"),
     _f("sex", _("Estimated sex"), PUBLIC, section="description"),
     _f("age", _("Estimated age"), PUBLIC, "age_min", "age_max", section="description"),
-    _f("height", _("Estimated height (cm)"), PUBLIC, "height_min_cm", "height_max_cm", section="description"),
-    _f("pmi", _("Post-mortem interval (days)"), AUTHORITIES, "pmi_min_days", "pmi_max_days", section="description"),
+    _f(
+        "height",
+        _("Estimated height (cm)"),
+        PUBLIC,
+        "height_min_cm",
+        "height_max_cm",
+        section="description",
+    ),
+    _f(
+        "pmi",
+        _("Post-mortem interval (days)"),
+        AUTHORITIES,
+        "pmi_min_days",
+        "pmi_max_days",
+        section="description",
+    ),
     _f("cause_of_death", _("Cause and manner of death"), AUTHORITIES, section="medical"),
     _f("marks", _("Marks and tattoos observed"), COLLECTIVE, section="description"),
     _f("clothing", _("Clothing and effects"), PUBLIC, section="description"),
     _f("dental_notes", _("Dental notes (post mortem)"), AUTHORITIES, section="medical"),
     _f("custody", _("Custody (institution, location)"), AUTHORITIES, section="case"),
-    _f("disposition", _("Disposition (common grave, plot, delivered)"), AUTHORITIES, section="case"),
+    _f(
+        "disposition", _("Disposition (common grave, plot, delivered)"), AUTHORITIES, section="case"
+    ),
 )
 REMAINS_SPECS = {s.name: s for s in REMAINS_FIELDS}
 

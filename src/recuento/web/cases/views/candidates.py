@@ -10,14 +10,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from recuento.web.audit.log import record
 from recuento.web.accounts.permissions import requires
+from recuento.web.audit.log import record
 from recuento.web.cases import forms as f
 from recuento.web.cases import models as m
 
 
 def _candidate(pk: int, cid: int) -> m.Candidate:
-    return get_object_or_404(m.Candidate.objects.select_related("case", "remains"), pk=cid, case_id=pk)
+    return get_object_or_404(
+        m.Candidate.objects.select_related("case", "remains"), pk=cid, case_id=pk
+    )
 
 
 @require_POST
@@ -36,7 +38,10 @@ def candidate_review(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
         candidate.reviewed_at = timezone.now()
         candidate.save()
         record(
-            request.user, "review", "candidate", candidate.pk,
+            request.user,
+            "review",
+            "candidate",
+            candidate.pk,
             {"case": pk, "remains": candidate.remains_id, "old": old, "new": candidate.status},
         )
         messages.success(request, _("Candidate reviewed."))
@@ -61,7 +66,10 @@ def candidate_confirm(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
         candidate.reviewed_at = timezone.now()
         candidate.save()
         record(
-            request.user, "confirm", "candidate", candidate.pk,
+            request.user,
+            "confirm",
+            "candidate",
+            candidate.pk,
             {"case": pk, "remains": candidate.remains_id, "evidence_type": candidate.evidence_type},
         )
         messages.success(
@@ -85,7 +93,10 @@ def candidate_release(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
     candidate.released_at = timezone.now() if candidate.released_to_family else None
     candidate.save(update_fields=["released_to_family", "released_at"])
     record(
-        request.user, "release", "candidate", candidate.pk,
+        request.user,
+        "release",
+        "candidate",
+        candidate.pk,
         {"case": pk, "released": candidate.released_to_family, "status": candidate.status},
     )
     return redirect("cases:case", pk=pk)
@@ -93,7 +104,7 @@ def candidate_release(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
 
 def family_home(request: HttpRequest) -> HttpResponse:
     """The cases this account follows as family (any logged-in user; none when not family)."""
-    cases = list(request.user.family_cases.all())  # type: ignore[union-attr]
+    cases = list(request.user.family_cases.all())
     record(request.user, "list", "case", "", {"page": "family", "count": len(cases)})
     return render(request, "cases/family_home.html", {"cases": cases})
 

@@ -41,8 +41,11 @@ _PUBLISH_ERRORS = {
     "safety": gettext_lazy("The case carries the safety flag: no poster may be made."),
     "consent": gettext_lazy("The family has not consented to publish: record their consent first."),
     "status": gettext_lazy("Only a missing person's case can have a current poster."),
-    "name": gettext_lazy("No public name: mark the name public (Visibility and consent)."),
-    "contact": gettext_lazy("No public contact: fill the collective's contact, or let the family choose to print their phone."),
+    "name": gettext_lazy("No public name: make the name public (Visibility and consent)."),
+    "contact": gettext_lazy(
+        "No public contact: fill the collective's contact, or let the family choose to "
+        "print their phone."
+    ),
 }
 
 
@@ -194,9 +197,9 @@ def case_consent(request: HttpRequest, pk: int) -> HttpResponse:
         case.tiers = tiers
         case.updated_at = timezone.now()
         case.save()
-        if not case.consent_public or case.safety_flag:
-            if revoke_current(case, m.Poster.WITHDRAWN):
-                messages.warning(request, _("The current poster was revoked."))
+        withdrawn = not case.consent_public or case.safety_flag
+        if withdrawn and revoke_current(case, m.Poster.WITHDRAWN):
+            messages.warning(request, _("The current poster was revoked."))
         record(request.user, "consent", "case", case.pk, {"fields": sorted(set(changed))})
         messages.success(request, _("Case %(label)s saved.") % {"label": case.label})
         return redirect("cases:case", pk=case.pk)
@@ -219,7 +222,13 @@ def case_status(request: HttpRequest, pk: int) -> HttpResponse:
         case.updated_at = timezone.now()
         case.save(update_fields=["status", "updated_at"])
         revoked = revoke_current(case, m.Poster.LOCATED) if new != m.MISSING else 0
-        record(request.user, "status", "case", case.pk, {"old": old, "new": new, "posters_revoked": revoked})
+        record(
+            request.user,
+            "status",
+            "case",
+            case.pk,
+            {"old": old, "new": new, "posters_revoked": revoked},
+        )
         rematch_case(case)
         messages.success(request, _("Status changed."))
     return redirect("cases:case", pk=case.pk)
@@ -295,7 +304,13 @@ def photo_add(request: HttpRequest, pk: int) -> HttpResponse:
             primary=form.cleaned_data["primary"],
             uploaded_by=request.user,
         )
-        record(request.user, "change", "case", case.pk, {"added": "photo", "photo": photo.pk, "tier": photo.tier})
+        record(
+            request.user,
+            "change",
+            "case",
+            case.pk,
+            {"added": "photo", "photo": photo.pk, "tier": photo.tier},
+        )
         messages.success(request, _("Photo added, without its metadata."))
     else:
         for error in form.errors.get("image", []) or [_("The photo was not added.")]:
@@ -335,7 +350,13 @@ def poster_publish(request: HttpRequest, pk: int) -> HttpResponse:
     except PublishError as e:
         messages.error(request, str(_PUBLISH_ERRORS[str(e)]))
         return redirect("cases:case", pk=case.pk)
-    record(request.user, "publish_poster", "case", case.pk, {"folio": poster.folio, "fields": poster.fields_shown})
+    record(
+        request.user,
+        "publish_poster",
+        "case",
+        case.pk,
+        {"folio": poster.folio, "fields": poster.fields_shown},
+    )
     messages.success(request, _("Poster %(folio)s published.") % {"folio": poster.folio})
     return redirect("cases:case", pk=case.pk)
 
@@ -364,9 +385,19 @@ def poster_file(request: HttpRequest, pk: int, folio: str, fmt: str) -> HttpResp
         raise Http404
     data = poster_data(poster, language)
     content = render_pdf(data, size) if fmt == "pdf" else render_png(data, size)
-    record(request.user, "download_poster", "case", pk, {"folio": folio, "format": fmt, "size": size, "lang": language})
-    response = HttpResponse(content, content_type="application/pdf" if fmt == "pdf" else "image/png")
-    response["Content-Disposition"] = f'attachment; filename="ficha-{folio}-{size}-{language}.{fmt}"'
+    record(
+        request.user,
+        "download_poster",
+        "case",
+        pk,
+        {"folio": folio, "format": fmt, "size": size, "lang": language},
+    )
+    response = HttpResponse(
+        content, content_type="application/pdf" if fmt == "pdf" else "image/png"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="ficha-{folio}-{size}-{language}.{fmt}"'
+    )
     return response
 
 

@@ -53,7 +53,13 @@ def sections(obj: Any, specs: tuple[FieldSpec, ...], visible: Any) -> list[dict[
             continue
         tier = tier_of(obj, spec)
         out.setdefault(spec.section, []).append(
-            {"name": spec.name, "label": spec.label, "value": value, "tier": tier, "tier_label": TIER_LABELS[tier]}
+            {
+                "name": spec.name,
+                "label": spec.label,
+                "value": value,
+                "tier": tier,
+                "tier_label": TIER_LABELS[tier],
+            }
         )
     return [{"label": SECTIONS[k], "fields": v} for k, v in out.items()]
 

@@ -28,10 +28,7 @@ MAX_IMPORT_BYTES = 20 * 1024 * 1024
 @requires("view_cases")
 def remains_list(request: HttpRequest) -> HttpResponse:
     level = viewer_level(request.user)
-    rows = [
-        {"r": r, "label": remains_label(r, level)}
-        for r in m.Remains.objects.all()
-    ]
+    rows = [{"r": r, "label": remains_label(r, level)} for r in m.Remains.objects.all()]
     record(request.user, "list", "remains", "", {"count": len(rows)})
     return render(request, "cases/remains_list.html", {"rows": rows})
 
@@ -103,7 +100,9 @@ def _import_rows(data: bytes, name: str) -> list[dict[str, Any]]:
     reader = csv.DictReader(io.StringIO(text, newline=""))
     if reader.fieldnames is not None:
         reader.fieldnames = [h.strip().lower() for h in reader.fieldnames]
-    return [row for row in reader if any((v or "").strip() for v in row.values() if isinstance(v, str))]
+    return [
+        row for row in reader if any((v or "").strip() for v in row.values() if isinstance(v, str))
+    ]
 
 
 @requires("manage_remains")
@@ -147,16 +146,27 @@ def remains_import(request: HttpRequest) -> HttpResponse:
                         "pmi_max_days": rec.pmi_max_days,
                         "updated_at": timezone.now(),
                     }
-                    obj, was_created = m.Remains.objects.update_or_create(
-                        reference=rec.id, defaults=values, create_defaults={**values, "created_by": request.user}
+                    _obj, was_created = m.Remains.objects.update_or_create(
+                        reference=rec.id,
+                        defaults=values,
+                        create_defaults={**values, "created_by": request.user},
                     )
                     created += was_created
                     updated += not was_created
-                record(request.user, "import", "remains", "", {"file_rows": len(rows), "created": created, "updated": updated})
+                record(
+                    request.user,
+                    "import",
+                    "remains",
+                    "",
+                    {"file_rows": len(rows), "created": created, "updated": updated},
+                )
                 counts = rematch_all()
             messages.success(
                 request,
-                _("%(created)d remains records added and %(updated)d updated; %(new)d new candidates.")
+                _(
+                    "%(created)d remains records added and %(updated)d updated; "
+                    "%(new)d new candidates."
+                )
                 % {"created": created, "updated": updated, "new": counts["new"]},
             )
             return redirect("cases:remains_list")
