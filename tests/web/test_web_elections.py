@@ -551,3 +551,21 @@ def test_election_list_and_detail_show_counts_but_no_voter(client: Any, coordina
     detail = client.get(reverse("elections:election", args=[election.pk]))
     assert detail.context["cast"] == 2 and detail.context["unused_codes"] == 1
     assert "Votante" not in detail.content.decode()
+
+
+def test_after_the_close_the_stored_order_of_ballots_is_the_receipt_order(
+    make_user: Any,
+) -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("rowid is SQLite's; PostgreSQL's ctid is checked in the postgres test")
+    election, codes = ready(make_user("coordinator"), 10)
+    receipts = cast_all(election, codes, [[i % 4] for i in range(10)])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT receipt FROM elections_ballot ORDER BY rowid")
+        assert [r for (r,) in cursor.fetchall()] == receipts  # the order of casting
+    end_voting(election)
+    services.close(election.pk)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT receipt FROM elections_ballot ORDER BY rowid")
+        assert [r for (r,) in cursor.fetchall()] == sorted(receipts)
+    assert Ballot.objects.count() == 10

@@ -113,6 +113,12 @@ election = services.close(election.pk)
 assert Ballot.objects.count() == 5 and not Code.objects.exists()
 listed = list(Ballot.objects.values_list("receipt", flat=True))
 assert listed == sorted(listed) and set(receipts) <= set(listed)
+with connection.cursor() as cursor:
+    # Rewritten at the close: stored in receipt order, all with the close's transaction id.
+    cursor.execute("SELECT receipt, xmin::text FROM elections_ballot ORDER BY ctid")
+    stored = cursor.fetchall()
+assert [r for r, _x in stored] == sorted(listed)
+assert len({x for _r, x in stored}) == 1
 recount = tally(parse_blt(election.blt), **services.tally_options(election))
 assert recount.to_json() == election.result
 print(json.dumps({"elected": election.result["elected"], "ballots": 5}))
