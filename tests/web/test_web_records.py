@@ -79,9 +79,7 @@ def test_fixing_the_mapping_replaces_the_sources_records(analyst_client: Any) ->
     # Map "nota" as the id: every record now carries the note as its id.
     data = {
         f"col_{i}": c
-        for i, c in enumerate(
-            ["attribute", "full_name", "birth_date", "sex", "age", "place", "id"]
-        )
+        for i, c in enumerate(["attribute", "full_name", "birth_date", "sex", "age", "place", "id"])
     }
     response = analyst_client.post(reverse("registry:mapping", kwargs={"pk": source.pk}), data)
     assert response.status_code == 302
@@ -103,9 +101,7 @@ def test_a_record_that_cannot_be_stored_leaves_the_source_and_its_records_as_the
     kept = list(Record.objects.order_by("pk").values_list("pk", "record_id"))
     data = {
         f"col_{i}": c
-        for i, c in enumerate(
-            ["attribute", "full_name", "birth_date", "sex", "age", "place", "id"]
-        )
+        for i, c in enumerate(["attribute", "full_name", "birth_date", "sex", "age", "place", "id"])
     }
     response = analyst_client.post(reverse("registry:mapping", kwargs={"pk": source.pk}), data)
     assert response.status_code == 200

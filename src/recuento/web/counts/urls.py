@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from recuento.web.counts import views
 
 app_name = "counts"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("index.json", views.dashboard, {"fmt": "json"}, name="dashboard_json"),
+    path("<int:run>/report.html", views.report, name="report"),
+]

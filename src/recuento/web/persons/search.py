@@ -1,0 +1,256 @@
+"""Finding records by name and grouping them into the persons of the newest finished run.
+
+A person is what the newest finished linkage run (:class:`~recuento.web.runs.models.Run`
+with status ``done``) made of its records (:class:`~recuento.web.runs.models.Assignment`);
+a record that no such run assigned (brought in after it, or no run yet) stands for itself.
+Views call these functions and only render what they return.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import (
+    CharField,
+    Count,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Concat, NullIf
+
+from recuento.web.persons.keys import QueryWord, prefix_upper_bound
+from recuento.web.persons.models import NameKey
+from recuento.web.registry.models import Record
+from recuento.web.runs.models import Assignment, Run
+
+PERSON = "p:"
+RECORD = "r:"
+
+
+def newest_run() -> Run | None:
+    """The newest finished run (status ``done``), or None."""
+    return (
+        Run.objects.filter(status=Run.Status.DONE)
+        .order_by(F("finished_at").desc(nulls_last=True), "-pk")
+        .only("pk", "finished_at", "created_at", "status")
+        .first()
+    )
+
+
+def matching_records(
+    words: Sequence[QueryWord], *, birth_year: int | None = None, sex: str = ""
+) -> QuerySet[Record]:
+    """Records whose search keys match every word (see :mod:`recuento.web.persons.keys`)."""
+    records = Record.objects.all()
+    for word in words:
+        condition = Q(key__in=word.exact)
+        if word.prefix is not None:
+            condition |= Q(key__gte=word.prefix, key__lt=prefix_upper_bound(word.prefix))
+        records = records.filter(pk__in=NameKey.objects.filter(condition).values("record_id"))
+    if birth_year is not None:
+        records = records.filter(birth_date__startswith=f"{birth_year:04d}")
+    if sex:
+        records = records.filter(sex=sex)
+    return records
+
+
+def grouped(records: QuerySet[Record], run: Run | None) -> QuerySet[Any]:
+    """One row per person (``group``: ``p:<person id>`` or ``r:<record pk>``) with the
+    number of matching records (``matched``), ordered by surname and given names."""
+    as_record = Concat(Value(RECORD), Cast("pk", CharField()), output_field=CharField())
+    if run is None:
+        group: Any = as_record
+    else:
+        person = Assignment.objects.filter(
+            run=run, source_id=OuterRef("source_id"), record_id=OuterRef("record_id")
+        ).values("person_id")[:1]
+        # Concat turns NULL into "" on some databases: "p:" alone means no person.
+        group = Coalesce(
+            NullIf(
+                Concat(Value(PERSON), Subquery(person), output_field=CharField()), Value(PERSON)
+            ),
+            as_record,
+        )
+    return (
+        records.annotate(group=group)
+        .values("group")
+        .annotate(
+            matched=Count("pk"),
+            surname=Min("first_surname"),
+            given=Min("given_names"),
+        )
+        .order_by("surname", "given", "group")
+    )
+
+
+@dataclass
+class Person:
+    """A person as shown on the pages: their records and the lists they appear on.
+
+    Attributes:
+        run: the run that made the person (None: a record that stands for itself).
+        person_id: the run's person id (None for a record standing for itself).
+        records: the records, by list then record id.
+        missing: (source name, record id) of records the run assigned whose stored record
+            is gone (the source was brought in again since).
+        weakest: the weakest link holding the person together (None: one record).
+        matched: how many of the records matched the search (on the search page).
+    """
+
+    run: Run | None
+    person_id: str | None
+    records: list[Record] = field(default_factory=list)
+    missing: list[tuple[str, str]] = field(default_factory=list)
+    weakest: float | None = None
+    matched: int = 0
+
+    @property
+    def sources(self) -> list[tuple[str, int]]:
+        """The lists the person appears on, with their number of records there."""
+        counts: dict[str, int] = {}
+        for record in self.records:
+            counts[record.source.name] = counts.get(record.source.name, 0) + 1
+        for name, _ in self.missing:
+            counts[name] = counts.get(name, 0) + 1
+        return sorted(counts.items())
+
+    @property
+    def name(self) -> str:
+        """The name of the person's first record (for titles)."""
+        for record in self.records:
+            if record.full_name:
+                return record.full_name
+        return ""
+
+    @property
+    def names(self) -> list[str]:
+        """The distinct names the person's records give, as written."""
+        return sorted({r.full_name for r in self.records if r.full_name})
+
+    @property
+    def birth_years(self) -> list[str]:
+        """The distinct years of birth the records give."""
+        return sorted({r.birth_date[:4] for r in self.records if r.birth_date})
+
+    @property
+    def key(self) -> str:
+        """``p:<person id>`` or ``r:<record pk>``."""
+        if self.person_id is not None:
+            return PERSON + self.person_id
+        return RECORD + str(self.records[0].pk)
+
+
+_RECORD_FIELDS = (
+    "pk",
+    "source_id",
+    "source__name",
+    "record_id",
+    "full_name",
+    "given_names",
+    "first_surname",
+    "second_surname",
+    "sex",
+    "birth_date",
+    "age",
+    "event_date",
+    "place",
+)
+
+
+def persons_of(groups: Sequence[dict[str, Any]], run: Run | None) -> list[Person]:
+    """The persons of a page of :func:`grouped` rows, with all their records (two queries
+    at most, whatever the page's size)."""
+    person_ids = [g["group"][len(PERSON) :] for g in groups if g["group"].startswith(PERSON)]
+    record_pks = [int(g["group"][len(RECORD) :]) for g in groups if g["group"].startswith(RECORD)]
+    assigned: dict[tuple[int, str], str] = {}
+    weakest: dict[str, float] = {}
+    if run is not None and person_ids:
+        for person_id, source_id, record_id, strength in Assignment.objects.filter(
+            run=run, person_id__in=person_ids
+        ).values_list("person_id", "source_id", "record_id", "strength"):
+            assigned[(source_id, record_id)] = person_id
+            if strength is not None:
+                weakest[person_id] = min(strength, weakest.get(person_id, strength))
+    condition = Q(pk__in=record_pks)
+    if assigned:
+        condition |= Q(
+            source_id__in={s for s, _ in assigned}, record_id__in={r for _, r in assigned}
+        )
+    by_person: dict[str, list[Record]] = defaultdict(list)
+    by_pk: dict[int, Record] = {}
+    if record_pks or assigned:
+        for record in (
+            Record.objects.filter(condition)
+            .select_related("source")
+            .only(*_RECORD_FIELDS)
+            .order_by("source__name", "record_id")
+        ):
+            owner = assigned.get((record.source_id, record.record_id))
+            if owner is not None:
+                by_person[owner].append(record)
+            if record.pk in record_pks:
+                by_pk[record.pk] = record
+    persons = []
+    for g in groups:
+        if g["group"].startswith(PERSON):
+            pid = g["group"][len(PERSON) :]
+            persons.append(
+                Person(run, pid, by_person[pid], weakest=weakest.get(pid), matched=g["matched"])
+            )
+        elif (record := by_pk.get(int(g["group"][len(RECORD) :]))) is not None:
+            persons.append(Person(None, None, [record], matched=g["matched"]))
+    return persons
+
+
+def person(run: Run, person_id: str) -> Person | None:
+    """One person of a run with every record from every source, or None if the run has no
+    such person."""
+    rows = list(
+        Assignment.objects.filter(run=run, person_id=person_id)
+        .select_related("source")
+        .only("source_id", "source__name", "record_id", "strength")
+    )
+    if not rows:
+        return None
+    strengths = [a.strength for a in rows if a.strength is not None]
+    wanted = {(a.source_id, a.record_id) for a in rows}
+    records = [
+        r
+        for r in Record.objects.filter(
+            source_id__in={s for s, _ in wanted}, record_id__in={i for _, i in wanted}
+        )
+        .select_related("source")
+        .order_by("source__name", "record_id")
+        if (r.source_id, r.record_id) in wanted
+    ]
+    found = {(r.source_id, r.record_id) for r in records}
+    missing = sorted(
+        (a.source.name, a.record_id) for a in rows if (a.source_id, a.record_id) not in found
+    )
+    return Person(
+        run,
+        person_id,
+        records,
+        missing=missing,
+        weakest=min(strengths) if strengths else None,
+        matched=len(records),
+    )
+
+
+def person_of_record(record: Record, run: Run | None) -> str | None:
+    """The person id the run assigned a record to, or None."""
+    if run is None:
+        return None
+    return (
+        Assignment.objects.filter(run=run, source_id=record.source_id, record_id=record.record_id)
+        .values_list("person_id", flat=True)
+        .first()
+    )
