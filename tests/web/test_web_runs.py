@@ -230,7 +230,8 @@ def test_a_run_whose_file_changed_fails_with_a_safe_message_and_keeps_earlier_ru
     execute_run(run.pk)
     run.refresh_from_db()
     assert run.status == Run.Status.FAILED
-    assert "SHA-256" in run.message and "prensa" in run.message
+    # In the language of whoever started it (Spanish here).
+    assert "SHA-256" in run.message and "prensa" in run.message and "cambió" in run.message
     assert "Eva" not in run.message and "Ana" not in run.message
     assert not Assignment.objects.filter(run=run).exists()
     assert not UncertainPair.objects.filter(run=run).exists()
@@ -245,7 +246,7 @@ def test_a_run_whose_file_is_missing_fails_saying_so(
     two_lists: list[Source], make_user: Any, media_root: Path
 ) -> None:
     (media_root / two_lists[1].file.name).unlink()
-    run = start_run(make_user("analyst"), two_lists)
+    run = start_run(make_user("analyst"), two_lists, lang="en")
     execute_run(run.pk)
     run.refresh_from_db()
     assert run.status == Run.Status.FAILED
@@ -348,7 +349,7 @@ def test_interrupted_runs_are_marked_failed(make_run: Any) -> None:
     assert fail_interrupted_runs() == 1
     running.refresh_from_db()
     queued.refresh_from_db()
-    assert running.status == Run.Status.FAILED and "start it again" in running.message
+    assert running.status == Run.Status.FAILED and "iníciela de nuevo" in running.message
     assert queued.status == Run.Status.QUEUED
 
 

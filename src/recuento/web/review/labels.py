@@ -8,16 +8,16 @@ Spanish too. A label not listed here is shown as the engine wrote it.
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N
+from django.utils.translation import gettext_noop
 
 COMPARISONS = {
-    "name": N("Name"),
-    "birth": N("Birth"),
-    "sex": N("Sex"),
-    "event": N("Event date"),
-    "place": N("Place"),
-    "curp": N("CURP"),
-    "email": N("E-mail"),
+    "name": gettext_noop("Name"),
+    "birth": gettext_noop("Birth"),
+    "sex": gettext_noop("Sex"),
+    "event": gettext_noop("Event date"),
+    "place": gettext_noop("Place"),
+    "curp": gettext_noop("CURP"),
+    "email": gettext_noop("E-mail"),
 }
 
 #: The record fields each comparison looks at (shown side by side on its row).
@@ -32,50 +32,50 @@ FIELDS = {
 }
 
 FIELD_LABELS = {
-    "full_name": N("full name"),
-    "given_names": N("given names"),
-    "first_surname": N("first surname"),
-    "second_surname": N("second surname"),
-    "birth_date": N("date of birth"),
-    "age": N("age"),
-    "sex": N("sex"),
-    "event_date": N("event date"),
-    "place": N("place"),
+    "full_name": gettext_noop("full name"),
+    "given_names": gettext_noop("given names"),
+    "first_surname": gettext_noop("first surname"),
+    "second_surname": gettext_noop("second surname"),
+    "birth_date": gettext_noop("date of birth"),
+    "age": gettext_noop("age"),
+    "sex": gettext_noop("sex"),
+    "event_date": gettext_noop("event date"),
+    "place": gettext_noop("place"),
 }
 
 LEVELS = {
     label: label
     for label in (
-        N("All other comparisons"),
-        N("the same names"),
-        N("the same names by sound"),
-        N("the same two names"),
-        N("one name holds all of the other (a surname or given name missing)"),
-        N("two or more names in common, given names alike (nickname, spelling)"),
-        N("three or more names in common"),
-        N("two names in common, surnames alike"),
-        N("two names in common"),
-        N("given names and first surnames alike, one name in common"),
-        N("one name in common, given names alike"),
-        N("given names and surnames alike"),
-        N("one name in common"),
-        N("same date of birth"),
-        N("day and month swapped"),
-        N("same year and month"),
-        N("same year of birth"),
-        N("years of birth 1 apart"),
-        N("ages and dates agree on the year of birth"),
-        N("years of birth within 2 years"),
-        N("Exact match on sex"),
-        N("missing, or more than two years apart (no information)"),
-        N("same day"),
-        N("within a month"),
-        N("within a year"),
-        N("Exact match on place_key"),
-        N("one place within the other"),
-        N("Jaro-Winkler distance of place_key >= 0.9"),
-        N("Exact match on curp"),
-        N("Exact match on email"),
+        gettext_noop("All other comparisons"),
+        gettext_noop("the same names"),
+        gettext_noop("the same names by sound"),
+        gettext_noop("the same two names"),
+        gettext_noop("one name holds all of the other (a surname or given name missing)"),
+        gettext_noop("two or more names in common, given names alike (nickname, spelling)"),
+        gettext_noop("three or more names in common"),
+        gettext_noop("two names in common, surnames alike"),
+        gettext_noop("two names in common"),
+        gettext_noop("given names and first surnames alike, one name in common"),
+        gettext_noop("one name in common, given names alike"),
+        gettext_noop("given names and surnames alike"),
+        gettext_noop("one name in common"),
+        gettext_noop("same date of birth"),
+        gettext_noop("day and month swapped"),
+        gettext_noop("same year and month"),
+        gettext_noop("same year of birth"),
+        gettext_noop("years of birth 1 apart"),
+        gettext_noop("ages and dates agree on the year of birth"),
+        gettext_noop("years of birth within 2 years"),
+        gettext_noop("Exact match on sex"),
+        gettext_noop("missing, or more than two years apart (no information)"),
+        gettext_noop("same day"),
+        gettext_noop("within a month"),
+        gettext_noop("within a year"),
+        gettext_noop("Exact match on place_key"),
+        gettext_noop("one place within the other"),
+        gettext_noop("Jaro-Winkler distance of place_key >= 0.9"),
+        gettext_noop("Exact match on curp"),
+        gettext_noop("Exact match on email"),
     )
 }
 

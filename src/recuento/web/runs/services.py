@@ -25,7 +25,8 @@ import pyarrow as pa
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from recuento.errors import RecuentoError
 from recuento.web.registry.models import Source
@@ -89,7 +90,7 @@ def start_run(
 
     chosen = sorted(sources, key=lambda s: s.pk)
     if not chosen:
-        raise RunError("choose at least one list to link")
+        raise RunError(gettext("Choose at least one list to link."))
     parameters: dict[str, Any] = {"by": by or None, "seed": seed, "lang": lang}
     if repeats is not None:
         parameters["repeats"] = repeats.pk
@@ -119,11 +120,18 @@ def fail_interrupted_runs() -> int:
     Called when ``recuento serve`` starts its worker: the worker that was running them has
     gone, so they would otherwise look busy forever.
     """
-    return Run.objects.filter(status=Run.Status.RUNNING).update(
-        status=Run.Status.FAILED,
-        finished_at=timezone.now(),
-        message="The site stopped while this run was running; start it again.",
-    )
+    interrupted = 0
+    for run in Run.objects.filter(status=Run.Status.RUNNING):
+        with translation.override(_lang(run)):
+            message = gettext("The site stopped while this run was running; start it again.")
+        interrupted += Run.objects.filter(pk=run.pk, status=Run.Status.RUNNING).update(
+            status=Run.Status.FAILED, finished_at=timezone.now(), message=message
+        )
+    return interrupted
+
+
+def _lang(run: Run) -> Literal["es", "en"]:
+    return "en" if run.parameters.get("lang") == "en" else "es"
 
 
 @dataclass
@@ -160,9 +168,11 @@ def execute_run(run_pk: int) -> None:
         return
     run = Run.objects.get(pk=run_pk)
     try:
-        _execute(run, _Progress(run.pk))
+        with translation.override(_lang(run)):
+            _execute(run, _Progress(run.pk))
     except Exception as e:  # a failed run keeps only a safe message
-        message = _safe_message(e)
+        with translation.override(_lang(run)):
+            message = _safe_message(e)
         logger.warning("run %s failed: %s", run.pk, type(e).__name__)
         Run.objects.filter(pk=run.pk).update(
             status=Run.Status.FAILED, finished_at=timezone.now(), message=message
@@ -174,10 +184,10 @@ def _safe_message(error: Exception) -> str:
         # The engine's messages never hold a record's value; the stored path is replaced
         # by the list's name where it appears.
         return str(error)
-    return (
-        f"The run failed unexpectedly ({type(error).__name__}). Nothing was stored; the "
-        "earlier runs are as they were. Try again, and tell the administrator if it fails again."
-    )
+    return gettext(
+        "The run failed unexpectedly (%(error)s). Nothing was stored; the earlier runs are "
+        "as they were. Try again, and tell the administrator if it fails again."
+    ) % {"error": type(error).__name__}
 
 
 def _read(source: Source) -> Any:
@@ -187,8 +197,11 @@ def _read(source: Source) -> Any:
     path = Path(default_storage.path(source.file.name))
     if not path.exists():
         raise RunError(
-            f"the stored file of list {source.name} is missing from the data directory; "
-            "bring the list in again."
+            gettext(
+                "The stored file of list %(name)s is missing from the data directory; "
+                "bring the list in again."
+            )
+            % {"name": source.name}
         )
     digest = hashlib.sha256()
     with path.open("rb") as f:
@@ -196,8 +209,11 @@ def _read(source: Source) -> Any:
             digest.update(chunk)
     if digest.hexdigest() != source.sha256:
         raise RunError(
-            f"the stored file of list {source.name} has changed since it was brought in "
-            "(its SHA-256 differs); bring the list in again."
+            gettext(
+                "The stored file of list %(name)s has changed since it was brought in (its "
+                "SHA-256 differs); bring the list in again."
+            )
+            % {"name": source.name}
         )
     entries = source.column_entries or None
     mapping = MappingFile(lists={source.name: entries}) if entries else None
@@ -243,7 +259,7 @@ def _count(
 def _execute(run: Run, progress: _Progress) -> None:
     sources = list(run.sources.order_by("pk"))
     if not sources:
-        raise RunError("the run has no list to link")
+        raise RunError(gettext("The run has no list to link."))
     results = []
     for k, source in enumerate(sources):
         progress(f"reading list {k + 1} of {len(sources)}", _READ_END * k / len(sources))
@@ -301,7 +317,7 @@ def _write_report(run: Run, counted: Any, results: list[Any]) -> Path:
 
     folder = Path(settings.MEDIA_ROOT) / "reports"
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    lang: Literal["es", "en"] = "en" if run.parameters.get("lang") == "en" else "es"
+    lang = _lang(run)
     path = folder / f"run-{run.pk}.html"
     write_report(
         path,
