@@ -51,7 +51,7 @@ def world(make_user: Any, media_root: Any) -> dict[str, Any]:
         marks="tatuaje|antebrazo|izquierdo|rosa",
         created_by=coordinator,
     )
-    rematch_case(case)
+    rematch_case(case, coordinator)
     poster = m.Poster.objects.create(
         case=case, issued_by=coordinator, public_data={}, fields_shown=[]
     )
@@ -92,6 +92,7 @@ GET_PAGES = [
     ("cases:remains_new", "", "reviewer", "analyst"),
     ("cases:remains_edit", "remains", "reviewer", "analyst"),
     ("cases:remains_import", "", "reviewer", "analyst"),
+    ("cases:remains_tiers", "remains", "analyst", "coordinator"),
     ("cases:tips", "", "analyst", "coordinator"),
 ]
 POST_ACTIONS = [
@@ -452,7 +453,7 @@ def test_review_needs_a_reason_and_is_kept_when_matching_runs_again(
     client.post(url, {"status": "excluded", "reason": "dental chart differs"})
     candidate.refresh_from_db()
     assert candidate.status == "excluded" and candidate.review_reason == "dental chart differs"
-    rematch_case(world["case"])
+    rematch_case(world["case"], None)
     candidate.refresh_from_db()
     assert candidate.status == "excluded"
     assert Entry.objects.filter(action="review", object_type="candidate").exists()
@@ -526,3 +527,90 @@ def test_case_pages_speak_spanish_by_default(client: Any, world: Any) -> None:
     assert "Señas particulares" in page and "Restos candidatos" in page
     page = client.get(reverse("cases:remains_import")).content.decode()
     assert "Importar la lista de un servicio forense" in page
+
+
+def test_remains_photo_needs_manage_remains_and_is_stored_without_gps(
+    client: Any, make_user: Any, world: Any
+) -> None:
+    remains = world["remains"]
+    url = reverse("cases:remains_photo_add", kwargs={"pk": remains.pk})
+
+    def upload() -> dict[str, Any]:
+        image = SimpleUploadedFile("ropa.jpg", jpeg_with_gps(), content_type="image/jpeg")
+        return {"image": image, "tier": "collective", "caption": "blusa"}
+
+    assert client.post(url, upload()).url.startswith(reverse("accounts:login"))
+    client.force_login(make_user("reviewer"))
+    assert client.post(url, upload()).status_code == 403
+    client.force_login(make_user("analyst"))
+    assert client.post(url, upload()).status_code == 302
+    photo = remains.photos.get()
+    with photo.file.open("rb") as handle:
+        assert b"CAMARAX25" not in handle.read()
+    assert client.get(reverse("cases:photo", kwargs={"pk": photo.pk})).status_code == 200
+
+
+def test_remains_tiers_can_hide_a_field_from_the_collective(
+    client: Any, make_user: Any, world: Any
+) -> None:
+    from recuento.web.cases.tiers import REMAINS_FIELDS, tier_of
+
+    remains = world["remains"]
+    client.force_login(world["coordinator"])
+    data = {f"tier_{s.name}": tier_of(remains, s) for s in REMAINS_FIELDS}
+    data["tier_found_place"] = "secret"
+    response = client.post(reverse("cases:remains_tiers", kwargs={"pk": remains.pk}), data)
+    assert response.status_code == 302
+    client.force_login(make_user("reviewer"))
+    page = client.get(reverse("cases:remains", kwargs={"pk": remains.pk})).content.decode()
+    assert "Juárez" not in page
+    assert "Momificado" in page or "mummified" in page.lower()
+
+
+def test_candidate_reasons_are_shown_only_to_those_who_review_candidates(
+    client: Any, make_user: Any, world: Any
+) -> None:
+    candidate = _candidate(world)
+    reason = candidate.reasons[0]["es"]
+    url = reverse("cases:case", kwargs={"pk": world["case"].pk})
+    client.force_login(make_user("reviewer"))
+    assert reason in client.get(url).content.decode()
+    client.force_login(make_user("analyst"))
+    assert reason not in client.get(url).content.decode()
+
+
+def test_raising_a_printed_fields_tier_revokes_the_current_poster(client: Any, world: Any) -> None:
+    from recuento.web.cases.tiers import CASE_FIELDS, tier_of
+
+    _make_publishable_poster(world)
+    case, poster = world["case"], world["poster"]
+    client.force_login(world["coordinator"])
+    data = {f"tier_{s.name}": tier_of(case, s) for s in CASE_FIELDS}
+    data.update({"consent_public": "on", "consent_collective": "on", "tier_hair": "collective"})
+    client.post(reverse("cases:case_consent", kwargs={"pk": case.pk}), data)
+    poster.refresh_from_db()
+    assert poster.revoked_reason == "withdrawn"
+
+
+def test_removing_a_printed_mark_revokes_the_current_poster(client: Any, world: Any) -> None:
+    _make_publishable_poster(world)
+    case, poster = world["case"], world["poster"]
+    mark = case.marks.get(tier="public")
+    client.force_login(world["coordinator"])
+    url = reverse("cases:item_delete", kwargs={"pk": case.pk, "kind": "mark", "item": mark.pk})
+    client.post(url)
+    poster.refresh_from_db()
+    assert not case.marks.filter(pk=mark.pk).exists()
+    assert poster.revoked_reason == "withdrawn"
+
+
+def test_matching_again_is_audited_with_counts(client: Any, world: Any) -> None:
+    case = world["case"]
+    client.force_login(world["coordinator"])
+    client.post(
+        reverse("cases:mark_add", kwargs={"pk": case.pk}),
+        {"kind": "tattoo", "body_part": "hand", "tier": "public"},
+    )
+    entry = Entry.objects.filter(action="match", object_type="case").latest("pk")
+    assert entry.object_id == str(case.pk)
+    assert set(entry.detail) == {"new", "kept", "removed"}

@@ -81,23 +81,9 @@ class PeopleForm(forms.ModelForm):
             field.required = False
 
 
-class ConsentForm(forms.Form):
-    """The family's consent per tier, the safety flag, and the tier of every field."""
-
-    consent_public = forms.BooleanField(
-        label=_("Publish the public fields (posters)"), required=False
-    )
-    consent_collective = forms.BooleanField(label=_("Share with the collective"), required=False)
-    consent_authorities = forms.BooleanField(label=_("Share with authorities"), required=False)
-    show_family_phone = forms.BooleanField(
-        label=_("Print the family's own phone on the poster (the family chose it)"), required=False
-    )
-    safety_flag = forms.BooleanField(label=_("Risk to the family: do not publish"), required=False)
-    note = forms.CharField(
-        label=_("How the family gave or withdrew consent (who, when, where)"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-    )
+class TiersForm(forms.Form):
+    """The tier of every field of a record (a field that must never be public offers no
+    public choice)."""
 
     def __init__(self, *args: Any, specs: tuple[FieldSpec, ...], obj: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -116,6 +102,25 @@ class ConsentForm(forms.Form):
             if tier != spec.tier:
                 out[spec.name] = tier
         return out
+
+
+class ConsentForm(TiersForm):
+    """The family's consent per tier, the safety flag, and the tier of every field."""
+
+    consent_public = forms.BooleanField(
+        label=_("Publish the public fields (posters)"), required=False
+    )
+    consent_collective = forms.BooleanField(label=_("Share with the collective"), required=False)
+    consent_authorities = forms.BooleanField(label=_("Share with authorities"), required=False)
+    show_family_phone = forms.BooleanField(
+        label=_("Print the family's own phone on the poster (the family chose it)"), required=False
+    )
+    safety_flag = forms.BooleanField(label=_("Risk to the family: do not publish"), required=False)
+    note = forms.CharField(
+        label=_("How the family gave or withdrew consent (who, when, where)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
 
 
 class StatusForm(forms.Form):

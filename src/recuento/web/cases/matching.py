@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from recuento.match import Matcher, MissingPerson, Remains, parse_missing_rows, parse_remains_rows
 from recuento.match.records import MatchDataError
+from recuento.web.audit.log import record
 from recuento.web.cases import models as m
 
 TOP = 10
@@ -174,13 +175,18 @@ def _store(case: m.Case, matcher: Matcher | None) -> dict[str, int]:
     return counts
 
 
-def rematch_case(case: m.Case) -> dict[str, int]:
-    """Match one case against every stored remains record (after the case changed)."""
-    return _store(case, _matcher())
+def rematch_case(case: m.Case, user: Any) -> dict[str, int]:
+    """Match one case against every stored remains record (after the case changed).
+
+    The candidates added, kept and removed are counted in the audit log.
+    """
+    counts = _store(case, _matcher())
+    record(user, "match", "case", case.pk, counts)
+    return counts
 
 
-def rematch_all() -> dict[str, int]:
-    """Match every case again (after remains were entered, changed or imported)."""
+def rematch_all(user: Any) -> dict[str, int]:
+    """Match every case again (after remains were entered, changed or imported), audited."""
     matcher = _matcher()
     total = {"cases": 0, "new": 0, "kept": 0, "removed": 0}
     for case in m.Case.objects.prefetch_related("marks", "clothing", "candidates"):
@@ -188,4 +194,5 @@ def rematch_all() -> dict[str, int]:
         total["cases"] += 1
         for key, value in counts.items():
             total[key] += value
+    record(user, "match", "remains", "", total)
     return total

@@ -229,6 +229,28 @@ def poster_data(poster: m.Poster, lang: str) -> PosterData:
     )
 
 
+def _printed(data: dict[str, Any]) -> set[str]:
+    values = {data.get("name", ""), data.get("contact", ""), data.get("circumstances", "")}
+    values |= {str(v) for _k, v in data.get("facts", [])}
+    values |= set(data.get("marks", [])) | set(data.get("clothing", []))
+    return {v for v in values if v}
+
+
+def revoke_if_no_longer_public(case: m.Case) -> int:
+    """Revoke current posters that print something no longer public (a tier raised, an item
+    removed, consent narrowed); how many were revoked."""
+    fresh = public_fields(case, "es")
+    now = _printed({**fresh, "facts": fresh["facts"]})
+    revoked = 0
+    for poster in case.posters.filter(revoked_at__isnull=True):
+        if _printed(poster.public_data.get("es", {})) - now:
+            poster.revoked_at = timezone.now()
+            poster.revoked_reason = m.Poster.WITHDRAWN
+            poster.save(update_fields=["revoked_at", "revoked_reason"])
+            revoked += 1
+    return revoked
+
+
 def revoke_current(case: m.Case, reason: str) -> int:
     """Revoke every current poster of the case; how many were revoked."""
     return case.posters.filter(revoked_at__isnull=True).update(

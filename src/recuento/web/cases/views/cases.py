@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from recuento.match import REASON_LABELS
 from recuento.posters import SIZES, render_pdf, render_png
 from recuento.web.accounts.permissions import allowed, requires
 from recuento.web.audit.log import record
@@ -26,6 +27,7 @@ from recuento.web.cases.publishing import (
     poster_data,
     publish,
     revoke_current,
+    revoke_if_no_longer_public,
     verify_path,
 )
 from recuento.web.cases.tiers import CASE_FIELDS, CONSENT_TIERS, LEVEL_ALL, viewer_level
@@ -85,7 +87,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
         case.coordinators.add(request.user)
         m.StatusChange.objects.create(case=case, new=case.status, by=request.user)
         record(request.user, "create", "case", case.pk, {"fields": _changed(form)})
-        rematch_case(case)
+        rematch_case(case, request.user)
         messages.success(request, _("Case %(label)s filed.") % {"label": case.label})
         return redirect("cases:case", pk=case.pk)
     return render(request, "cases/case_form.html", {"form": form, "case": None})
@@ -97,8 +99,13 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case(pk)
     level = viewer_level(request.user)
     record(request.user, "view", "case", case.pk, {"level": level})
+    label = 0 if lang() == "es" else 1
     candidates = [
-        {"c": c, "remains_label": remains_label(c.remains, level)}
+        {
+            "c": c,
+            "remains_label": remains_label(c.remains, level),
+            "now_excluded": ", ".join(REASON_LABELS[r][label] for r in c.engine_excluded),
+        }
         for c in case.candidates.select_related("remains").order_by("status", "rank", "pk")
     ]
     is_coordinator = case.coordinators.filter(pk=request.user.pk).exists()
@@ -139,7 +146,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
         case.updated_at = timezone.now()
         case.save()
         record(request.user, "change", "case", case.pk, {"fields": _changed(form)})
-        rematch_case(case)
+        rematch_case(case, request.user)
         messages.success(request, _("Case %(label)s saved.") % {"label": case.label})
         return redirect("cases:case", pk=case.pk)
     record(request.user, "view", "case", case.pk, {"page": "edit"})
@@ -198,7 +205,9 @@ def case_consent(request: HttpRequest, pk: int) -> HttpResponse:
         case.updated_at = timezone.now()
         case.save()
         withdrawn = not case.consent_public or case.safety_flag
-        if withdrawn and revoke_current(case, m.Poster.WITHDRAWN):
+        revoked = revoke_current(case, m.Poster.WITHDRAWN) if withdrawn else 0
+        revoked += revoke_if_no_longer_public(case)
+        if revoked:
             messages.warning(request, _("The current poster was revoked."))
         record(request.user, "consent", "case", case.pk, {"fields": sorted(set(changed))})
         messages.success(request, _("Case %(label)s saved.") % {"label": case.label})
@@ -229,7 +238,7 @@ def case_status(request: HttpRequest, pk: int) -> HttpResponse:
             case.pk,
             {"old": old, "new": new, "posters_revoked": revoked},
         )
-        rematch_case(case)
+        rematch_case(case, request.user)
         messages.success(request, _("Status changed."))
     return redirect("cases:case", pk=case.pk)
 
@@ -244,7 +253,7 @@ def mark_add(request: HttpRequest, pk: int) -> HttpResponse:
         mark.case = case
         mark.save()
         record(request.user, "change", "case", case.pk, {"added": "mark", "tier": mark.tier})
-        rematch_case(case)
+        rematch_case(case, request.user)
     else:
         messages.error(request, _("The mark was not added: fill its type and body part."))
     return redirect("cases:case", pk=case.pk)
@@ -260,7 +269,7 @@ def garment_add(request: HttpRequest, pk: int) -> HttpResponse:
         garment.case = case
         garment.save()
         record(request.user, "change", "case", case.pk, {"added": "garment", "tier": garment.tier})
-        rematch_case(case)
+        rematch_case(case, request.user)
     else:
         messages.error(request, _("The garment was not added: name the garment or belonging."))
     return redirect("cases:case", pk=case.pk)
@@ -277,8 +286,11 @@ def item_delete(request: HttpRequest, pk: int, kind: str, item: int) -> HttpResp
     if isinstance(obj, m.Photo):
         obj.file.delete(save=False)
     obj.delete()
-    record(request.user, "change", "case", case.pk, {"removed": kind})
-    rematch_case(case)
+    revoked = revoke_if_no_longer_public(case)
+    if revoked:
+        messages.warning(request, _("The current poster was revoked."))
+    record(request.user, "change", "case", case.pk, {"removed": kind, "posters_revoked": revoked})
+    rematch_case(case, request.user)
     return redirect("cases:case", pk=case.pk)
 
 

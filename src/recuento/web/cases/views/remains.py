@@ -7,6 +7,7 @@ import io
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,12 +15,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from recuento.match.records import REMAINS_COLUMNS, MatchDataError, parse_remains_rows
-from recuento.web.accounts.permissions import requires
+from recuento.web.accounts.permissions import allowed, requires
 from recuento.web.audit.log import record
 from recuento.web.cases import forms as f
 from recuento.web.cases import models as m
 from recuento.web.cases.matching import rematch_all
-from recuento.web.cases.tiers import viewer_level
+from recuento.web.cases.tiers import (
+    COLLECTIVE,
+    LEVEL_ALL,
+    RANK,
+    REMAINS_FIELDS,
+    viewer_level,
+)
 from recuento.web.cases.views.common import case_title, remains_label, remains_sections
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
@@ -50,8 +57,60 @@ def remains_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "label": remains_label(remains, level),
             "sections": remains_sections(remains, level),
             "candidates": candidates,
+            "photos": [
+                p
+                for p in remains.photos.all()
+                if level >= LEVEL_ALL or RANK[p.tier] <= RANK[COLLECTIVE]
+            ],
+            "photo_form": f.PhotoForm(),
         },
     )
+
+
+@requires("manage_remains")
+def remains_tiers(request: HttpRequest, pk: int) -> HttpResponse:
+    """The tier of each field of a remains record (needs every tier in sight)."""
+    remains = get_object_or_404(m.Remains, pk=pk)
+    if not allowed(request.user, action="view_restricted_fields"):
+        raise PermissionDenied("view_restricted_fields")
+    form = f.TiersForm(request.POST or None, specs=REMAINS_FIELDS, obj=remains)
+    if request.method == "POST" and form.is_valid():
+        tiers, old = form.tiers(), remains.tiers or {}
+        changed = sorted(f"tier_{k}" for k in set(tiers) | set(old) if tiers.get(k) != old.get(k))
+        remains.tiers = tiers
+        remains.save(update_fields=["tiers"])
+        record(request.user, "change", "remains", remains.pk, {"fields": changed})
+        return redirect("cases:remains", pk=remains.pk)
+    record(request.user, "view", "remains", remains.pk, {"page": "tiers"})
+    return render(request, "cases/remains_tiers.html", {"form": form, "remains": remains})
+
+
+@requires("manage_remains")
+def remains_photo_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """A photo of the remains or of their clothing and effects, stored without metadata."""
+    remains = get_object_or_404(m.Remains, pk=pk)
+    if request.method != "POST":
+        return redirect("cases:remains", pk=remains.pk)
+    form = f.PhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        clean = form.cleaned_data["image"]
+        photo = m.Photo.objects.create(
+            remains=remains,
+            file=clean.content,
+            content_type=clean.content_type,
+            width=clean.width,
+            height=clean.height,
+            sha256=clean.sha256,
+            caption=form.cleaned_data["caption"],
+            tier=form.cleaned_data["tier"],
+            uploaded_by=request.user,
+        )
+        record(request.user, "change", "remains", remains.pk, {"added": "photo", "photo": photo.pk})
+        messages.success(request, _("Photo added, without its metadata."))
+    else:
+        for error in form.errors.get("image", []) or [_("The photo was not added.")]:
+            messages.error(request, error)
+    return redirect("cases:remains", pk=remains.pk)
 
 
 def _save_and_match(request: HttpRequest, form: f.RemainsForm, action: str) -> m.Remains:
@@ -61,7 +120,7 @@ def _save_and_match(request: HttpRequest, form: f.RemainsForm, action: str) -> m
     remains.updated_at = timezone.now()
     remains.save()
     record(request.user, action, "remains", remains.pk, {"fields": sorted(form.changed_data)})
-    counts = rematch_all()
+    counts = rematch_all(request.user)
     messages.success(
         request,
         _("Saved; matched again against %(cases)d cases: %(new)d new candidates.")
@@ -160,7 +219,7 @@ def remains_import(request: HttpRequest) -> HttpResponse:
                     "",
                     {"file_rows": len(rows), "created": created, "updated": updated},
                 )
-                counts = rematch_all()
+                counts = rematch_all(request.user)
             messages.success(
                 request,
                 _(
