@@ -90,11 +90,43 @@ def report(name: str, result: Evaluation, seconds: float) -> None:
     )
 
 
+def report_recall(prepared: pa.Table, truth: list[str], found: list[str]) -> None:
+    """The blocking recall ceiling (exact, from the truth) and the truth-free estimate."""
+    from recuento.link.api import _present_columns
+    from recuento.link.model import blocking_rules
+    from recuento.link.recall import blocking_recall, clustered_blocking_recall
+
+    rules = blocking_rules(_present_columns(prepared))
+    t = time.perf_counter()
+    exact = blocking_recall(prepared, rules, truth)
+    seconds = time.perf_counter() - t
+    estimate = clustered_blocking_recall(prepared, rules, found)
+    print(
+        f"blocking recall (true pairs compared by some rule): {exact.recall:.4f} "
+        f"({exact.compared:,} of {exact.true_pairs:,}; {exact.missed:,} missed; "
+        f"{seconds:.1f} s); without truth, from the persons found (optimistic): "
+        f"{estimate.recall:.4f} ({estimate.compared:,} of {estimate.true_pairs:,})"
+    )
+    for k, rule in enumerate(exact.rules):
+        print(
+            f"  rule {k}: caught {rule.caught:,}, only by it {rule.only_this_rule:,}: {rule.rule}"
+        )
+    print(
+        f"  missed within a list {exact.missed_within_source:,}, "
+        f"across lists {exact.missed_across_sources:,}: "
+        + ", ".join(f"{a}-{b} {n:,}" for (a, b), n in exact.missed_by_sources.items())
+    )
+    print("  missed pairs by column (missing / equal / overlap / different):")
+    for c in exact.profile:
+        print(f"    {c.column:<26} {c.missing:>7,} {c.equal:>7,} {c.overlap:>7,} {c.different:>7,}")
+
+
 def run(tables: list[pa.Table], truth: list[str]) -> None:
     t = time.perf_counter()
     ours = link_tables(tables)
     ours_seconds = time.perf_counter() - t
     report("recuento", evaluate(ours.persons.column("person_id").to_pylist(), truth), ours_seconds)
+    report_recall(prepare(tables), truth, ours.persons.column("person_id").to_pylist())
     t = time.perf_counter()
     standard = standard_splink(tables)
     report("standard Splink", evaluate(standard, truth), time.perf_counter() - t)
