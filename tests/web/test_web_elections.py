@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ pytest.importorskip("pytest_django", reason=MISSING)
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.db import connection, models  # noqa: E402
 from django.urls import reverse  # noqa: E402
+from django.utils import translation  # noqa: E402
 
 from recuento.web.audit.log import verify  # noqa: E402
 from recuento.web.audit.models import Entry  # noqa: E402
@@ -37,6 +39,14 @@ from .test_web_elections_helpers import (  # noqa: E402
 from .test_web_roll_helpers import make_member  # noqa: E402
 
 CODE = re.compile(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}")
+
+
+@pytest.fixture(autouse=True)
+def english(client: Any) -> Iterator[None]:
+    """Messages are checked in English here (the site's default language is Spanish)."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

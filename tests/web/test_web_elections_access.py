@@ -140,3 +140,13 @@ def test_the_voting_page_is_in_spanish_and_in_english(client: Any, make_user: An
     english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Emitir mi voto" in spanish and "Numere las candidaturas" in spanish
     assert "Cast my ballot" in english and "Number the candidates" in english
+
+
+def test_a_refused_code_is_explained_in_the_visitors_language(client: Any, make_user: Any) -> None:
+    election, _codes = ready(make_user("coordinator"))
+    url = _url("elections:vote", election)
+    paper = {"code": "AAAA-BBBB-CCCC-DDDD", "rank_0": "1"}
+    spanish = client.post(url, paper, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    english = client.post(url, paper, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Este código no es válido para esta elección" in spanish
+    assert "This code is not valid for this election" in english

@@ -23,7 +23,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -542,8 +542,14 @@ def _rewrite_in_receipt_order(election: Election) -> None:
     set beside a web server's access log. Rewritten at the close, every live ballot row
     has the close's transaction id and a position given by its random receipt.
     """
-    rows = list(election.ballots.order_by("receipt").values_list("receipt", "preferences"))
-    election.ballots.all().delete()
-    Ballot.objects.bulk_create(
-        (Ballot(election=election, receipt=r, preferences=p) for r, p in rows), batch_size=2000
-    )
+    table = connection.ops.quote_name(Ballot._meta.db_table)
+    scratch = connection.ops.quote_name("__recuento__ballots_by_receipt")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {scratch} AS "
+            f"SELECT * FROM {table} WHERE election_id = %s ORDER BY receipt",
+            [election.pk],
+        )
+        cursor.execute(f"DELETE FROM {table} WHERE election_id = %s", [election.pk])
+        cursor.execute(f"INSERT INTO {table} SELECT * FROM {scratch} ORDER BY receipt")
+        cursor.execute(f"DROP TABLE {scratch}")
