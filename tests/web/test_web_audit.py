@@ -140,3 +140,37 @@ def test_detail_that_is_not_json_is_refused_before_anything_is_written(detail: A
     with pytest.raises(TypeError, match="must be JSON"):
         record(None, "view", "person", 1, detail)
     assert Entry.objects.count() == count
+
+
+@pytest.mark.slow
+def test_the_pages_advice_restores_a_dropped_guard(tmp_path: Any) -> None:
+    # The audit page says: python -m recuento.web migrate audit 0001, then migrate.
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+
+    env = {**os.environ, "RECUENTO_DATA_DIR": str(tmp_path)}
+    env.pop("RECUENTO_DATABASE_URL", None)
+
+    def manage(*args: str) -> None:
+        result = subprocess.run(
+            [sys.executable, "-m", "recuento.web", *args],
+            env=env, capture_output=True, text=True, timeout=300, check=False,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+
+    def triggers() -> set[str]:
+        with sqlite3.connect(tmp_path / "recuento.sqlite3") as db:
+            rows = db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
+        return {name for (name,) in rows if name.startswith("audit_")}
+
+    manage("migrate", "-v", "0")
+    assert triggers() == set(schema.SQLITE_TRIGGERS)
+    with sqlite3.connect(tmp_path / "recuento.sqlite3") as db:
+        for statement in schema.uninstall_sql("sqlite"):
+            db.execute(statement)
+    assert triggers() == set()
+    manage("migrate", "audit", "0001", "-v", "0")
+    manage("migrate", "-v", "0")
+    assert triggers() == set(schema.SQLITE_TRIGGERS)
