@@ -1,5 +1,10 @@
 """``recuento serve``: run the web site (migrations, first administrator, WSGI server).
 
+Long work (linkage runs) is queued as tasks in the site's own database; ``serve`` starts
+one worker process beside the web server to carry them out (``python -m recuento.web
+runs_worker``), so no other server is needed. The worker stops with the site, and stops by
+itself if the site's process dies.
+
 Django and waitress are imported only when the command runs, so ``recuento --help`` and
 every other command work without the ``web`` extra.
 """
@@ -7,6 +12,7 @@ every other command work without the ``web`` extra.
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -63,6 +69,14 @@ class ServeError(RecuentoError):
     help="Requests served at once.",
 )
 @click.option(
+    "--worker/--no-worker",
+    default=True,
+    show_default=True,
+    help="Carry out background tasks (linkage runs) in a worker process started beside the "
+    "web server. --no-worker when another machine or service runs `python -m recuento.web "
+    "runs_worker` against the same database.",
+)
+@click.option(
     "--setup-only",
     is_flag=True,
     help="Run the migrations and create the first administrator, then exit (for "
@@ -74,14 +88,16 @@ def serve(
     host: str,
     port: int,
     threads: int,
+    worker: bool,
     setup_only: bool,
 ) -> None:
     """Run the recuento web site for a team.
 
     Runs the database migrations, creates the first administrator if there is no user
-    yet (from RECUENTO_ADMIN_USERNAME and RECUENTO_ADMIN_PASSWORD, or by asking), then
-    serves the site with waitress. The secret key comes from RECUENTO_SECRET_KEY, or is
-    generated once and kept in the data directory.
+    yet (from RECUENTO_ADMIN_USERNAME and RECUENTO_ADMIN_PASSWORD, or by asking), starts
+    the worker process that carries out linkage runs, then serves the site with waitress.
+    The secret key comes from RECUENTO_SECRET_KEY, or is generated once and kept in the
+    data directory.
 
     \b
     Example:
@@ -99,15 +115,56 @@ def serve(
     from recuento.web.wsgi import application
 
     shown = f"[{host}]" if ":" in host else host
+    tasks = start_worker() if worker else None
+    if tasks is not None:
+        click.echo(f"Linkage runs are carried out by a worker process (pid {tasks.pid}).", err=True)
     click.echo(f"recuento: http://{shown}:{port}/  (data: {data_dir}; Ctrl-C stops)", err=True)
-    waitress_serve(
-        application,
-        host=host,
-        port=port,
-        threads=threads,
-        ident="recuento",
-        **waitress_proxy_options(os.environ),
+    try:
+        waitress_serve(
+            application,
+            host=host,
+            port=port,
+            threads=threads,
+            ident="recuento",
+            **waitress_proxy_options(os.environ),
+        )
+    finally:
+        if tasks is not None:
+            stop_worker(tasks)
+
+
+def start_worker() -> subprocess.Popen[bytes]:
+    """Start the task worker beside the web server, with the same settings.
+
+    It marks runs left ``running`` by an earlier worker as failed, then carries out queued
+    tasks until it is stopped or this process goes away.
+    """
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "recuento.web",
+            "runs_worker",
+            "--recover",
+            "--parent",
+            str(os.getpid()),
+        ],
+        env=os.environ.copy(),
+        stdin=subprocess.DEVNULL,
     )
+
+
+def stop_worker(process: subprocess.Popen[bytes], timeout: float = 10.0) -> None:
+    """Ask the worker to stop (a run in progress is abandoned and marked failed at the
+    next start), and kill it if it does not within ``timeout`` seconds."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def waitress_proxy_options(environ: Mapping[str, str]) -> dict[str, Any]:

@@ -39,13 +39,27 @@ class Command(BaseCommand):
         parser.add_argument(
             "--batch", action="store_true", help="Carry out the queued tasks, then exit."
         )
+        parser.add_argument(
+            "--parent",
+            type=int,
+            default=None,
+            help="Stop when the process with this id is no longer this worker's parent "
+            "(default: the parent at start).",
+        )
 
     def handle(
-        self, *args: Any, interval: float, recover: bool, batch: bool, **options: Any
+        self,
+        *args: Any,
+        interval: float,
+        recover: bool,
+        batch: bool,
+        parent: int | None,
+        **options: Any,
     ) -> None:
         if recover:
             fail_interrupted_runs()
-        threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
+        watched = parent if parent is not None else os.getppid()
+        threading.Thread(target=_watch_parent, args=(watched,), daemon=True).start()
         worker = Worker(
             queue_names=["*"],
             interval=interval,
