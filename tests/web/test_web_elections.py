@@ -135,6 +135,23 @@ def test_rules_that_cannot_be_counted_are_refused_with_every_reason(
     assert not Election.objects.exists()
 
 
+def test_zero_seats_is_a_form_error_not_a_database_error(client: Any, coordinator: Any) -> None:
+    response = client.post(
+        reverse("elections:new"),
+        {
+            "title": "Sin puestos",
+            "method": "stv",
+            "seats": 0,
+            "opens_at": _when(now() + HOUR),
+            "closes_at": _when(now() + 2 * HOUR),
+            "candidates_text": "Ana\nBea",
+        },
+    )
+    assert response.status_code == 200
+    assert "greater than or equal to 1" in str(response.context["form"].errors["seats"])
+    assert not Election.objects.exists()
+
+
 def test_a_draft_can_change_and_the_change_is_audited(client: Any, coordinator: Any) -> None:
     election = make_election(coordinator)
     response = client.post(

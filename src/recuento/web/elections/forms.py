@@ -52,6 +52,13 @@ def parse_quotas(text: str) -> dict[str, int]:
 class ElectionForm(forms.ModelForm):
     """The rules of an election and its candidates."""
 
+    seats = forms.IntegerField(
+        label=_("Seats"),
+        min_value=1,
+        max_value=1000,
+        initial=1,
+        help_text=_("Ignored for a consultation."),
+    )
     quotas_text = forms.CharField(
         label=_("Group quotas"),
         required=False,
