@@ -47,6 +47,21 @@ def test_a_pair_caught_by_two_rules_is_counted_once() -> None:
     assert [r.only_this_rule for r in result.rules] == [3, 0]
 
 
+def test_pairs_only_one_rule_catches_are_counted_per_rule() -> None:
+    # P = 0, 1, 2. "surname" joins (0,1); "year" joins (1,2); "city" joins all three pairs.
+    # With all three rules, only (0,2) is caught by a single rule (city): [0, 0, 1].
+    # Without city, (0,1) is surname's alone and (1,2) year's alone: [1, 1], (0,2) missed.
+    table = records(surname=["x", "x", "y"], year=[1, 2, 2], city=["c", "c", "c"])
+    labels = ["P", "P", "P"]
+    three = blocking_recall(
+        table, [block_on("surname"), block_on("year"), block_on("city")], labels
+    )
+    assert [r.only_this_rule for r in three.rules] == [0, 0, 1]
+    two = blocking_recall(table, [block_on("surname"), block_on("year")], labels)
+    assert [r.only_this_rule for r in two.rules] == [1, 1]
+    assert (two.compared, two.missed) == (2, 1)
+
+
 def test_pairs_of_different_people_are_not_true_pairs_even_if_blocked() -> None:
     # Records 0 and 1 share the surname but are different people: not counted anywhere.
     # The true pair (1, 2) differs on the surname: missed. Recall 0 / 1.

@@ -255,8 +255,8 @@ def blocking_recall(
         per_rule = dict(con.execute("SELECT rule, count(*) FROM caught GROUP BY rule").fetchall())
         only = dict(
             con.execute(
-                "SELECT min(rule), count(*) FROM (SELECT a, b, min(rule) AS rule, count(*) AS n "
-                "FROM caught GROUP BY a, b) WHERE n = 1 GROUP BY ALL"
+                "SELECT only_rule, count(*) FROM (SELECT a, b, min(rule) AS only_rule, "
+                "count(*) AS n FROM caught GROUP BY a, b) WHERE n = 1 GROUP BY only_rule"
             ).fetchall()
         )
         con.execute(
