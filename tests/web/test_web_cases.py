@@ -614,3 +614,19 @@ def test_matching_again_is_audited_with_counts(client: Any, world: Any) -> None:
     entry = Entry.objects.filter(action="match", object_type="case").latest("pk")
     assert entry.object_id == str(case.pk)
     assert set(entry.detail) == {"new", "kept", "removed"}
+
+
+def test_editing_remains_matches_again_with_the_new_values_not_a_cached_list(
+    client: Any, make_user: Any, world: Any
+) -> None:
+    from recuento.web.cases.forms import REMAINS_DATA_FIELDS
+
+    remains, case = world["remains"], world["case"]
+    assert case.candidates.filter(remains=remains).exists()
+    client.force_login(make_user("analyst"))
+    data = {k: getattr(remains, k) for k in REMAINS_DATA_FIELDS}
+    data = {k: "" if v is None else v for k, v in data.items()}
+    data["sex"] = "M"
+    response = client.post(reverse("cases:remains_edit", kwargs={"pk": remains.pk}), data)
+    assert response.status_code == 302
+    assert not case.candidates.filter(remains=remains).exists()  # now excluded by sex

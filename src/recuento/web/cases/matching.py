@@ -15,7 +15,9 @@ pairs that fall out of the top are removed.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
@@ -117,11 +119,45 @@ def remains_records(remains: Iterable[m.Remains]) -> list[Remains]:
     return parse_remains_rows([remains_row(r) for r in remains], source="stored remains")
 
 
+class _Cache:
+    """Parsed remains and the last matcher, per process, checked against the database.
+
+    Validating a stored remains row costs about a millisecond, so each row is parsed once
+    and again only when its ``updated_at`` changes; the matcher (whose rarity weights come
+    from the whole list) is rebuilt only when the list changed. Every call compares with
+    the database first, so several processes never serve a stale list.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.parsed: dict[int, tuple[datetime, Remains]] = {}
+        self.matcher: tuple[tuple[tuple[int, datetime], ...], Matcher] | None = None
+
+    def matcher_for_stored(self) -> Matcher | None:
+        versions = tuple(m.Remains.objects.order_by("pk").values_list("pk", "updated_at"))
+        if not versions:
+            return None
+        with self.lock:
+            if self.matcher is not None and self.matcher[0] == versions:
+                return self.matcher[1]
+            stale = [pk for pk, at in versions if self.parsed.get(pk, (None,))[0] != at]
+            for chunk in range(0, len(stale), 2000):
+                rows = list(m.Remains.objects.filter(pk__in=stale[chunk : chunk + 2000]))
+                for row, parsed in zip(rows, remains_records(rows), strict=True):
+                    self.parsed[row.pk] = (row.updated_at, parsed)
+            wanted = {pk for pk, _at in versions}
+            for gone in set(self.parsed) - wanted:
+                del self.parsed[gone]
+            matcher = Matcher([self.parsed[pk][1] for pk, _at in versions])
+            self.matcher = (versions, matcher)
+            return matcher
+
+
+_cache = _Cache()
+
+
 def _matcher() -> Matcher | None:
-    stored = list(m.Remains.objects.order_by("pk"))
-    if not stored:
-        return None
-    return Matcher(remains_records(stored))
+    return _cache.matcher_for_stored()
 
 
 def _store(case: m.Case, matcher: Matcher | None) -> dict[str, int]:
