@@ -630,3 +630,68 @@ def test_editing_remains_matches_again_with_the_new_values_not_a_cached_list(
     response = client.post(reverse("cases:remains_edit", kwargs={"pk": remains.pk}), data)
     assert response.status_code == 302
     assert not case.candidates.filter(remains=remains).exists()  # now excluded by sex
+
+
+def _post_kwargs(world: dict[str, Any], needs: str) -> dict[str, Any]:
+    case = world["case"]
+    if needs == "candidate":
+        return {"pk": case.pk, "cid": _candidate(world).pk}
+    if needs == "mark":
+        return {"pk": case.pk, "kind": "mark", "item": case.marks.first().pk}
+    return {"pk": world["remains"].pk}
+
+
+# (url name, what it names, data, wrong role, right role)
+POST_OTHER = [
+    ("cases:item_delete", "mark", {}, "reviewer", "coordinator"),
+    (
+        "cases:candidate_review",
+        "candidate",
+        {"status": "possible", "reason": "x"},
+        "analyst",
+        "reviewer",
+    ),
+    ("cases:candidate_confirm", "candidate", {}, "reviewer", "coordinator"),
+    ("cases:candidate_release", "candidate", {}, "reviewer", "coordinator"),
+    ("cases:remains_photo_add", "remains", {}, "reviewer", "analyst"),
+]
+
+
+@pytest.mark.parametrize(("name", "needs", "data", "wrong", "right"), POST_OTHER)
+def test_other_case_actions_need_login_and_the_right_role(
+    client: Any,
+    make_user: Any,
+    world: Any,
+    name: str,
+    needs: str,
+    data: dict,
+    wrong: str,
+    right: str,
+) -> None:
+    url = reverse(name, kwargs=_post_kwargs(world, needs))
+    assert client.post(url, data).url.startswith(reverse("accounts:login"))
+    client.force_login(make_user(wrong))
+    assert client.post(url, data).status_code == 403
+    client.force_login(make_user(right))
+    assert client.post(url, data).status_code == 302
+
+
+#: Every URL of the cases app, each with its access tests in these modules (for
+#: tests/web/test_web_access.py's inventory of pages).
+PUBLIC_PAGES = {"cases:verify", "cases:tip"}
+LOGGED_IN_PAGES = {"cases:family", "cases:family_case"}
+CASES_URL_NAMES = (
+    {n for n, *_ in GET_PAGES}
+    | {n for n, *_ in POST_ACTIONS}
+    | {n for n, *_ in POST_OTHER}
+    | PUBLIC_PAGES
+    | LOGGED_IN_PAGES
+)
+
+
+def test_every_cases_page_has_its_access_tests() -> None:
+    from django.urls import get_resolver
+
+    resolver = get_resolver().namespace_dict["cases"][1]
+    names = {f"cases:{p.name}" for p in resolver.url_patterns if p.name}
+    assert names == CASES_URL_NAMES
