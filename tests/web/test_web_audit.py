@@ -13,8 +13,8 @@ pytest.importorskip("pytest_django", reason=MISSING)
 from django.db import DatabaseError, IntegrityError, connection, transaction  # noqa: E402
 
 from recuento.web.audit import schema  # noqa: E402
-from recuento.web.audit.log import GENESIS, record, verify  # noqa: E402
-from recuento.web.audit.models import AppendOnlyError, Entry  # noqa: E402
+from recuento.web.audit.log import GENESIS, check, last_full_check, record, verify  # noqa: E402
+from recuento.web.audit.models import AppendOnlyError, Checkpoint, Entry  # noqa: E402
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,8 @@ def test_entries_chain_from_the_genesis_digest(make_user: Any) -> None:
 
 
 def test_an_empty_log_verifies_with_the_genesis_head() -> None:
-    assert verify() == verify().__class__(ok=True, checked=0, first_broken=None, head=GENESIS)
+    result = verify()
+    assert (result.ok, result.checked, result.first_broken, result.head) == (True, 0, None, GENESIS)
 
 
 def test_saving_or_deleting_an_entry_is_refused_in_python() -> None:
@@ -120,6 +121,55 @@ def test_a_rechained_forgery_needs_every_later_digest_and_the_head_changes() -> 
         previous = digest
     result = verify()
     assert result.ok and result.head != head
+
+
+def test_a_check_starts_at_the_newest_checkpoint_and_leaves_one_at_the_end() -> None:
+    first = [record(None, "view", "person", n) for n in range(3)]
+    assert check().ok
+    checkpoint = Checkpoint.objects.get()
+    assert (checkpoint.entry_pk, checkpoint.digest) == (first[-1].pk, first[-1].digest)
+    assert checkpoint.full  # there was none before: it checked from the first entry
+    later = [record(None, "view", "person", n) for n in range(3, 5)]
+    result = check()
+    assert result.ok and result.checked == Entry.objects.count()
+    newest = Checkpoint.objects.order_by("-pk").first()
+    assert newest is not None and newest.entry_pk == later[-1].pk and not newest.full
+    assert last_full_check() == checkpoint
+
+
+def test_only_a_full_check_finds_a_change_older_than_the_checkpoint() -> None:
+    # The page's check reads new entries only (fast on a long log); the full check (the
+    # page's link, python -m recuento.web audit_verify) reads them all.
+    entries = [record(None, "view", "person", n) for n in range(3)]
+    assert check().ok
+    _drop_guard()
+    _raw("UPDATE audit_entry SET object_id = '99' WHERE id = %s", [entries[0].pk])
+    assert check().ok
+    full = check(full=True)
+    assert not full.ok and full.first_broken == entries[0].pk
+
+
+def test_entries_cut_from_the_end_after_a_checkpoint_show() -> None:
+    entries = [record(None, "view", "person", n) for n in range(3)]
+    assert check().ok
+    _drop_guard()
+    _raw("DELETE FROM audit_entry WHERE id = %s", [entries[-1].pk])
+    result = check()
+    assert not result.ok and result.first_broken == entries[-1].pk
+
+
+def test_the_audit_verify_command_fails_on_a_broken_chain(capsys: Any) -> None:
+    from django.core.management import CommandError, call_command
+
+    entries = [record(None, "view", "person", n) for n in range(3)]
+    call_command("audit_verify")
+    assert f"intact: 3 entries; newest digest {entries[-1].digest}" in capsys.readouterr().out
+    _drop_guard()
+    with pytest.raises(CommandError, match="guard"):
+        call_command("audit_verify")
+    _raw("UPDATE audit_entry SET action = 'edit' WHERE id = %s", [entries[1].pk])
+    with pytest.raises(CommandError, match=f"broken at entry {entries[1].pk}"):
+        call_command("audit_verify")
 
 
 def test_two_entries_chained_onto_the_same_one_are_refused() -> None:

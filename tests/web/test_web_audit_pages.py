@@ -85,6 +85,17 @@ def test_the_page_shows_where_the_chain_is_broken(client: Any, make_user: Any) -
     assert "guard of the log is missing" in page
 
 
+def test_the_whole_log_is_checked_on_demand(client: Any, make_user: Any) -> None:
+    client.force_login(make_user("administrator"))
+    client.get(reverse("audit:log"))
+    page = client.get(reverse("audit:log"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Last check from the first entry:" in page and "?verify=full" in page
+    full = client.get(reverse("audit:log"), {"verify": "full"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "Checked from the first entry just now." in full.content.decode()
+    body = client.get(reverse("audit:log_json"), {"verify": "full"}).json()["verification"]
+    assert body["full"] is True and body["ok"] is True and body["last_full_check"]
+
+
 def test_reading_the_log_is_itself_recorded_with_filter_names_only(
     client: Any, make_user: Any
 ) -> None:
@@ -147,13 +158,14 @@ def test_the_log_page_runs_a_fixed_number_of_queries(
     for n in range(30):
         record(None, "view", "person", n, {"fields": ["sex"]})
     client.get(reverse("audit:log"))  # warm the session and permission caches
-    # session, user, request savepoint in and out, permissions (2), record (savepoint in
-    # and out, newest digest, insert), count, page, verify, guard
-    with django_assert_num_queries(14):
+    # session, user, request savepoint in and out, permissions (2); the check: newest
+    # checkpoint, its entry, the entries after it, a new checkpoint, the last full check,
+    # the guard; record (savepoint in and out, newest digest, insert); count, page
+    with django_assert_num_queries(18):
         client.get(reverse("audit:log"))
     for n in range(30):
         record(None, "view", "person", n)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(18):
         client.get(reverse("audit:log"))
 
 

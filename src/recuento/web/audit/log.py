@@ -21,14 +21,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections, router, transaction
 from django.utils import timezone
 
-from recuento.web.audit.models import Entry
+from recuento.web.audit.models import Checkpoint, Entry
 
 GENESIS = "0" * 64
 # pg_advisory_xact_lock key: the first 8 bytes of sha256("recuento.audit"), as a signed bigint.
@@ -137,40 +136,70 @@ class Verification:
     """The result of checking the chain.
 
     Attributes:
-        ok: every entry chains onto the one before it.
-        checked: entries that chained, in order, before the first broken one (all if ok).
+        ok: every entry checked chains onto the one before it.
+        checked: entries found intact, in order, from the first entry (all if ok).
         first_broken: the pk of the first entry that does not chain (None if ok).
-        head: the newest entry's digest (``GENESIS`` for an empty log): write it down
-            elsewhere to be able to tell, later, that no entry was removed from the end.
+        head: the digest of the newest entry found intact (``GENESIS`` for none): write
+            it down elsewhere to be able to tell, later, that no entry was removed from
+            the end.
+        last: the pk of the newest entry found intact (None for none).
     """
 
     ok: bool
     checked: int
     first_broken: int | None = None
     head: str = GENESIS
+    last: int | None = None
 
 
-def _rows() -> Iterable[tuple[Any, ...]]:
-    return (
-        Entry.objects.order_by("pk")
-        .values_list(*_FIELDS, "previous", "digest")
-        .iterator(chunk_size=5000)
-    )
-
-
-def verify() -> Verification:
+def verify(*, since: Checkpoint | None = None) -> Verification:
     """Recompute every digest in order; report the first entry that does not chain.
 
     A changed entry breaks its own digest; a removed entry breaks the next one's
     ``previous``; an inserted one breaks its own. Removing the newest entries leaves a
     valid shorter chain: compare :attr:`Verification.head` with a copy kept elsewhere
-    (an exported CSV holds every digest).
+    (an exported CSV holds every digest), or check from a checkpoint.
+
+    Args:
+        since: start after this checkpoint instead of the first entry. Its entry must
+            still exist with the same digest, or the check fails at that entry (the end
+            of the log was cut, or that entry changed).
     """
-    previous = GENESIS
-    checked = 0
-    for pk, *content, stored_previous, digest in _rows():
+    previous, checked, last = GENESIS, 0, None
+    entries = Entry.objects.order_by("pk")
+    if since is not None:
+        stored = Entry.objects.filter(pk=since.entry_pk).values_list("digest", flat=True).first()
+        if stored != since.digest:
+            return Verification(ok=False, checked=0, first_broken=since.entry_pk)
+        previous, checked, last = since.digest, since.checked, since.entry_pk
+        entries = entries.filter(pk__gt=since.entry_pk)
+    rows = entries.values_list(*_FIELDS, "previous", "digest").iterator(chunk_size=5000)
+    for pk, *content, stored_previous, digest in rows:
         if stored_previous != previous or _digest(previous, *content) != digest:
-            return Verification(ok=False, checked=checked, first_broken=pk, head=previous)
-        previous = digest
+            return Verification(
+                ok=False, checked=checked, first_broken=pk, head=previous, last=last
+            )
+        previous, last = digest, pk
         checked += 1
-    return Verification(ok=True, checked=checked, head=previous)
+    return Verification(ok=True, checked=checked, head=previous, last=last)
+
+
+def check(*, full: bool = False) -> Verification:
+    """Verify from the newest checkpoint (from the first entry when ``full``); on success
+    record a checkpoint at the newest entry, so that the next check starts there."""
+    since = None if full else Checkpoint.objects.order_by("-pk").first()
+    result = verify(since=since)
+    advanced = since is None or result.last != since.entry_pk
+    if result.ok and result.last is not None and advanced:
+        Checkpoint.objects.create(
+            entry_pk=result.last,
+            digest=result.head,
+            checked=result.checked,
+            full=since is None,
+        )
+    return result
+
+
+def last_full_check() -> Checkpoint | None:
+    """The newest checkpoint that a check from the first entry recorded."""
+    return Checkpoint.objects.filter(full=True).order_by("-pk").first()

@@ -58,3 +58,25 @@ class Entry(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         """Never."""
         raise AppendOnlyError("audit entries are never deleted")
+
+
+class Checkpoint(models.Model):
+    """A point up to which the chain was found intact: where the next check starts.
+
+    Verifying a long log from its first entry takes seconds per hundred thousand entries,
+    so the audit page checks only the entries after the newest checkpoint (whose entry
+    must still carry the same digest: removing entries from the end of the log then shows
+    too). A full check from the first entry runs on demand and from
+    ``python -m recuento.web audit_verify``.
+    """
+
+    entry_pk = models.BigIntegerField(_("last entry checked"))
+    digest = models.CharField(_("its digest"), max_length=64)
+    checked = models.BigIntegerField(_("entries checked"))
+    full = models.BooleanField(_("checked from the first entry"), default=False)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ("pk",)
+        verbose_name = _("audit checkpoint")
+        verbose_name_plural = _("audit checkpoints")
