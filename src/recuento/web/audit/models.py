@@ -47,7 +47,12 @@ class Entry(models.Model):
         ordering = ("pk",)
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
-        indexes = (models.Index(fields=("object_type", "object_id"), name="audit_object"),)
+        indexes = (
+            models.Index(fields=("object_type", "object_id"), name="audit_object"),
+            # The audit page's other filters: who, and when.
+            models.Index(fields=("username",), name="audit_username"),
+            models.Index(fields=("at",), name="audit_at"),
+        )
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         """Insert only; an existing entry is never saved again."""
