@@ -373,8 +373,13 @@ def test_jsonable_turns_numpy_and_nan_into_json() -> None:
 
 @pytest.mark.slow
 def test_the_database_worker_carries_out_a_queued_run(
-    two_lists: list[Source], make_user: Any, media_root: Path
+    two_lists: list[Source], make_user: Any, media_root: Path, monkeypatch: Any
 ) -> None:
+    from django_tasks_db.management.commands import db_worker
+
+    # Between tasks the worker drops stale connections; on PostgreSQL that would end this
+    # test's transaction (the serve test runs the worker for real, in its own process).
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     run = start_run(make_user("analyst"), two_lists)
     call_command("runs_worker", batch=True, interval=0)
     run.refresh_from_db()
