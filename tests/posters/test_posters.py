@@ -135,8 +135,8 @@ def test_cli_makes_a_png_story(tmp_path: Path) -> None:
 
 
 def test_cli_reads_a_photo_path_relative_to_the_json(tmp_path: Path) -> None:
-    (tmp_path / "foto.jpg").write_bytes(_photo())
-    data = {**_data().to_json(), "photo_base64": None, "photo": "foto.jpg"}
+    (tmp_path / "imagen.jpg").write_bytes(_photo())
+    data = {**_data().to_json(), "photo_base64": None, "photo": "imagen.jpg"}
     (tmp_path / "ficha.json").write_text(json.dumps(data), "utf-8")
     assert load_poster_json(tmp_path / "ficha.json").photo == _photo()
 

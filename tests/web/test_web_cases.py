@@ -277,7 +277,7 @@ def test_photo_upload_strips_exif_and_gps(client: Any, world: Any) -> None:
 
     case = world["case"]
     client.force_login(world["coordinator"])
-    upload = SimpleUploadedFile("foto.jpg", jpeg_with_gps(), content_type="image/jpeg")
+    upload = SimpleUploadedFile("imagen.jpg", jpeg_with_gps(), content_type="image/jpeg")
     client.post(
         reverse("cases:photo_add", kwargs={"pk": case.pk}), {"image": upload, "tier": "collective"}
     )
@@ -296,7 +296,7 @@ def test_photo_upload_refuses_what_is_not_a_jpeg_or_png(client: Any, world: Any)
     case = world["case"]
     before = case.photos.count()
     client.force_login(world["coordinator"])
-    upload = SimpleUploadedFile("foto.gif", b"GIF89a" + b"\0" * 40, content_type="image/gif")
+    upload = SimpleUploadedFile("imagen.gif", b"GIF89a" + b"\0" * 40, content_type="image/gif")
     response = client.post(
         reverse("cases:photo_add", kwargs={"pk": case.pk}),
         {"image": upload, "tier": "public"},
