@@ -89,6 +89,16 @@ def test_the_database_refuses_changes_and_a_dropped_guard_shows_on_postgresql(
     assert found["ok_after"] is False and found["first_broken"] == found["expected"]
 
 
+def test_the_audit_pages_on_postgresql(postgres_url: str, tmp_path: Path) -> None:
+    found = _run("pages", postgres_url, tmp_path)
+    assert found["anonymous"] == {name: 302 for name in found["anonymous"]}
+    assert found["analyst"] == {name: 403 for name in found["analyst"]}
+    assert found["administrator"] == {name: 200 for name in found["administrator"]}
+    assert found["verification"]["ok"] is True and found["verification"]["guard"] is True
+    assert found["logins"] == 2 and found["failed_logins"] == 2
+    assert found["csv_rows"] == found["entries"]  # the export's own entry included
+
+
 # --- the scenarios, run in the subprocess ---
 
 
@@ -164,6 +174,48 @@ def scenario_guard() -> dict[str, Any]:
         cursor.execute("UPDATE audit_entry SET object_id = '99' WHERE id = %s", [entries[1].pk])
     result = verify()
     found.update(ok_after=result.ok, first_broken=result.first_broken, expected=entries[1].pk)
+    return found
+
+
+def scenario_pages() -> dict[str, Any]:
+    """The audit pages answer as on SQLite: access by role, verification, the CSV."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+    from django.urls import reverse
+
+    from recuento.web.accounts.permissions import sync_roles
+    from recuento.web.audit.models import Entry
+
+    setup_test_environment()
+    sync_roles()
+    password = "pizarra-verde-1987"
+    users = {}
+    for role in ("analyst", "administrator"):
+        user = get_user_model().objects.create_user(username=role, password=password)
+        user.groups.add(Group.objects.get(name=role))
+        users[role] = user
+    names = ("audit:log", "audit:log_json", "audit:export")
+    found: dict[str, Any] = {"anonymous": {n: Client().get(reverse(n)).status_code for n in names}}
+    for role in ("analyst", "administrator"):
+        client = Client()
+        client.post(reverse("accounts:login"), {"username": role, "password": "wrong"})
+        assert (
+            client.post(
+                reverse("accounts:login"), {"username": role, "password": password}
+            ).status_code
+            == 302
+        )
+        found[role] = {n: client.get(reverse(n)).status_code for n in names}
+    found["logins"] = Entry.objects.filter(action="login").count()
+    found["failed_logins"] = Entry.objects.filter(action="login_failed").count()
+    admin = Client()
+    admin.force_login(users["administrator"])
+    found["verification"] = admin.get(reverse("audit:log_json")).json()["verification"]
+    export = admin.get(reverse("audit:export"))
+    found["csv_rows"] = sum(1 for _ in b"".join(export.streaming_content).splitlines()) - 1
+    found["entries"] = Entry.objects.count()
     return found
 
 
