@@ -343,10 +343,15 @@ def test_runs_json_lists_every_run_with_its_numbers(
     assert body["runs"][0]["persons"] == 2
 
 
-def test_interrupted_runs_are_marked_failed(make_run: Any) -> None:
+def test_interrupted_runs_are_marked_failed_and_their_partial_rows_removed(make_run: Any) -> None:
     running = make_run(Run.Status.RUNNING)
+    # What it had stored before it was interrupted is not kept.
+    Assignment.objects.create(
+        run=running, source=running.sources.get(), record_id="1", person_id="P1"
+    )
     queued = make_run(Run.Status.QUEUED)
     assert fail_interrupted_runs() == 1
+    assert not Assignment.objects.filter(run=running).exists()
     running.refresh_from_db()
     queued.refresh_from_db()
     assert running.status == Run.Status.FAILED and "iníciela de nuevo" in running.message

@@ -57,6 +57,8 @@ _STEPS: tuple[tuple[str, float], ...] = (
     ("estimating", 0.55),
 )
 _READ_END = 0.15
+#: Rows stored per transaction.
+_CHUNK = 5000
 _CONFIGURATIONS_START, _CONFIGURATIONS_END = 0.55, 0.90
 
 
@@ -127,6 +129,7 @@ def fail_interrupted_runs() -> int:
         interrupted += Run.objects.filter(pk=run.pk, status=Run.Status.RUNNING).update(
             status=Run.Status.FAILED, finished_at=timezone.now(), message=message
         )
+        discard_rows(run.pk)
     return interrupted
 
 
@@ -294,9 +297,16 @@ def _execute(run: Run, progress: _Progress) -> None:
         )
     ]
     try:
+        # In chunks, each its own short transaction, so that on SQLite the site's requests
+        # are not kept waiting for the write lock while a large run is stored. Nobody reads
+        # the rows of a run that is not done; if storing fails they are deleted.
+        for start in range(0, len(assignments), _CHUNK):
+            with transaction.atomic():
+                Assignment.objects.bulk_create(assignments[start : start + _CHUNK])
+        for start in range(0, len(pairs), _CHUNK):
+            with transaction.atomic():
+                UncertainPair.objects.bulk_create(pairs[start : start + _CHUNK])
         with transaction.atomic():
-            Assignment.objects.bulk_create(assignments, batch_size=2000)
-            UncertainPair.objects.bulk_create(pairs, batch_size=1000)
             Run.objects.filter(pk=run.pk).update(
                 status=Run.Status.DONE,
                 finished_at=timezone.now(),
@@ -309,7 +319,15 @@ def _execute(run: Run, progress: _Progress) -> None:
             )
     except BaseException:
         report.unlink(missing_ok=True)
+        discard_rows(run.pk)
         raise
+
+
+def discard_rows(run_pk: int) -> None:
+    """Delete what a run that did not finish had stored of its results."""
+    with transaction.atomic():
+        Assignment.objects.filter(run_id=run_pk).delete()
+        UncertainPair.objects.filter(run_id=run_pk).delete()
 
 
 def _write_report(run: Run, counted: Any, results: list[Any]) -> Path:
