@@ -125,7 +125,8 @@ def public_fields(case: m.Case, lang: str) -> dict[str, Any]:
                 parts.append(_SIDE[mark.side][i])
             text = " ".join(parts[1:])
             marks.append(
-                f"{parts[0]} ({text})" + (f": {mark.description}" if mark.description else "")
+                f"{parts[0].capitalize()} ({text})"
+                + (f": {mark.description}" if mark.description else "")
             )
     if marks:
         shown.append("marks")

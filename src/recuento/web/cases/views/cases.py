@@ -36,6 +36,7 @@ from recuento.web.cases.views.common import (
     case_title,
     item_visible,
     lang,
+    mark_text,
     remains_label,
 )
 
@@ -113,7 +114,11 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "case": case,
         "title": case_title(case, level),
         "sections": case_sections(case, level),
-        "marks": [k for k in case.marks.all() if item_visible(case, k.tier, level)],
+        "marks": [
+            {"mark": k, "text": mark_text(k, lang())}
+            for k in case.marks.all()
+            if item_visible(case, k.tier, level)
+        ],
         "clothing": [g for g in case.clothing.all() if item_visible(case, g.tier, level)],
         "photos": [p for p in case.photos.all() if item_visible(case, p.tier, level)],
         "history": case.status_changes.select_related("by"),

@@ -39,7 +39,31 @@ def _value(obj: Any, spec: FieldSpec) -> str:
             value = display()
         if value is not None and value != "":
             values.append(f"{value:g}" if isinstance(value, float) else str(value))
-    return " – ".join(values)
+    if len(values) == 2 and values[0] == values[1]:
+        return values[0]
+    separator = " – " if spec.name in _RANGES else ", "
+    return separator.join(values)
+
+
+_RANGES = {"age", "height", "weight", "pmi"}
+
+
+def mark_text(mark: m.Mark, language: str) -> str:
+    """A mark in one language: ``Tatuaje · antebrazo (izquierdo): rosa``."""
+    from recuento.match import vocab
+
+    sides = {
+        "left": ("izquierdo", "left"),
+        "right": ("derecho", "right"),
+        "both": ("ambos lados", "both sides"),
+        "centre": ("al centro", "centre"),
+    }
+    i = 0 if language == "es" else 1
+    text = vocab.mark_types()[mark.kind].label(language).capitalize()
+    text += f" · {vocab.body_parts()[mark.body_part].label(language)}"
+    if mark.side:
+        text += f" ({sides[mark.side][i]})"
+    return text + (f": {mark.description}" if mark.description else "")
 
 
 def sections(obj: Any, specs: tuple[FieldSpec, ...], visible: Any) -> list[dict[str, Any]]:
