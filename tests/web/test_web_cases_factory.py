@@ -5,8 +5,6 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from PIL import Image
-
 #: Values of the fields that are not public by default: none may reach a poster.
 HIDDEN = {
     "official_folio": "FOLIOOFICIALX1",
@@ -88,6 +86,8 @@ def hidden_markers() -> list[str]:
 
 def jpeg_with_gps() -> bytes:
     """A small JPEG carrying EXIF with a GPS position and a camera model."""
+    from PIL import Image
+
     image = Image.new("RGB", (64, 48), (120, 80, 60))
     exif = Image.Exif()
     exif[0x0110] = "CAMARAX25"  # Model
