@@ -230,3 +230,12 @@ def test_a_missing_or_outside_report_is_404(
 def test_report_of_an_unfinished_run_is_404(analyst: Any, report_run: Run) -> None:
     Run.objects.filter(pk=report_run.pk).update(status="running")
     assert analyst.get(reverse("counts:report", kwargs={"run": report_run.pk})).status_code == 404
+
+
+def test_dashboard_speaks_spanish(analyst: Any, make_user: Any) -> None:
+    analyst.get(reverse("counts:dashboard"))  # no run: the empty state
+    text = analyst.get(reverse("counts:dashboard"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Aún no ha terminado ninguna vinculación" in text
+    _run(make_user("analyst"), STRATIFIED)
+    text = analyst.get(reverse("counts:dashboard"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Por estrato de sex" in text and "sin estimación" in text and "Documentadas" in text

@@ -238,7 +238,7 @@ def test_search_query_count_does_not_grow_with_the_results(
 ) -> None:
     url = reverse("persons:search")
     viewer.get(url, {"q": "rosa soto"})  # warm the session and permission caches
-    with django_assert_num_queries(15) as few:
+    with django_assert_num_queries(13) as few:
         viewer.get(url, {"q": "perez"})
     _many(41, Source.objects.get(name="ong"), run)
     with django_assert_num_queries(len(few.captured_queries)):
@@ -360,3 +360,16 @@ def test_persons_pages_are_200_for_every_role_and_never_cached(
         response = client.get(url)
         assert response.status_code == 200, url
         assert "no-store" in response["Cache-Control"]
+
+
+def test_a_search_that_finds_nobody_writes_no_audit_entry(lists: Any, viewer: Any) -> None:
+    assert _search(viewer, q="zzzz")["persons"] == []
+    assert not Entry.objects.filter(action="search").exists()
+
+
+def test_persons_pages_speak_spanish(run: Run, viewer: Any) -> None:
+    search = viewer.get(reverse("persons:search"), {"q": "perez"}, HTTP_ACCEPT_LANGUAGE="es")
+    assert "1 persona encontrada" in search.content.decode()
+    url = reverse("persons:person", kwargs={"run": run.pk, "person_id": "P1"})
+    text = viewer.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Vínculo más débil" in text and "probabilidad de coincidencia 0,930" in text

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -24,7 +25,7 @@ from django.utils.translation import gettext as _
 from recuento.report import svg
 from recuento.report.text import Lang, number, percent
 from recuento.web.accounts.permissions import requires
-from recuento.web.audit.log import record as audit
+from recuento.web.persons.audit import record as audit
 from recuento.web.runs.models import Run
 
 
@@ -175,6 +176,7 @@ def report_path(run: Run) -> Path:
     return path
 
 
+@transaction.non_atomic_requests
 @requires("view_counts")
 def report(request: HttpRequest, run: int) -> HttpResponse:
     """Download a finished run's HTML report (as an attachment)."""

@@ -9,13 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from recuento.web.accounts.permissions import requires
-from recuento.web.audit.log import record as audit
+from recuento.web.persons.audit import record as audit
 from recuento.web.persons.forms import SearchForm
 from recuento.web.persons.keys import parse_query
 from recuento.web.persons.search import (
@@ -76,6 +77,7 @@ def _person_json(p: Person, *, attributes: bool = False) -> dict[str, Any]:
     }
 
 
+@transaction.non_atomic_requests
 @requires("view_persons")
 def search(request: HttpRequest, fmt: str = "html") -> HttpResponse:
     """Search records by name, grouped by person of the newest finished run (paginated)."""
@@ -95,6 +97,7 @@ def search(request: HttpRequest, fmt: str = "html") -> HttpResponse:
         paginator = Paginator(grouped(records, run), PER_PAGE)
         page = paginator.get_page(request.GET.get("page"))
         persons = persons_of(list(page.object_list), run)
+    if persons:  # a search that shows nobody shows no record: nothing to audit
         audit(
             request.user,
             "search",
@@ -104,7 +107,7 @@ def search(request: HttpRequest, fmt: str = "html") -> HttpResponse:
                 "fields": ["name"]
                 + [f for f in ("birth_year", "sex") if form.cleaned_data[f] not in (None, "")],
                 "run": run.pk if run is not None else None,
-                "page": page.number,
+                "page": page.number if page is not None else None,
                 "persons_shown": len(persons),
                 "records_shown": sum(len(p.records) for p in persons),
             },
@@ -157,6 +160,7 @@ def _audit_person(request: HttpRequest, p: Person) -> None:
     )
 
 
+@transaction.non_atomic_requests
 @requires("view_persons")
 def person_detail(
     request: HttpRequest, run: int, person_id: str, fmt: str = "html"
@@ -184,6 +188,7 @@ def person_detail(
     )
 
 
+@transaction.non_atomic_requests
 @requires("view_persons")
 def record_detail(request: HttpRequest, pk: int, fmt: str = "html") -> HttpResponse:
     """One record. When the newest finished run assigned it to a person, that person's
