@@ -213,3 +213,12 @@ def test_default_django_backend_writes_notices_to_files_instead_of_smtp() -> Non
     assert hearings.email_backend(smtp, True) == smtp
     console = "django.core.mail.backends.console.EmailBackend"
     assert hearings.email_backend(console, False) == console
+
+
+def test_notify_never_redirects_off_the_site(client: Any, make_user: Any, mailoutbox: Any) -> None:
+    client.force_login(make_user("coordinator"))
+    member = _flagged()
+    response = client.post(
+        reverse("roll:notify", args=[member.pk]), {"next": "https://attacker.example/"}
+    )
+    assert response.url == reverse("roll:member", args=[member.pk])

@@ -9,6 +9,7 @@ from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -110,4 +111,7 @@ def notify_member(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(e))
     else:
         messages.success(request, _("Notice sent."))
-    return redirect(request.POST.get("next") or reverse("roll:member", args=[member.pk]))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("roll:member", args=[member.pk])
+    return redirect(back)
