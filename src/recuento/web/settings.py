@@ -6,6 +6,9 @@ Every deployment choice comes from the environment (see :mod:`recuento.web.confi
 (behind a TLS proxy: secure cookies and HSTS; ``recuento serve`` then trusts the proxy
 at ``RECUENTO_TRUSTED_PROXY``, default 127.0.0.1, for the scheme). ``recuento serve``
 sets the first two from its options. ``DEBUG`` is never on unless ``RECUENTO_DEBUG=1``.
+
+A production deployment uses :mod:`recuento.web.settings_production` instead, which
+imports these and requires HTTPS (see docs/web-deploy.md).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ see the count change. Screenshots of the main pages are kept as test artifacts.
 
 Playwright drives Chromium (Debian's ``chromium`` package, or the browser named by
 ``RECUENTO_CHROMIUM``) against ``recuento serve`` started on a free port with a fresh data
-directory, and a ``runs_worker --batch`` process that carries out the queued linkage runs.
+directory (its worker process carries out the linkage runs).
 Screenshots go to ``build/screenshots/`` (or ``RECUENTO_SCREENSHOTS``).
 """
 
@@ -122,26 +122,15 @@ def lists(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {name: directory / f"{name}.csv" for name in ("prensa", "ong")}
 
 
-def _work(site: dict[str, Any]) -> None:
-    """Carry out the queued linkage runs (as the worker beside ``recuento serve`` does)."""
-    subprocess.run(
-        [sys.executable, "-m", "recuento.web", "runs_worker", "--batch", "--interval", "0.2"],
-        env=site["env"],
-        check=True,
-        timeout=600,
-        capture_output=True,
-    )
-
-
 def _finished_run(page: Any, site: dict[str, Any], run: int) -> dict[str, Any]:
+    """Poll the run's JSON until the worker ``recuento serve`` started has carried it out."""
     deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
         summary: dict[str, Any] = page.request.get(f"{site['url']}/runs/{run}.json").json()["run"]
         if summary["status"] in ("done", "failed"):
             assert summary["status"] == "done", summary["message"]
             return summary
-        _work(site)
-        time.sleep(0.5)
+        time.sleep(1)
     pytest.fail(f"linkage run {run} did not finish in 10 minutes")
 
 
