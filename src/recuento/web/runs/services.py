@@ -385,10 +385,14 @@ def _uncertain_pairs(
         explained = [None] * len(rows)
     wanted = {(s, i) for sl, il, sr, ir in keys for s, i in ((sl, il), (sr, ir))}
     records: dict[tuple[str, str], dict[str, Any]] = {}
+    columns = ["source", "id", "age_low", "age_high", *(f for f in DISPLAY_FIELDS if f != "age")]
     for t in tables:
-        for row in t.to_pylist():
-            if (row["source"], row["id"]) in wanted:
-                records[(row["source"], row["id"])] = _display(row)
+        keep = [
+            key in wanted
+            for key in zip(t.column("source").to_pylist(), t.column("id").to_pylist(), strict=True)
+        ]
+        for row in t.select(columns).filter(pa.array(keep, pa.bool_())).to_pylist():
+            records[(row["source"], row["id"])] = _display(row)
     out = []
     for row, comparisons in zip(rows, explained, strict=True):
         p = float(row["match_probability"])
