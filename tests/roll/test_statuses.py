@@ -130,3 +130,18 @@ def test_counts_per_group_and_over_time_by_hand() -> None:
     # 1 Jan: the 2016 member is in Grace; the first Leeds member has not begun.
     assert series[1][1] == {"grace": 1, "must_join": 1}
     assert series[2][1] == {"new": 1, "expired": 1, "must_join": 1}
+
+
+def test_counts_over_time_follow_the_history_of_administrator_statuses() -> None:
+    # Set must_join on 10 Feb, cleared by a decision on 10 Mar: counted as must_join only
+    # on 1 Mar; on 1 Feb and 1 Apr the computed status (New, then Current) applies.
+    member = Membership(
+        "Leeds",
+        D(2017, 1, 15),
+        None,
+        "",
+        history=((D(2017, 2, 10), "must_join"), (D(2017, 3, 10), "")),
+    )
+    days = [D(2017, 2, 1), D(2017, 3, 1), D(2017, 4, 1), D(2017, 5, 1)]
+    series = [dict(c) for _, c in counts_over_time([member], days)]
+    assert series == [{"new": 1}, {"must_join": 1}, {"new": 1}, {"current": 1}]

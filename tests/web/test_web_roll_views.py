@@ -293,3 +293,20 @@ def test_statuses_file_without_a_status_column_is_a_form_error(
     assert response.status_code == 200
     assert "s.csv has no column status" in response.content.decode()
     assert not EligibilityCheck.objects.exists()
+
+
+def test_counts_over_time_use_the_recorded_decisions(client: Any, make_user: Any) -> None:
+    from recuento.web.roll.services import change_status
+
+    coordinator = make_user("coordinator")
+    client.force_login(coordinator)
+    member = make_member("M1", join_date=dt.date(2016, 1, 1), end_date=None)
+    change_status(member, "suspended_retained", user=coordinator, reason="party letter")
+    today = dt.date.today()
+    data = client.get(reverse("roll:counts_json"), {"on": today.isoformat()}).json()
+    assert data["groups"]["Leeds"] == {"suspended_retained": 1}
+    # Before the decision (made today) the member counted as Current.
+    assert data["over_time"][-2]["current"] == 1
+    assert "suspended_retained" not in data["over_time"][-2]
+    earlier = client.get(reverse("roll:counts_json"), {"on": "2017-06-01"}).json()
+    assert earlier["groups"]["Leeds"] == {"current": 1}

@@ -20,6 +20,9 @@ class Membership:
         end: the end date of the current term (None: no end).
         admin: the administrator status code ("" for none).
         start: the start of the current term (None: the join date).
+        history: the administrator status changes as (day, new status), oldest first;
+            when given, the administrator status on a past day is the last one set on or
+            before it ("" before the first), instead of ``admin``.
     """
 
     group: str
@@ -27,15 +30,28 @@ class Membership:
     end: dt.date | None
     admin: str = ""
     start: dt.date | None = None
+    history: tuple[tuple[dt.date, str], ...] = ()
+
+    def admin_on(self, day: dt.date) -> str:
+        """The administrator status in force on ``day``."""
+        if not self.history:
+            return self.admin
+        status = ""
+        for changed, new in self.history:
+            if changed > day:
+                break
+            status = new
+        return status
 
 
 def counts_by_group(
     members: Iterable[Membership], on: dt.date, rules: Rules = DEFAULT_RULES
 ) -> dict[str, Counter[str]]:
-    """Status code -> number of members, per local group, on the day ``on``."""
+    """Status code -> number of members, per local group, on the day ``on`` (the
+    administrator status in force that day when the members carry their history)."""
     out: dict[str, Counter[str]] = {}
     for m in members:
-        code = status_code(m.join, m.end, m.admin, on, rules, start=m.start)
+        code = status_code(m.join, m.end, m.admin_on(on), on, rules, start=m.start)
         out.setdefault(m.group, Counter())[code] += 1
     return dict(sorted(out.items()))
 
@@ -57,10 +73,9 @@ def counts_over_time(
 ) -> list[tuple[dt.date, Counter[str]]]:
     """Status code -> number of members on each of ``days``.
 
-    A member is counted from the day the membership begins. Administrator statuses are
-    the ones set now (their history is the web site's): this shows, for each day, the
-    computed status as it was for members with none, and the current administrator status
-    otherwise.
+    A member is counted from the day the membership begins. The administrator status on
+    each day comes from the member's ``history`` when it is given; otherwise the one set
+    now is used for every day.
     """
     out = []
     for day in days:
@@ -68,6 +83,7 @@ def counts_over_time(
         for m in members:
             if date_status(m.join, m.end, day, rules, start=m.start) is None:
                 continue
-            counter[status_code(m.join, m.end, m.admin, day, rules, start=m.start)] += 1
+            admin = m.admin_on(day)
+            counter[status_code(m.join, m.end, admin, day, rules, start=m.start)] += 1
         out.append((day, counter))
     return out

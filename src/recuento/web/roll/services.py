@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -63,26 +62,24 @@ def eligible_members(at: dt.datetime | dt.date | None = None) -> list[Member]:
 
 
 def memberships(members: Iterable[Member]) -> list[Membership]:
-    """What the engine's counts need of each member (no personal value)."""
+    """What the engine's counts need of each member (no personal value), with the history
+    of their administrator statuses (from the recorded decisions, in the site's time zone)."""
+    history: dict[int, list[tuple[dt.date, str]]] = {}
+    for member_id, at, new in StatusChange.objects.order_by("at", "pk").values_list(
+        "member_id", "at", "new_status"
+    ):
+        history.setdefault(member_id, []).append((timezone.localtime(at).date(), new))
     return [
         Membership(
-            group=m.local_group.name if m.local_group_id else "",
+            group=m.local_group.name if m.local_group is not None else "",
             join=m.join_date,
             end=m.end_date,
             admin=m.admin_status,
             start=m.start_date,
+            history=tuple(history.get(m.pk, ())),
         )
         for m in members
     ]
-
-
-@dataclass(frozen=True)
-class ImportSummary:
-    """What an import did (counts only)."""
-
-    roll_import: RollImport
-    created: int
-    updated: int
 
 
 def import_roll(path: Path, *, filename: str, stored: str, sha256: str, user: Any) -> RollImport:
