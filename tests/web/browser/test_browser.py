@@ -215,3 +215,29 @@ def test_a_team_brings_lists_in_links_them_decides_a_pair_and_sees_the_count_cha
     page.screenshot(path=shots / "11-audit.png", full_page=True)
     assert "La cadena está íntegra." in page.content()
     context.close()
+
+
+def test_every_page_in_the_menu_opens_in_both_languages(
+    site: dict[str, Any], browser: Any, shots: Path
+) -> None:
+    context = browser.new_context(locale="es-MX", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    base = site["url"]
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=username]", ADMIN)
+    page.fill("input[name=password]", PASSWORD)
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    links = page.eval_on_selector_all("header nav a", "links => links.map(a => a.href)")
+    assert len(links) >= 5, links  # an administrator sees every app
+    for language in ("es", "en"):
+        if language == "en":
+            with page.expect_navigation():
+                page.select_option("#language-switch", "en")
+        for url in links:
+            response = page.goto(url)
+            assert response is not None and response.status < 400, url
+            assert page.locator("html").get_attribute("lang") == language
+            slug = url.replace(base, "").strip("/").replace("/", "-") or "home"
+            page.screenshot(path=shots / f"menu-{language}-{slug}.png", full_page=True)
+    context.close()
