@@ -14,7 +14,7 @@ class AuditConfig(AppConfig):
     name = "recuento.web.audit"
     label = "audit"
     verbose_name = _("Audit log")
-    nav = (NavItem("audit:log", _("Audit log"), "view_audit_log"),)
+    nav = (NavItem("audit:log", _("Audit"), "view_audit_log"),)
 
     def ready(self) -> None:
         """Connect the receivers that audit logins and changes to users and roles."""
