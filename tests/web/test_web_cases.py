@@ -83,6 +83,7 @@ GET_PAGES = [
     ("cases:case_edit", "case", "analyst", "coordinator"),
     ("cases:case_people", "case", "reviewer", "coordinator"),
     ("cases:case_consent", "case", "analyst", "coordinator"),
+    ("cases:case_authorities", "case", "reviewer", "coordinator"),
     ("cases:photo", "photo", None, "analyst"),
     ("cases:poster_json", "poster", "analyst", "coordinator"),
     ("cases:poster_pdf", "poster", "reviewer", "coordinator"),
@@ -695,3 +696,23 @@ def test_every_cases_page_has_its_access_tests() -> None:
     resolver = get_resolver().namespace_dict["cases"][1]
     names = {f"cases:{p.name}" for p in resolver.url_patterns if p.name}
     assert names == CASES_URL_NAMES
+
+
+def test_the_authorities_page_needs_their_consent_and_never_shows_secret_fields(
+    client: Any, world: Any
+) -> None:
+    case = world["case"]
+    url = reverse("cases:case_authorities", kwargs={"pk": case.pk})
+    client.force_login(world["coordinator"])
+    page = client.get(url).content.decode()
+    assert HIDDEN["official_folio"] not in page and "Lupita" not in page
+    case.consent_authorities = True
+    case.save()
+    page = client.get(url).content.decode()
+    for name in ("official_folio", "medical_notes", "aliases", "birth_date"):
+        assert HIDDEN[name] in page, name
+    for name in ("curp", "companions", "family_phone", "investigation_file", "reporter_name"):
+        assert HIDDEN[name] not in page, name
+    assert "PRENDAPRIVADAX24" in page  # an authorities-tier garment
+    entry = Entry.objects.filter(object_type="case", action="view").latest("pk")
+    assert entry.detail == {"page": "authorities", "consent": True}

@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:pk>/edit/", cases.case_edit, name="case_edit"),
     path("<int:pk>/people/", cases.case_people, name="case_people"),
     path("<int:pk>/consent/", cases.case_consent, name="case_consent"),
+    path("<int:pk>/authorities/", cases.case_authorities, name="case_authorities"),
     path("<int:pk>/status/", cases.case_status, name="case_status"),
     path("<int:pk>/marks/", cases.mark_add, name="mark_add"),
     path("<int:pk>/clothing/", cases.garment_add, name="garment_add"),

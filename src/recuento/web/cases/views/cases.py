@@ -30,7 +30,16 @@ from recuento.web.cases.publishing import (
     revoke_if_no_longer_public,
     verify_path,
 )
-from recuento.web.cases.tiers import CASE_FIELDS, CONSENT_TIERS, LEVEL_ALL, viewer_level
+from recuento.web.cases.tiers import (
+    AUTHORITIES,
+    CASE_FIELDS,
+    CONSENT_TIERS,
+    LEVEL_ALL,
+    RANK,
+    FieldSpec,
+    tier_of,
+    viewer_level,
+)
 from recuento.web.cases.views.common import (
     case_sections,
     case_title,
@@ -38,6 +47,7 @@ from recuento.web.cases.views.common import (
     lang,
     mark_text,
     remains_label,
+    sections,
 )
 
 _PUBLISH_ERRORS = {
@@ -219,6 +229,30 @@ def case_consent(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("cases:case", pk=case.pk)
     record(request.user, "view", "case", case.pk, {"page": "consent"})
     return render(request, "cases/case_consent.html", {"form": form, "case": case})
+
+
+@requires("view_restricted_fields")
+def case_authorities(request: HttpRequest, pk: int) -> HttpResponse:
+    """What may be handed to an authority: the public, collective and authorities tiers,
+    only with the family's consent to share with authorities (secret fields never)."""
+    case = _case(pk)
+    shared = case.consent_authorities
+    record(request.user, "view", "case", case.pk, {"page": "authorities", "consent": shared})
+
+    def visible(spec: FieldSpec) -> bool:
+        return shared and RANK[tier_of(case, spec)] <= RANK[AUTHORITIES]
+
+    def item(tier: str) -> bool:
+        return shared and RANK[tier] <= RANK[AUTHORITIES]
+
+    context = {
+        "case": case,
+        "shared": shared,
+        "sections": sections(case, CASE_FIELDS, visible),
+        "marks": [mark_text(k, lang()) for k in case.marks.all() if item(k.tier)],
+        "clothing": [g for g in case.clothing.all() if item(g.tier)],
+    }
+    return render(request, "cases/case_authorities.html", context)
 
 
 @require_POST

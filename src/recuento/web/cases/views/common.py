@@ -137,4 +137,5 @@ __all__ = [
     "publicly_visible",
     "remains_label",
     "remains_sections",
+    "sections",
 ]
