@@ -206,6 +206,8 @@ def test_the_task_links_counts_and_stores_everything(
     assert run.result["persons"] == 4
     assert run.result["records"] == 6 and run.result["rejected"] == 1
     assert run.result["lists"] == ["prensa", "ong"]
+    # Two lists: the engine warns, in English and (stored beside it) in Spanish.
+    assert len(run.result["warnings_es"]) == len(run.result["warnings"]) > 0
     json.dumps(run.result, allow_nan=False)
     report = media_root / run.report
     assert run.report.startswith("reports/") and report.exists()
@@ -390,3 +392,16 @@ def test_the_database_worker_carries_out_a_queued_run(
     run.refresh_from_db()
     assert run.status == Run.Status.DONE, run.message
     assert run.result["persons"] == 4
+
+
+def test_run_page_shows_the_engines_warnings_in_the_readers_language(
+    client: Any, make_user: Any, make_run: Any
+) -> None:
+    run = make_run(Run.Status.DONE)
+    Run.objects.filter(pk=run.pk).update(
+        result={"persons": 2, "warnings": ["Too few lists."], "warnings_es": ["Muy pocas listas."]}
+    )
+    client.force_login(make_user("analyst"))
+    url = reverse("runs:run", kwargs={"pk": run.pk})
+    assert "Muy pocas listas." in client.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Too few lists." in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()

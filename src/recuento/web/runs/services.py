@@ -275,7 +275,10 @@ def _execute(run: Run, progress: _Progress) -> None:
     tables = [r.table for r in results]
     pairs = _uncertain_pairs(run, counted, tables, {s.name: s for s in sources})
     report = _write_report(run, counted, results)
-    result = jsonable(counted.to_dict())
+    raw = counted.to_dict()
+    result = jsonable(raw)
+    # The engine writes warnings in English; a known one carries its Spanish.
+    result["warnings_es"] = [in_language(w, "es") for w in raw["warnings"]]
     result["records"] = sum(r.read for r in results)
     result["rejected"] = sum(r.rejected for r in results)
     by_name = {s.name: s for s in sources}
@@ -328,6 +331,12 @@ def discard_rows(run_pk: int) -> None:
     with transaction.atomic():
         Assignment.objects.filter(run_id=run_pk).delete()
         UncertainPair.objects.filter(run_id=run_pk).delete()
+
+
+def in_language(text: str, lang: Literal["es", "en"]) -> str:
+    from recuento.report.text import in_language as translate
+
+    return str(translate(text, lang))
 
 
 def _write_report(run: Run, counted: Any, results: list[Any]) -> Path:

@@ -93,6 +93,9 @@ def run_detail(request: HttpRequest, pk: int, fmt: str = "html") -> HttpResponse
             "sources": sources,
             "result": run.result or {},
             "strata": (run.result or {}).get("strata") or [],
+            "warnings": (run.result or {}).get("warnings_es" if _lang() == "es" else "warnings")
+            or (run.result or {}).get("warnings")
+            or [],
             "busy": run.status in (Run.Status.QUEUED, Run.Status.RUNNING),
             "uncertain": run.uncertain_pairs.count() if run.status == Run.Status.DONE else 0,
         },
