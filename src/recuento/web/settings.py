@@ -97,6 +97,15 @@ TEMPLATES = [
 DATABASES = {"default": config.database(os.environ.get(config.DATABASE_URL_ENV), DATA_DIR)}
 # A request that fails leaves the database as it was.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Every request is a transaction and most write (the audit log records each view). A
+    # transaction that reads first and writes later fails at once ("database is locked")
+    # when another one writes meanwhile; taking the write lock when the transaction begins
+    # makes concurrent requests wait their turn instead (up to 20 s). WAL lets the linkage
+    # worker process read while a request writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE", timeout=20, init_command="PRAGMA journal_mode=WAL"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
