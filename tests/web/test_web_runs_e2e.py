@@ -70,6 +70,12 @@ def test_a_decision_changes_the_count_of_the_next_run(
     decision = "different" if top["same_person"] else "same"
     page = client.get(reverse("review:pair", kwargs={"pk": top["id"]}))
     assert page.status_code == 200
+    # The model's reasons, explained with the trained model: each comparison's level and weight.
+    explained = client.get(reverse("review:pair_json", kwargs={"pk": top["id"]})).json()["pair"]
+    comparisons = explained["comparisons"]
+    assert {c["column"] for c in comparisons} >= {"name", "birth"}
+    assert all(set(c) == {"column", "level", "agrees", "weight"} for c in comparisons)
+    assert any(c["agrees"] is True for c in comparisons)
     client.post(reverse("review:decide", kwargs={"pk": top["id"]}), {"decision": decision})
 
     client.force_login(analyst)
