@@ -8,9 +8,9 @@ each word that is a known nickname, the words of the formal names it may stand f
 record of "Guadalupe" because the query's words are expanded the same way.
 
 A query word matches a record when one of its alternatives (the word itself, or a formal
-name it is a nickname of) is one of the record's keys; a word of
-:data:`PREFIX_MIN_LENGTH` letters or more also matches keys that start with it, so "Guad"
-finds Guadalupe. Every word of the query must match.
+name it is a nickname of) is one of the record's keys; the last word of the query, when it
+has :data:`PREFIX_MIN_LENGTH` letters or more, also matches keys that start with it (it may
+not be finished: "Lupe Guad" finds Guadalupe). Every word of the query must match.
 
 Nothing here imports Django: the same functions serve the upload (writing the keys) and
 the search page (reading them).
@@ -27,7 +27,7 @@ from recuento.people.nicknames import formal_names
 
 #: Longest key kept (a longer "word" is noise: the rest is dropped, not the record).
 MAX_KEY_LENGTH = 64
-#: Query words at least this long also match keys that start with them.
+#: The query's last word, when at least this long, also matches keys that start with it.
 PREFIX_MIN_LENGTH = 3
 #: Words of a query beyond this many are ignored (each one adds a condition).
 MAX_QUERY_WORDS = 6
@@ -91,19 +91,19 @@ class QueryWord:
 
 def parse_query(text: str) -> list[QueryWord]:
     """The words of a search query, folded, without particles, at most
-    :data:`MAX_QUERY_WORDS` (duplicates dropped)."""
-    words: list[QueryWord] = []
-    seen: set[str] = set()
+    :data:`MAX_QUERY_WORDS` (duplicates dropped); only the last may match as a prefix."""
+    folded: list[str] = []
     for word in fold(text or "").split():
-        if word in PARTICLES or word in seen:
-            continue
-        seen.add(word)
         word = word[:MAX_KEY_LENGTH]
+        if word not in PARTICLES and word not in folded:
+            folded.append(word)
+    folded = folded[:MAX_QUERY_WORDS]
+    words: list[QueryWord] = []
+    for i, word in enumerate(folded):
         exact = tuple(sorted({word} | _formal_words(word, specific=True)))
-        prefix = word if len(word) >= PREFIX_MIN_LENGTH else None
+        last = i == len(folded) - 1
+        prefix = word if last and len(word) >= PREFIX_MIN_LENGTH else None
         words.append(QueryWord(word, exact, prefix))
-        if len(words) == MAX_QUERY_WORDS:
-            break
     return words
 
 

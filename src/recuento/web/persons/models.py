@@ -20,6 +20,7 @@ class NameKey(models.Model):
         on_delete=models.CASCADE,
         related_name="name_keys",
         verbose_name=_("record"),
+        db_index=False,  # the (record, key) index below serves lookups by record
     )
     key = models.CharField(_("search key"), max_length=64)
 
@@ -29,4 +30,6 @@ class NameKey(models.Model):
         indexes = (
             # Covers the search: the key's range, then the record ids, from the index alone.
             models.Index(fields=("key", "record"), name="persons_namekey_key_record"),
+            # Covers "does this record also have a key of the next word" (and deletions).
+            models.Index(fields=("record", "key"), name="persons_namekey_record_key"),
         )

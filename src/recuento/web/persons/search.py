@@ -13,18 +13,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
     CharField,
-    Count,
+    Exists,
     F,
-    Min,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce, Concat, NullIf
 
 from recuento.web.persons.keys import QueryWord, prefix_upper_bound
 from recuento.web.persons.models import NameKey
@@ -45,16 +44,55 @@ def newest_run() -> Run | None:
     )
 
 
+#: Keys counted per word to find the rarest (more than this is "common").
+_ESTIMATE_CAP = 10_000
+
+
+def _condition(word: QueryWord) -> Q:
+    condition = Q(key__in=word.exact)
+    if word.prefix is not None:
+        condition |= Q(key__gte=word.prefix, key__lt=prefix_upper_bound(word.prefix))
+    return condition
+
+
+def rarest_first(words: Sequence[QueryWord]) -> list[QueryWord]:
+    """The words ordered by how many keys match them (capped), rarest first, in one query.
+
+    The search starts from the rarest word's records and checks the others record by
+    record; starting from a common word ("maría") would read tens of thousands of keys.
+    """
+    if len(words) < 2:
+        return list(words)
+    parts: list[str] = []
+    params: list[Any] = []
+    for i, word in enumerate(words):
+        capped = NameKey.objects.filter(_condition(word)).values("pk")[:_ESTIMATE_CAP]
+        sql, word_params = capped.query.sql_with_params()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS w{i})")
+        params.extend(word_params)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        counts = cursor.fetchone()
+    order = sorted(range(len(words)), key=lambda i: (counts[i], i))
+    return [words[i] for i in order]
+
+
 def matching_records(
     words: Sequence[QueryWord], *, birth_year: int | None = None, sex: str = ""
 ) -> QuerySet[Record]:
     """Records whose search keys match every word (see :mod:`recuento.web.persons.keys`)."""
     records = Record.objects.all()
-    for word in words:
-        condition = Q(key__in=word.exact)
-        if word.prefix is not None:
-            condition |= Q(key__gte=word.prefix, key__lt=prefix_upper_bound(word.prefix))
-        records = records.filter(pk__in=NameKey.objects.filter(condition).values("record_id"))
+    ordered = rarest_first(words)
+    if ordered:
+        # Intersect in the keys' indexes alone: the rarest word's keys, each kept when the
+        # same record also has a key of every other word; the records are read only then.
+        first, *rest = ordered
+        keys = NameKey.objects.filter(_condition(first))
+        for word in rest:
+            keys = keys.filter(
+                Exists(NameKey.objects.filter(_condition(word), record_id=OuterRef("record_id")))
+            )
+        records = records.filter(pk__in=keys.values("record_id"))
     if birth_year is not None:
         records = records.filter(birth_date__startswith=f"{birth_year:04d}")
     if sex:
@@ -62,33 +100,40 @@ def matching_records(
     return records
 
 
-def grouped(records: QuerySet[Record], run: Run | None) -> QuerySet[Any]:
+def grouped(records: QuerySet[Record], run: Run | None) -> list[dict[str, Any]]:
     """One row per person (``group``: ``p:<person id>`` or ``r:<record pk>``) with the
-    number of matching records (``matched``), ordered by surname and given names."""
-    as_record = Concat(Value(RECORD), Cast("pk", CharField()), output_field=CharField())
+    number of matching records (``matched``), ordered by surname and given names.
+
+    One query reads the matching records with their person; grouping and ordering are
+    done here, so the search runs once per page rather than once for the count and once
+    for the page.
+    """
     if run is None:
-        group: Any = as_record
+        rows: Any = records.values_list(
+            "pk", Value(None, output_field=CharField()), "first_surname", "given_names"
+        )
     else:
         person = Assignment.objects.filter(
             run=run, source_id=OuterRef("source_id"), record_id=OuterRef("record_id")
         ).values("person_id")[:1]
-        # Concat turns NULL into "" on some databases: "p:" alone means no person.
-        group = Coalesce(
-            NullIf(
-                Concat(Value(PERSON), Subquery(person), output_field=CharField()), Value(PERSON)
-            ),
-            as_record,
+        rows = records.annotate(person=Subquery(person)).values_list(
+            "pk", "person", "first_surname", "given_names"
         )
-    return (
-        records.annotate(group=group)
-        .values("group")
-        .annotate(
-            matched=Count("pk"),
-            surname=Min("first_surname"),
-            given=Min("given_names"),
-        )
-        .order_by("surname", "given", "group")
-    )
+    groups: dict[str, list[Any]] = {}
+    for pk, person_id, surname, given in rows.order_by():
+        key = PERSON + person_id if person_id is not None else RECORD + str(pk)
+        entry = groups.get(key)
+        if entry is None:
+            groups[key] = [1, surname, given]
+        else:
+            entry[0] += 1
+            entry[1] = min(entry[1], surname)
+            entry[2] = min(entry[2], given)
+    ordered = sorted(groups.items(), key=lambda kv: (kv[1][1], kv[1][2], kv[0]))
+    return [
+        {"group": key, "matched": n, "surname": surname, "given": given}
+        for key, (n, surname, given) in ordered
+    ]
 
 
 @dataclass

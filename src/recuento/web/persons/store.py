@@ -155,9 +155,18 @@ def replace_records(source: Source, table: pa.Table) -> int:
             f"the standardised table of list {source.name} lacks the column(s) "
             f"{', '.join(missing)}; this is a bug in recuento, please report it"
         )
-    with transaction.atomic():
-        NameKey.objects.filter(record__source=source).delete()
-        Record.objects.filter(source=source).delete()
+    quote = connection.ops.quote_name
+    records_table = quote(Record._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Two statements, not the ORM's delete(), which would load every record first to
+        # cascade to their keys. Nothing else refers to a record (a reference added later
+        # makes the DELETE fail at commit, as it should, rather than vanish silently).
+        cursor.execute(
+            f"DELETE FROM {quote(NameKey._meta.db_table)} WHERE {quote('record_id')} IN "
+            f"(SELECT {quote('id')} FROM {records_table} WHERE {quote('source_id')} = %s)",
+            [source.pk],
+        )
+        cursor.execute(f"DELETE FROM {records_table} WHERE {quote('source_id')} = %s", [source.pk])
         # Plain INSERTs (executemany): the ORM's bulk_create spends most of its time
         # building SQL, several times longer than the database takes to write the rows.
         attributes = Record._meta.get_field("attributes")
@@ -167,28 +176,23 @@ def replace_records(source: Source, table: pa.Table) -> int:
 
         insert_record = _insert_sql(Record, _RECORD_COLUMNS)
         insert_key = _insert_sql(NameKey, ("record_id", "key"))
-        quote = connection.ops.quote_name
         select_pks = (
-            f"SELECT {quote('record_id')}, {quote('id')} FROM {quote(Record._meta.db_table)} "
+            f"SELECT {quote('record_id')}, {quote('id')} FROM {records_table} "
             f"WHERE {quote('source_id')} = %s AND {quote('record_id')}"
         )
         written = 0
-        with connection.cursor() as cursor:
-            for batch in table.select(list(_COLUMNS)).to_batches(max_chunksize=BATCH):
-                rows = [
-                    _row(source, row, written + i + 1, dump)
-                    for i, row in enumerate(batch.to_pylist())
-                ]
-                cursor.executemany(insert_record, [values for values, _, _ in rows])
-                # The new records' primary keys, by record id (unique within the source).
-                ids = [record_id for _, record_id, _ in rows]
-                cursor.execute(
-                    f"{select_pks} IN ({', '.join(['%s'] * len(ids))})", [source.pk, *ids]
-                )
-                pks = dict(cursor.fetchall())
-                cursor.executemany(
-                    insert_key,
-                    [(pks[record_id], key) for _, record_id, keys in rows for key in keys],
-                )
-                written += len(rows)
+        for batch in table.select(list(_COLUMNS)).to_batches(max_chunksize=BATCH):
+            rows = [
+                _row(source, row, written + i + 1, dump) for i, row in enumerate(batch.to_pylist())
+            ]
+            cursor.executemany(insert_record, [values for values, _, _ in rows])
+            # The new records' primary keys, by record id (unique within the source).
+            ids = [record_id for _, record_id, _ in rows]
+            cursor.execute(f"{select_pks} IN ({', '.join(['%s'] * len(ids))})", [source.pk, *ids])
+            pks = dict(cursor.fetchall())
+            cursor.executemany(
+                insert_key,
+                [(pks[record_id], key) for _, record_id, keys in rows for key in keys],
+            )
+            written += len(rows)
     return written
