@@ -94,3 +94,22 @@ def test_a_script_without_a_main_guard_still_gets_every_record(tmp_path) -> None
         [sys.executable, str(script)], capture_output=True, text=True, timeout=120
     )
     assert "ROWS 12" in done.stdout, done.stderr[-2000:]
+
+
+def test_a_pool_that_breaks_between_chunks_still_gives_every_chunk_in_order() -> None:
+    # The pool can be found broken when a chunk is handed over, before any result shows it.
+    import time
+
+    runner = ChunkRunner(SPEC, workers=2)
+    results = [*runner.submit(chunk(0)), *runner.submit(chunk(3))]
+    assert runner.pool is not None
+    for process in list(runner.pool._processes.values()):  # a real breakage, not a mock
+        process.kill()
+    deadline = time.monotonic() + 30
+    while not runner.pool._broken and time.monotonic() < deadline:
+        time.sleep(0.05)
+    for start in range(6, 30, 3):
+        results.extend(runner.submit(chunk(start)))
+    results.extend(runner.finish())
+    rows = [r for batch, _ in results for r in batch.column("row").to_pylist()]
+    assert rows == sorted(rows) and len(rows) == 30

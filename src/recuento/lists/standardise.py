@@ -15,7 +15,7 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
@@ -117,11 +117,13 @@ class ChunkRunner:
         self.workers = workers
         self.pool: ProcessPoolExecutor | None = None
         self.held: Chunk | None = None
-        self.pending: deque[tuple[Future[tuple[pa.RecordBatch, Warned]], Chunk]] = deque()
+        self.pending: deque[tuple[Future[tuple[pa.RecordBatch, Warned]] | None, Chunk]] = deque()
 
     def submit(self, chunk: Chunk) -> Iterator[tuple[pa.RecordBatch, Warned]]:
         """Hand over a chunk; yield the results that are ready, in order."""
         if self.workers <= 1:
+            while self.pending:  # chunks sent before the pool broke come first
+                yield self._next()
             yield standardise_chunk(self.spec, chunk)
             return
         if self.pool is None:
@@ -134,26 +136,37 @@ class ChunkRunner:
             context.set_forkserver_preload(["recuento.lists.standardise"])
             self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
             held, self.held = self.held, None
-            self._send(self.pool, held)
-        self._send(self.pool, chunk)
+            self._send(held)
+        self._send(chunk)
         while len(self.pending) > 2 * self.workers:
             yield self._next()
 
-    def _send(self, pool: ProcessPoolExecutor, chunk: Chunk) -> None:
-        self.pending.append((pool.submit(standardise_chunk, self.spec, chunk), chunk))
+    def _send(self, chunk: Chunk) -> None:
+        future = None
+        if self.pool is not None:
+            try:
+                future = self.pool.submit(standardise_chunk, self.spec, chunk)
+            except BrokenProcessPool:  # it can break before any result shows it
+                self._fall_back()
+        self.pending.append((future, chunk))
 
     def _next(self) -> tuple[pa.RecordBatch, Warned]:
         future, chunk = self.pending.popleft()
-        try:
-            return future.result()
-        except BrokenProcessPool:
+        if future is not None:
+            try:
+                return future.result()
+            except (BrokenProcessPool, CancelledError):
+                self._fall_back()
+        return standardise_chunk(self.spec, chunk)
+
+    def _fall_back(self) -> None:
+        if self.workers > 1:
             logger.warning(
                 "the worker processes stopped (a script without an "
                 "`if __name__ == '__main__':` guard?); standardising in this process"
             )
-            self.close()
-            self.workers = 1
-            return standardise_chunk(self.spec, chunk)
+        self.close()
+        self.workers = 1
 
     def finish(self) -> Iterator[tuple[pa.RecordBatch, Warned]]:
         """Yield the remaining results in order and stop the pool."""
@@ -162,11 +175,7 @@ class ChunkRunner:
                 held, self.held = self.held, None
                 yield standardise_chunk(self.spec, held)
             while self.pending:
-                if self.pool is None:  # the pool broke: the rest is done here
-                    _, chunk = self.pending.popleft()
-                    yield standardise_chunk(self.spec, chunk)
-                else:
-                    yield self._next()
+                yield self._next()
         finally:
             self.close()
 
