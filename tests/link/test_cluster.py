@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from recuento.link.cluster import cluster
+from recuento.link.cluster import cluster, cluster_pairs
 
 
 def test_a_strong_link_joins_two_records_and_is_their_weakest_link() -> None:
@@ -81,3 +83,41 @@ def test_a_same_decision_that_contradicts_a_different_one_is_reported_and_left_a
     labels = result.labels.tolist()
     assert labels[0] == labels[1] and labels[2] != labels[0]
     assert result.conflicts == [(1, 2)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(min_value=2, max_value=25).flatmap(
+        lambda n: st.tuples(
+            st.just(n),
+            st.lists(
+                st.tuples(
+                    st.integers(0, n - 1),
+                    st.integers(0, n - 1),
+                    st.floats(0.0, 1.0, allow_nan=False),
+                ),
+                max_size=60,
+                unique_by=lambda t: (min(t[0], t[1]), max(t[0], t[1])),
+            ),
+            st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=3),
+            st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=3),
+        )
+    )
+)
+def test_clustering_component_by_component_gives_the_same_persons(case) -> None:
+    n, pairs, must, cannot = case
+    pairs = [(a, b, p) for a, b, p in pairs if a != b]
+    whole = cluster(n, pairs, min_edge=0.5, min_average=0.4, must=must, cannot=cannot)
+    split = cluster_pairs(
+        n,
+        np.array([a for a, _, _ in pairs], dtype=np.int64),
+        np.array([b for _, b, _ in pairs], dtype=np.int64),
+        np.array([p for _, _, p in pairs]),
+        min_edge=0.5,
+        min_average=0.4,
+        must=must,
+        cannot=cannot,
+    )
+    assert split.labels.tolist() == whole.labels.tolist()
+    assert split.weakest_link == whole.weakest_link
+    assert split.conflicts == sorted(whole.conflicts)

@@ -38,7 +38,7 @@ from recuento.link.api import (
     LinkResult,
     link_tables,
 )
-from recuento.link.cluster import cluster
+from recuento.link.cluster import cluster_pairs
 
 #: (min_edge, min_average) clustering thresholds whose estimates are pooled.
 LINKAGE_CONFIGURATIONS: tuple[tuple[float, float], ...] = (
@@ -265,26 +265,34 @@ def _pooled(
         )
     }
     pairs = linked.pairs
-    left = [
-        ids[k]
-        for k in zip(
-            pairs.column("source_l").to_pylist(), pairs.column("id_l").to_pylist(), strict=True
-        )
-    ]
-    right = [
-        ids[k]
-        for k in zip(
-            pairs.column("source_r").to_pylist(), pairs.column("id_r").to_pylist(), strict=True
-        )
-    ]
-    probability = pairs.column("match_probability").to_pylist()
+    left = np.array(
+        [
+            ids[k]
+            for k in zip(
+                pairs.column("source_l").to_pylist(), pairs.column("id_l").to_pylist(), strict=True
+            )
+        ],
+        dtype=np.int64,
+    )
+    right = np.array(
+        [
+            ids[k]
+            for k in zip(
+                pairs.column("source_r").to_pylist(), pairs.column("id_r").to_pylist(), strict=True
+            )
+        ],
+        dtype=np.int64,
+    )
+    probability = pairs.column("match_probability").to_numpy()
     draws: list[np.ndarray] = []
     persons_by: dict[str, int] = {}
     for k, (edge, average) in enumerate(LINKAGE_CONFIGURATIONS):
         say(f"linkage configuration {k + 1} of {len(LINKAGE_CONFIGURATIONS)}")
-        clustering = cluster(
+        clustering = cluster_pairs(
             len(source),
-            zip(left, right, probability, strict=True),
+            left,
+            right,
+            probability,
             min_edge=edge,
             min_average=average,
             must=linked.must,

@@ -21,7 +21,7 @@ import numpy as np
 import pyarrow as pa
 
 from recuento.errors import RecuentoError
-from recuento.link.cluster import cluster
+from recuento.link.cluster import cluster_pairs
 from recuento.link.prepare import PREPARED_COLUMNS, prepare
 from recuento.link.train import (
     PRIOR_FLOOR_WEIGHT,
@@ -193,9 +193,11 @@ def link_tables(
     left = pairs.column("unique_id_l").to_numpy()
     right = pairs.column("unique_id_r").to_numpy()
     probability = pairs.column("match_probability").to_numpy()
-    clustering = cluster(
+    clustering = cluster_pairs(
         n,
-        zip(left.tolist(), right.tolist(), probability.tolist(), strict=True),
+        left,
+        right,
+        probability,
         min_edge=min_edge,
         min_average=min_average,
         must=must,

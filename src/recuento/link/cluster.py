@@ -134,3 +134,86 @@ def cluster(
         if r in weakest:
             weakest_link[label] = weakest[r]
     return Clustering(labels, weakest_link, conflicts)
+
+
+def cluster_pairs(
+    n_records: int,
+    left: np.ndarray,
+    right: np.ndarray,
+    probability: np.ndarray,
+    *,
+    min_edge: float = 0.3,
+    min_average: float = 0.3,
+    must: Iterable[tuple[int, int]] = (),
+    cannot: Iterable[tuple[int, int]] = (),
+) -> Clustering:
+    """:func:`cluster` on arrays, one connected component at a time.
+
+    Merges only ever follow links of at least ``min_edge`` (or decided "same" pairs), so no
+    person spans two components of the graph of those links, and pairs between components
+    are never read. Clustering each component on its own gives the same persons as
+    :func:`cluster` on everything while holding only one component's pairs in Python
+    objects at a time (at a million records the whole graph's dictionaries alone took
+    gigabytes).
+    """
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    left = np.asarray(left, dtype=np.int64)
+    right = np.asarray(right, dtype=np.int64)
+    probability = np.asarray(probability, dtype=np.float64)
+    must = [(int(a), int(b)) for a, b in must]
+    cannot = [(int(a), int(b)) for a, b in cannot]
+    strong = probability >= min_edge
+    must_l = np.array([a for a, _ in must], dtype=np.int64)
+    must_r = np.array([b for _, b in must], dtype=np.int64)
+    edges_l = np.concatenate([left[strong], must_l])
+    edges_r = np.concatenate([right[strong], must_r])
+    graph = coo_matrix(
+        (np.ones(edges_l.size, dtype=np.int8), (edges_l, edges_r)), shape=(n_records, n_records)
+    )
+    _, component = connected_components(graph, directed=False)
+    labels = np.arange(n_records, dtype=np.int64)
+    weakest_link: dict[int, float] = {}
+    conflicts: list[tuple[int, int]] = []
+    sizes = np.bincount(component)
+    order = np.argsort(component, kind="stable")  # records of a component, ascending
+    bounds = np.concatenate([[0], np.cumsum(sizes)])
+    inside = component[left] == component[right]
+    pair_component = component[left[inside]]
+    pair_order = np.argsort(pair_component, kind="stable")
+    pair_bounds = np.searchsorted(pair_component[pair_order], np.arange(sizes.size + 1))
+    in_left, in_right, in_p = (
+        left[inside][pair_order],
+        right[inside][pair_order],
+        probability[inside][pair_order],
+    )
+    by_component: dict[int, tuple[list[tuple[int, int]], list[tuple[int, int]]]] = {}
+    for kind, decided in ((0, must), (1, cannot)):
+        for a, b in decided:
+            if component[a] == component[b]:
+                by_component.setdefault(int(component[a]), ([], []))[kind].append((a, b))
+    local = np.empty(n_records, dtype=np.int64)
+    for c in np.flatnonzero(sizes > 1):
+        members = order[bounds[c] : bounds[c + 1]]
+        local[members] = np.arange(members.size)
+        lo, hi = pair_bounds[c], pair_bounds[c + 1]
+        decided_must, decided_cannot = by_component.get(int(c), ([], []))
+        result = cluster(
+            members.size,
+            zip(
+                local[in_left[lo:hi]].tolist(),
+                local[in_right[lo:hi]].tolist(),
+                in_p[lo:hi].tolist(),
+                strict=True,
+            ),
+            min_edge=min_edge,
+            min_average=min_average,
+            must=[(int(local[a]), int(local[b])) for a, b in decided_must],
+            cannot=[(int(local[a]), int(local[b])) for a, b in decided_cannot],
+        )
+        labels[members] = members[result.labels]
+        for label, weakest in result.weakest_link.items():
+            weakest_link[int(members[label])] = weakest
+        conflicts.extend((int(members[a]), int(members[b])) for a, b in result.conflicts)
+    return Clustering(labels, weakest_link, sorted(conflicts))
