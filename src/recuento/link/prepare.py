@@ -11,7 +11,12 @@ rules use, some derived here:
   little (*María*, *José*, *Juan*): what "names in common" counts;
 - ``token_pairs``: pairs of distinct name tokens by sound (``lopes|ramires``), for blocking on
   any two shared tokens: this survives a wrong split, swapped surnames, a missing maternal
-  surname and a nickname in place of one of the given names;
+  surname and a nickname in place of one of the given names. A pair shared by many records
+  (``garsia|ernandes``) is refined by the years of birth the record allows
+  (``garsia|ernandes|1990``), so common names are still compared, within a year;
+- ``token_years``: one name token by sound and a year of birth (``ortega|1967``), kept only
+  where that block is small: it finds the records that share a single name besides the
+  year (a misspelt given name and a missing surname together);
 - ``birth_year_low`` / ``birth_year_high``: the years of birth a record allows, from its
   date of birth or else from its age at the event and the event's year, so that a list
   that gives only ages can still be compared with one that gives dates of birth;
@@ -48,6 +53,7 @@ PREPARED_COLUMNS = (
     "name_tokens_phonetic",
     "name_keys",
     "token_pairs",
+    "token_years",
     "sex",
     "birth_date",
     "birth_year",
@@ -97,19 +103,52 @@ def _pairs(tokens: Sequence[str] | None) -> list[str] | None:
     return pairs or None
 
 
-#: A token pair shared by more records than this is left out of blocking: its block alone
-#: would cost up to MAX_PAIR_BLOCK^2 / 2 comparisons (García|Hernández in a million records
-#: is shared by thousands), and those records still meet through the other rules (surname,
-#: given name and year of birth...).
+#: A token pair shared by more records than this is refined by year of birth: unrefined,
+#: García|Hernández alone would be a block of thousands in a million records, costing
+#: millions of comparisons, most of them between people born decades apart.
+PAIR_REFINE_ABOVE = 50
+#: A block still larger than this after refinement is left out of blocking (those records
+#: still meet through the other rules: surname, given name and year of birth...).
 MAX_PAIR_BLOCK = 300
+#: One shared name and a year make a block only when it is at most this large.
+MAX_TOKEN_YEAR_BLOCK = 60
 
 
-def _capped_pairs(all_pairs: list[list[str] | None]) -> list[list[str] | None]:
+def _years(low: int | None, high: int | None) -> list[int]:
+    if low is None or high is None:
+        return []
+    return [low] if low == high else [low, high]
+
+
+def _blocking_pairs(
+    all_pairs: list[list[str] | None], years: list[list[int]]
+) -> list[list[str] | None]:
+    """Token pairs, refined by year where common, without blocks over MAX_PAIR_BLOCK."""
     counts = Counter(p for pairs in all_pairs if pairs for p in pairs)
-    common = {p for p, c in counts.items() if c > MAX_PAIR_BLOCK}
-    if not common:
-        return all_pairs
-    return [[p for p in pairs if p not in common] or None if pairs else None for pairs in all_pairs]
+    common = {p for p, c in counts.items() if c > PAIR_REFINE_ABOVE}
+    keyed: list[list[str]] = []
+    for pairs, ys in zip(all_pairs, years, strict=True):
+        keys: list[str] = []
+        for p in pairs or ():
+            if p in common:
+                keys.extend(f"{p}|{y}" for y in ys)
+            else:
+                keys.append(p)
+        keyed.append(keys)
+    sizes = Counter(k for keys in keyed for k in keys)
+    return [[k for k in keys if sizes[k] <= MAX_PAIR_BLOCK] or None for keys in keyed]
+
+
+def _token_years(
+    all_keys: list[list[str] | None], years: list[list[int]]
+) -> list[list[str] | None]:
+    """Single name keys with a year of birth, where that block is small."""
+    keyed = [
+        sorted({f"{k}|{y}" for k in keys or () for y in ys})
+        for keys, ys in zip(all_keys, years, strict=True)
+    ]
+    sizes = Counter(k for keys in keyed for k in keys)
+    return [[k for k in keys if sizes[k] <= MAX_TOKEN_YEAR_BLOCK] or None for keys in keyed]
 
 
 def _event_day(year: int | None, month: int | None, day: int | None) -> int | None:
@@ -187,8 +226,12 @@ def prepare(tables: Sequence[pa.Table]) -> pa.Table:
     columns["place_words"] = pa.array(
         [sorted(set(k.split())) if k else None for k in keys], pa.list_(pa.string())
     )
+    years = [_years(lo, hi) for lo, hi in zip(low, high, strict=True)]
     columns["token_pairs"] = pa.array(
-        _capped_pairs([_pairs(t) for t in tokens]), pa.list_(pa.string())
+        _blocking_pairs([_pairs(t) for t in tokens], years), pa.list_(pa.string())
+    )
+    columns["token_years"] = pa.array(
+        _token_years(columns["name_keys"].to_pylist(), years), pa.list_(pa.string())
     )
     columns["birth_year_low"] = pa.array(low, pa.int32())
     columns["birth_year_high"] = pa.array(high, pa.int32())
