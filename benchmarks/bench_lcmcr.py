@@ -121,21 +121,40 @@ def r_rows() -> dict[str, dict[str, str]]:
         return {r["scenario"]: r for r in csv.DictReader(handle) if r["method"] == "LCMCR_K10"}
 
 
-def coverage(reps: int) -> None:
+def coverage(
+    reps: int,
+    scenarios: list[str],
+    threads: int,
+    csv_path: Path | None,
+    fit_args: dict[str, int],
+) -> None:
+    """Coverage over seeded replicates; one row per replicate in ``csv_path`` when given."""
     reference = r_rows()
-    for name, (sizes, probs) in SCENARIOS.items():
+    writer = None
+    if csv_path is not None:
+        handle = csv_path.open("w", newline="")
+        writer = csv.writer(handle)
+        writer.writerow(
+            ["scenario", "rep", "true_n", "n_observed", "median", "lower", "upper", "rhat", "ess"]
+        )
+    for name in scenarios:
+        sizes, probs = SCENARIOS[name]
         true_n = sum(sizes)
         rng = np.random.default_rng(np.random.SeedSequence([2026, len(name), sum(map(ord, name))]))
         estimates, covered, widths, seconds = [], 0, [], 0.0
         for rep in range(reps):
             patterns, counts = simulate_table(rng, sizes, probs)
             start = time.perf_counter()
-            fit = fit_lcmcr(patterns, counts, K=10, samples=2_000, thin=10, seed=1000 + rep)
+            fit = fit_lcmcr(patterns, counts, seed=1000 + rep, threads=threads, **fit_args)
             seconds += time.perf_counter() - start
             lower, upper = fit.interval()
             estimates.append(fit.median())
             covered += lower <= true_n <= upper
             widths.append(upper - lower)
+            if writer is not None:
+                row = (name, rep, true_n, fit.n_observed, fit.median(), lower, upper)
+                writer.writerow((*row, f"{fit.rhat:.4f}", f"{fit.ess:.0f}"))
+                handle.flush()
         est = np.asarray(estimates)
         ref = reference.get(name, {})
         print(
@@ -146,19 +165,31 @@ def coverage(reps: int) -> None:
             f"{ref.get('coverage95', '?')}, width {ref.get('mean_width', '?')}",
             flush=True,
         )
+    if writer is not None:
+        handle.close()
 
 
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("what", choices=["speed", "mixing", "coverage"])
     parser.add_argument("--reps", type=int, default=50)
+    parser.add_argument(
+        "--scenario", action="append", choices=sorted(SCENARIOS), help="repeatable; default all"
+    )
+    parser.add_argument("--threads", type=int, default=1, help="chains run at once (coverage)")
+    parser.add_argument("--csv", type=Path, help="coverage: write one row per replicate here")
+    parser.add_argument("--K", type=int, default=10)
+    parser.add_argument("--burnin", type=int, default=10_000)
+    parser.add_argument("--samples", type=int, default=2_000)
+    parser.add_argument("--thin", type=int, default=10)
     args = parser.parse_args(argv)
     if args.what == "speed":
         speed()
     elif args.what == "mixing":
         mixing()
     else:
-        coverage(args.reps)
+        fit_args = {"K": args.K, "burnin": args.burnin, "samples": args.samples, "thin": args.thin}
+        coverage(args.reps, args.scenario or list(SCENARIOS), args.threads, args.csv, fit_args)
 
 
 if __name__ == "__main__":

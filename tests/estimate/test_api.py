@@ -209,3 +209,16 @@ def test_warnings_are_english_in_json_and_spanish_in_the_spanish_table() -> None
     es = format_table(result, lang="es")
     assert "solo 2 listas tienen registros" in es
     assert "only 2 lists" not in es
+
+
+@needs_lcmcr
+def test_estimate_runs_lcmcr_longer_until_400_effective_draws_by_default():
+    settings = LCMCRSettings()
+    assert settings.target_ess == 400.0 and settings.max_doublings == 4
+    # Kosovo mixes slowly (about 1,000 sweeps per effective draw): 2 x 100 draws thinned by
+    # 2 are far too few, so the thinning is doubled as often as allowed, and the draws per
+    # chain stay as asked.
+    few = LCMCRSettings(K=2, chains=2, burnin=200, samples=100, thin=2, max_doublings=2)
+    result = estimate(load_histories("kosovo"), method="lcmcr", seed=1, lcmcr=few)
+    assert result.diagnostics["thin"] == 8
+    assert result.diagnostics["samples_per_chain"] == 100

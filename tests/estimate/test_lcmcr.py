@@ -265,3 +265,40 @@ def test_truncated_negative_binomial_follows_its_truncated_law(sampler, p: float
     draws = np.array([sampler(rng, size, p, cap) for _ in range(3000)])
     assert draws.max() <= cap
     assert abs(draws.mean() - mean) < 4 * sd / np.sqrt(3000)
+
+
+@pytest.mark.parametrize("kernel", kernels())
+def test_running_longer_for_target_ess_continues_the_same_chains(kernel: str):
+    # One doubling from thin = 3 keeps the draws at sweeps 6, 12, ... of the same chains:
+    # exactly the draws of a run asked for with thin = 6.
+    longer = small_fit(8, thin=3, target_ess=1e9, max_doublings=1, kernel=kernel)
+    direct = small_fit(8, thin=6, kernel=kernel)
+    np.testing.assert_array_equal(longer.N_draws, direct.N_draws)
+    assert longer.settings["thin"] == 6
+    assert longer.settings["thin_requested"] == 3
+    assert longer.N_draws.shape == (2, 50)
+
+
+def test_target_ess_doubles_the_thinning_at_most_max_doublings_times():
+    unreachable = small_fit(9, thin=2, target_ess=1e9, max_doublings=3)
+    assert unreachable.settings["thin"] == 16
+    assert any(w.startswith("Only") for w in unreachable.warnings)
+    reached = small_fit(9, thin=2, target_ess=1.0, max_doublings=3)
+    assert reached.settings["thin"] == 2
+    exact_run = small_fit(9, thin=2)
+    assert exact_run.settings["thin"] == 2 and exact_run.settings["target_ess"] is None
+
+
+def test_progress_stays_in_order_when_chains_run_longer():
+    seen: list[float] = []
+    small_fit(3, progress=seen.append, target_ess=1e9, max_doublings=2)
+    assert seen == sorted(seen)
+    assert max(seen[:-1]) <= 0.99
+    assert seen[-1] == pytest.approx(1.0)
+
+
+def test_bad_target_ess_and_doublings_are_reported():
+    with pytest.raises(LCMCRInputError) as info:
+        small_fit(1, target_ess=-5, max_doublings=-1)
+    text = " ".join(info.value.problems)
+    assert "target_ess" in text and "max_doublings" in text

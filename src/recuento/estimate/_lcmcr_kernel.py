@@ -120,47 +120,34 @@ def initial_state(
     return lam, log_pi, 1.0
 
 
-def run_chain(
-    patterns: np.ndarray,
+def numpy_sweeps(
+    x: np.ndarray,
     counts: np.ndarray,
-    *,
-    n_classes: int,
+    lam: np.ndarray,
+    log_pi: np.ndarray,
+    alpha: float,
     a: float,
     b: float,
-    burnin: int,
-    samples: int,
+    n_sweeps: int,
+    update_alpha: bool,
     thin: int,
+    out: np.ndarray,
+    start: int,
+    cap: int,
     rng: np.random.Generator,
-    tick: Callable[[int], None] | None = None,
-) -> np.ndarray:
-    """Run one chain with numpy and return ``samples`` draws of the number of unobserved people.
+) -> tuple[float, np.ndarray]:
+    """``n_sweeps`` sweeps with numpy; same arguments and effects as the compiled ``sweeps``.
 
-    Args:
-        patterns: (C, J) 0/1 float array of observed, distinct, non-zero capture patterns.
-        counts: (C,) positive integer counts of those patterns.
-        n_classes: K*, the truncation level of the stick-breaking prior.
-        a: Shape of the Gamma prior on alpha.
-        b: Rate of the Gamma prior on alpha.
-        burnin: Sweeps discarded at the start.
-        samples: Draws kept.
-        thin: Sweeps per kept draw.
-        rng: The chain's own generator.
-        tick: Called with the number of sweeps done since the previous call, now and then.
-
-    Returns:
-        (samples,) int64 array of draws of n0.
+    ``lam`` (J x K) and ``log_pi`` (K) are updated in place; the draw of n0 after sweep
+    ``start + it + 1`` is stored in ``out[(start + it + 1) // thin - 1]`` when that sweep
+    count is a multiple of ``thin`` and the slot exists. Returns (alpha, class sizes of the
+    last sweep).
     """
-    x = patterns
-    not_x = 1.0 - patterns
+    not_x = 1.0 - x
     n = int(counts.sum())
-    cap = N0_CAP_RATIO * n
-    k = n_classes
-    lam, log_pi, alpha = initial_state(x, counts, k, rng)
-
-    total = burnin + samples * thin
-    out = np.empty(samples, dtype=np.int64)
-    tick_every = max(1, total // 100)
-    for it in range(total):
+    k = lam.shape[1]
+    class_sizes = np.zeros(k)
+    for it in range(n_sweeps):
         log_lam = np.log(lam)
         log_1mlam = np.log1p(-lam)
         # 1. class counts of the observed cells
@@ -173,90 +160,112 @@ def run_chain(
         n0 = _truncated_negbin(rng, n, float(-np.expm1(min(log_pi0, 0.0))), cap)
         miss_class = rng.multinomial(n0, _normalise_rows(log_miss))
         # 3. capture probabilities
-        class_sizes = cell_class.sum(axis=0) + miss_class
+        class_sizes = (cell_class.sum(axis=0) + miss_class).astype(float)
         captured = x.T @ cell_class
-        lam = rng.beta(1.0 + captured, 1.0 + class_sizes - captured)
-        np.clip(lam, _EPS, 1.0 - _EPS, out=lam)
-        # 4. class weights
-        log_pi, sum_log_1mv = _stick_breaking(rng, class_sizes.astype(float), alpha)
-        # 5. concentration (held at 1 during warm-up)
-        if it >= WARMUP_SWEEPS or it >= burnin:
+        lam[:, :] = np.clip(rng.beta(1.0 + captured, 1.0 + class_sizes - captured), _EPS, 1 - _EPS)
+        # 4. class weights; 5. concentration
+        new_log_pi, sum_log_1mv = _stick_breaking(rng, class_sizes, alpha)
+        log_pi[:] = new_log_pi
+        if update_alpha:
             alpha = float(rng.gamma(a + k - 1, 1.0 / (b - sum_log_1mv)))
-        elif it == min(WARMUP_SWEEPS, burnin) - 1:
-            order = np.argsort(-class_sizes, kind="stable")
-            lam = lam[:, order]
-            log_pi = log_pi[order]
-        kept = it - burnin
-        if kept >= 0 and (kept + 1) % thin == 0:
-            out[kept // thin] = n0
-        if tick is not None and (it + 1) % tick_every == 0:
-            tick(tick_every)
-    if tick is not None:
-        tick(total % tick_every)
-    return out
+        if (start + it + 1) % thin == 0:
+            slot = (start + it + 1) // thin - 1
+            if 0 <= slot < out.shape[0]:
+                out[slot] = n0
+    return alpha, class_sizes
 
 
-def run_chain_compiled(
-    sweeps: Callable[..., Any],
-    patterns: np.ndarray,
-    counts: np.ndarray,
-    *,
-    n_classes: int,
-    a: float,
-    b: float,
-    burnin: int,
-    samples: int,
-    thin: int,
-    rng: np.random.Generator,
-    tick: Callable[[int], None] | None = None,
-) -> np.ndarray:
-    """Run one chain with the compiled sweep of :mod:`._lcmcr_numba`; arguments as run_chain.
+class Chain:
+    """One chain of the sampler: its state, and sweeps that continue from it.
 
-    The sweeps run in blocks of about 1% of the chain so that progress can be reported.
+    The state is the capture probabilities ``lam``, the log class weights ``log_pi`` and
+    alpha (the class counts are redrawn from them at every sweep). :meth:`burn_in` runs the
+    warm-up and burn-in; every call of :meth:`draw` continues the same chain, so a chain
+    that mixed too slowly can be run longer without starting again.
+
+    Args:
+        patterns: (C, J) 0/1 array of observed, distinct, non-zero capture patterns.
+        counts: (C,) positive integer counts of those patterns.
+        n_classes: K*, the truncation level of the stick-breaking prior.
+        a: Shape of the Gamma prior on alpha.
+        b: Rate of the Gamma prior on alpha.
+        rng: The chain's own generator.
+        sweeps: The compiled sweep function of :mod:`._lcmcr_numba`, or None for numpy.
+        tick: Called with the number of sweeps done since the previous call, now and then.
+        block: Sweeps between calls of ``tick``.
     """
-    x = np.ascontiguousarray(patterns, dtype=np.int64)
-    cnt = np.ascontiguousarray(counts, dtype=np.int64)
-    cap = N0_CAP_RATIO * int(cnt.sum())
-    lam, log_pi, alpha = initial_state(patterns, counts, n_classes, rng)
-    lam = np.ascontiguousarray(lam)
-    total = burnin + samples * thin
-    block = max(1, total // 100)
-    out = np.empty(samples, dtype=np.int64)
-    no_out = np.empty(0, dtype=np.int64)
-    warm = min(WARMUP_SWEEPS, burnin)
 
-    def run(n_sweeps: int, update_alpha: bool, record: bool, start: int) -> np.ndarray:
-        nonlocal alpha
+    def __init__(
+        self,
+        patterns: np.ndarray,
+        counts: np.ndarray,
+        *,
+        n_classes: int,
+        a: float,
+        b: float,
+        rng: np.random.Generator,
+        sweeps: Callable[..., Any] | None = None,
+        tick: Callable[[int], None] | None = None,
+        block: int = 1000,
+    ) -> None:
+        if sweeps is None:
+            self._x = np.asarray(patterns, dtype=float)
+            self._sweeps: Callable[..., Any] = numpy_sweeps
+        else:
+            self._x = np.ascontiguousarray(patterns, dtype=np.int64)
+            self._sweeps = sweeps
+        self._counts = np.ascontiguousarray(counts, dtype=np.int64)
+        self._cap = N0_CAP_RATIO * int(self._counts.sum())
+        self._a, self._b = float(a), float(b)
+        self._rng = rng
+        self._tick = tick
+        self._block = max(1, int(block))
+        lam, log_pi, self.alpha = initial_state(
+            np.asarray(patterns, dtype=float), self._counts, n_classes, rng
+        )
+        self.lam = np.ascontiguousarray(lam)
+        self.log_pi = np.ascontiguousarray(log_pi)
+
+    def _run(self, n_sweeps: int, update_alpha: bool, thin: int, out: np.ndarray) -> np.ndarray:
         done = 0
-        sizes = np.zeros(n_classes)
+        sizes = np.zeros(self.lam.shape[1])
         while done < n_sweeps:
-            step = min(block, n_sweeps - done)
-            alpha, sizes = sweeps(
-                x,
-                cnt,
-                lam,
-                log_pi,
-                alpha,
-                a,
-                b,
+            step = min(self._block, n_sweeps - done)
+            self.alpha, sizes = self._sweeps(
+                self._x,
+                self._counts,
+                self.lam,
+                self.log_pi,
+                self.alpha,
+                self._a,
+                self._b,
                 step,
                 update_alpha,
-                thin if record else 1,
-                out if record else no_out,
-                start + done,
-                cap,
-                rng,
+                thin,
+                out,
+                done,
+                self._cap,
+                self._rng,
             )
             done += step
-            if tick is not None:
-                tick(step)
+            if self._tick is not None:
+                self._tick(step)
         return np.asarray(sizes)
 
-    if warm > 0:
-        sizes = run(warm, False, False, 0)
-        order = np.argsort(-sizes, kind="stable")
-        lam[:, :] = lam[:, order]
-        log_pi[:] = log_pi[order]
-    run(burnin - warm, True, False, 0)
-    run(samples * thin, True, True, 0)
-    return out
+    def burn_in(self, burnin: int) -> None:
+        """Warm-up (alpha held, then classes relabelled by size) and the rest of the burn-in."""
+        warm = min(WARMUP_SWEEPS, burnin)
+        nothing = np.empty(0, dtype=np.int64)
+        if warm > 0:
+            sizes = self._run(warm, False, 1, nothing)
+            order = np.argsort(-sizes, kind="stable")
+            self.lam[:, :] = self.lam[:, order]
+            self.log_pi[:] = self.log_pi[order]
+        if burnin > warm:
+            self._run(burnin - warm, True, 1, nothing)
+
+    def draw(self, samples: int, thin: int) -> np.ndarray:
+        """Continue the chain for ``samples * thin`` sweeps; the n0 of every ``thin``-th."""
+        out = np.empty(samples, dtype=np.int64)
+        self._run(samples * thin, True, thin, out)
+        return out

@@ -58,6 +58,13 @@ class LCMCRSettings:
         burnin: sweeps discarded per chain.
         samples: draws kept per chain.
         thin: sweeps per kept draw.
+        target_ess: chains whose draws of N have fewer effective draws than this are run
+            longer, doubling the thinning (see ``fit_lcmcr``); None runs exactly
+            ``burnin + samples * thin`` sweeps per chain. Kosovo needs about 1,000 sweeps
+            per effective draw: 4 x 10,000 give about 100 effective draws, too few for the
+            ends of a 95% interval.
+        max_doublings: the most times the thinning may be doubled (4: up to 16 times
+            the sweeps asked for).
     """
 
     K: int = 10
@@ -67,6 +74,8 @@ class LCMCRSettings:
     burnin: int = 10000
     samples: int = 1000
     thin: int = 10
+    target_ess: float | None = 400.0
+    max_doublings: int = 4
 
 
 def lcmcr_available() -> bool:
@@ -272,6 +281,7 @@ def _lcmcr(
             "ess": None if math.isnan(fit.ess) else float(fit.ess),
             "chains": int(fit.N_draws.shape[0]),
             "samples_per_chain": int(fit.N_draws.shape[1]),
+            "thin": int(fit.settings["thin"]),
             "posterior_mean": float(np.mean(fit.N_draws)),
             "estimate_type": "posterior median, equal-tail credible interval",
         },

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from recuento.errors import EstimationError, ProblemsError
-from recuento.estimate._lcmcr_kernel import N0_CAP_RATIO, run_chain, run_chain_compiled
+from recuento.estimate._lcmcr_kernel import N0_CAP_RATIO, Chain
 from recuento.estimate.lcmcr_diagnostics import bulk_ess, split_rhat
 
 __all__ = ["LCMCRFit", "LCMCRInputError", "fit_lcmcr"]
@@ -190,9 +190,25 @@ def _as_table(patterns: Any, counts: Any) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _check_settings(
-    K: int, a: float, b: float, chains: int, burnin: int, samples: int, thin: int, threads: Any
+    K: int,
+    a: float,
+    b: float,
+    chains: int,
+    burnin: int,
+    samples: int,
+    thin: int,
+    threads: Any,
+    target_ess: Any = None,
+    max_doublings: Any = 0,
 ) -> None:
     problems = []
+    if target_ess is not None and (
+        isinstance(target_ess, bool)
+        or not isinstance(target_ess, int | float)
+        or not math.isfinite(target_ess)
+        or target_ess <= 0
+    ):
+        problems.append(f"target_ess must be None or a number > 0; got {target_ess!r}.")
     if threads is not None and (
         isinstance(threads, bool) or not isinstance(threads, int) or threads < 1
     ):
@@ -203,6 +219,7 @@ def _check_settings(
         ("burnin", burnin, 0),
         ("samples", samples, 1),
         ("thin", thin, 1),
+        ("max_doublings", max_doublings, 0),
     ):
         if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
             problems.append(f"{name} must be a whole number >= {low}; got {value!r}.")
@@ -282,6 +299,8 @@ def fit_lcmcr(
     progress: Callable[[float], None] | None = None,
     kernel: str = "auto",
     threads: int | None = None,
+    target_ess: float | None = None,
+    max_doublings: int = 4,
 ) -> LCMCRFit:
     """Fit the LCMCR model to a capture table and draw the posterior of the population size.
 
@@ -308,6 +327,14 @@ def fit_lcmcr(
             GIL); None means one per CPU core, at most ``chains``. The draws do not depend
             on it: every chain has its own generator. The numpy kernel always runs the
             chains one after the other.
+        target_ess: When given, chains whose draws of N have a bulk effective sample size
+            below it are run longer: every chain continues for as many sweeps again, and
+            every second draw is kept, so that ``samples`` draws per chain are kept with
+            twice the thinning. This doubling is repeated at most ``max_doublings`` times
+            (with the defaults, up to 16 times the sweeps asked for). None (the default
+            here; ``recuento.estimate.estimate`` asks for 400) runs exactly what was asked.
+            ``settings["thin"]`` records the thinning actually used.
+        max_doublings: The most times the thinning may be doubled for ``target_ess``.
 
     Returns:
         An :class:`LCMCRFit`.
@@ -315,43 +342,73 @@ def fit_lcmcr(
     Raises:
         LCMCRInputError: (an EstimationError) listing every problem with the inputs.
     """
-    _check_settings(K, a, b, chains, burnin, samples, thin, threads)
+    _check_settings(K, a, b, chains, burnin, samples, thin, threads, target_ess, max_doublings)
     sweeps = _choose_kernel(kernel)
     pat, cnt = _as_table(patterns, counts)
     n = int(cnt.sum())
     children = np.random.SeedSequence(seed).spawn(chains)
     total = chains * (burnin + samples * thin)
     done = 0
+    last = 0.0
     lock = threading.Lock()
 
     def tick(n_sweeps: int) -> None:
-        nonlocal done
+        nonlocal done, last
         with lock:  # chains may run on several threads; keep the fractions in order
             done += n_sweeps
+            # A chain run longer (target_ess) adds work after the fact: the fraction never
+            # goes back, and reaches 1 only when everything is done.
+            last = max(last, min(0.99, done / total))
             if progress is not None:
-                progress(min(1.0, done / total))
+                progress(last)
 
-    def one_chain(child: np.random.SeedSequence) -> np.ndarray:
-        chain_args: dict[str, Any] = {
-            "n_classes": int(K),
-            "a": float(a),
-            "b": float(b),
-            "burnin": int(burnin),
-            "samples": int(samples),
-            "thin": int(thin),
-            "rng": np.random.default_rng(child),
-            "tick": tick,
-        }
-        if sweeps is None:
-            return run_chain(pat, cnt, **chain_args)
-        return run_chain_compiled(sweeps, pat, cnt, **chain_args)
-
+    block = max(1, (burnin + samples * thin) // 100)
+    runners = [
+        Chain(
+            pat,
+            cnt,
+            n_classes=int(K),
+            a=float(a),
+            b=float(b),
+            rng=np.random.default_rng(child),
+            sweeps=sweeps,
+            tick=tick,
+            block=block,
+        )
+        for child in children
+    ]
     workers = 1 if sweeps is None else min(chains, threads or os.cpu_count() or 1)
-    if workers > 1:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            n0 = np.array(list(pool.map(one_chain, children)), dtype=np.int64)
-    else:
-        n0 = np.array([one_chain(child) for child in children], dtype=np.int64)
+
+    def run_all(step: Callable[[Chain], np.ndarray]) -> np.ndarray:
+        if workers > 1:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                return np.array(list(pool.map(step, runners)), dtype=np.int64)
+        return np.array([step(chain) for chain in runners], dtype=np.int64)
+
+    def first(chain: Chain) -> np.ndarray:
+        chain.burn_in(int(burnin))
+        return chain.draw(int(samples), int(thin))
+
+    n0 = run_all(first)
+    used_thin = int(thin)
+    doublings = 0
+    while (
+        target_ess is not None
+        and doublings < max_doublings
+        and not bulk_ess(n0 + n) >= target_ess  # also when the ESS is NaN
+    ):
+        total = done + chains * samples * used_thin
+
+        def extend(chain: Chain, t: int = used_thin) -> np.ndarray:
+            return chain.draw(int(samples), t)
+
+        more = run_all(extend)
+        # Draws at sweeps t, 2t, ..., 2 samples t after burn-in; keep 2t, 4t, ...
+        n0 = np.concatenate([n0, more], axis=1)[:, 1::2]
+        used_thin *= 2
+        doublings += 1
+    if progress is not None:
+        progress(1.0)
     draws = n0 + n
     rhat = split_rhat(draws)
     ess = bulk_ess(draws)
@@ -362,7 +419,9 @@ def fit_lcmcr(
         "chains": int(chains),
         "burnin": int(burnin),
         "samples": int(samples),
-        "thin": int(thin),
+        "thin": used_thin,
+        "thin_requested": int(thin),
+        "target_ess": None if target_ess is None else float(target_ess),
         "seed": seed,
         "n_max": (1 + N0_CAP_RATIO) * n,
         "kernel": "numpy" if sweeps is None else "numba",
