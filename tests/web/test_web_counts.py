@@ -92,6 +92,22 @@ def report_run(make_user: Any, media_root: Path) -> Run:
     return _run(make_user("analyst"), TOTAL, report="runs/report-1.html")
 
 
+# Every page of the counts app; each gets the three access tests below.
+COUNTS_URL_NAMES = {"counts:dashboard", "counts:dashboard_json", "counts:report"}
+
+
+def test_every_counts_page_has_the_access_tests() -> None:
+    from django.urls import get_resolver
+
+    names = {
+        f"counts:{p.name}"
+        for r in get_resolver().url_patterns
+        if getattr(r, "namespace", None) == "counts"
+        for p in r.url_patterns
+    }
+    assert names == COUNTS_URL_NAMES
+
+
 def _urls(run: Run) -> list[str]:
     return [
         reverse("counts:dashboard"),

@@ -336,6 +336,30 @@ def test_a_record_the_run_linked_but_no_longer_stored_is_listed_as_missing(
 # Access --------------------------------------------------------------------------------
 
 
+# Every page of the persons app; each gets the three access tests below.
+PERSONS_URL_NAMES = {
+    "persons:search",
+    "persons:search_json",
+    "persons:person",
+    "persons:person_json",
+    "persons:record",
+    "persons:record_json",
+}
+
+
+def test_every_persons_page_has_the_access_tests() -> None:
+    from django.urls import get_resolver
+
+    resolver = get_resolver()
+    names = {
+        f"persons:{p.name}"
+        for r in resolver.url_patterns
+        if getattr(r, "namespace", None) == "persons"
+        for p in r.url_patterns
+    }
+    assert names == PERSONS_URL_NAMES
+
+
 def _persons_urls(run: Run) -> list[str]:
     record = Record.objects.get(source__name="prensa", record_id="3")
     person = {"run": run.pk, "person_id": "P1"}
