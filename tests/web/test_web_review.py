@@ -185,8 +185,9 @@ def test_queue_pins_its_query_count(
     client.force_login(reviewer)
     decide(reviewer, queue["pairs"][0], "same")
     client.get(reverse("review:queue"))
-    # session, user, savepoint, permissions (2), newest run, count, pairs, decisions, release
-    with django_assert_num_queries(10):
+    # session, user, savepoint, permissions (2), newest run, count, pairs, decisions, first
+    # undecided pair, release
+    with django_assert_num_queries(11):
         client.get(reverse("review:queue"))
     for k in range(5):
         UncertainPair.objects.create(
@@ -200,10 +201,12 @@ def test_queue_pins_its_query_count(
             impact=0.1,
         )
         decide(reviewer, UncertainPair.objects.order_by("-pk").first(), "different")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         client.get(reverse("review:queue"))
     with django_assert_num_queries(10):
         client.get(reverse("review:queue_json"))
+    with django_assert_num_queries(11):
+        client.get(reverse("review:queue") + "?undecided=1")
 
 
 def test_pair_page_shows_both_records_each_comparison_its_level_and_weight(
@@ -348,3 +351,37 @@ def test_previous_and_next_follow_the_queues_order(
     page = client.get(reverse("review:pair", kwargs={"pk": second.pk})).content.decode()
     assert f'id="previous" href="/review/{first.pk}/"' in page
     assert f'id="next" href="/review/{third.pk}/"' in page
+
+
+def test_queue_can_show_only_the_pairs_nobody_has_decided(
+    client: Any, make_user: Any, queue: dict[str, Any]
+) -> None:
+    reviewer = make_user("reviewer")
+    client.force_login(reviewer)
+    first, second, third = queue["pairs"][1], queue["pairs"][0], queue["pairs"][2]
+    decide(reviewer, first, "same")
+    decide(reviewer, third, "unsure")
+    body = client.get(reverse("review:queue_json") + "?undecided=1").json()
+    assert [p["id"] for p in body["pairs"]] == [second.pk]
+    page = client.get(reverse("review:queue"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    # The first undecided pair of the whole queue is offered.
+    assert f'<a href="/review/{second.pk}/">Review the first undecided pair</a>' in page
+
+
+def test_after_a_decision_the_next_undecided_pair_is_found_whichever_order_it_was_decided_in(
+    client: Any, make_user: Any, queue: dict[str, Any]
+) -> None:
+    reviewer = make_user("reviewer")
+    client.force_login(reviewer)
+    first, second, third = queue["pairs"][1], queue["pairs"][0], queue["pairs"][2]
+    # A decision made on the same two records named the other way round.
+    PairDecision.objects.create(
+        left_source=second.right_source,
+        left_id=second.right_id,
+        right_source=second.left_source,
+        right_id=second.left_id,
+        decision="different",
+        decided_by=reviewer,
+    )
+    response = client.post(reverse("review:decide", kwargs={"pk": first.pk}), {"decision": "same"})
+    assert response.url == reverse("review:pair", kwargs={"pk": third.pk})

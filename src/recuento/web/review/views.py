@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,7 +24,7 @@ from recuento.web.audit.log import record
 from recuento.web.registry.models import Record
 from recuento.web.review.labels import FIELDS, comparison_text, field_text, level_text
 from recuento.web.review.models import PairDecision
-from recuento.web.review.services import PairKey, decide, key_of, latest_for
+from recuento.web.review.services import decide, key_of, latest_for
 from recuento.web.runs.models import Run, UncertainPair
 from recuento.web.runs.services import DISPLAY_FIELDS
 
@@ -69,6 +69,9 @@ def queue(request: HttpRequest, fmt: str = "html") -> HttpResponse:
         .select_related("left_source", "right_source")
         .order_by("-impact", "pk")
     )
+    undecided = request.GET.get("undecided") == "1"
+    if undecided:
+        pairs = pairs.exclude(_decided())
     page = Paginator(pairs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     decided = latest_for(rows)
@@ -79,15 +82,28 @@ def queue(request: HttpRequest, fmt: str = "html") -> HttpResponse:
                 "run": run.pk if run else None,
                 "page": page.number,
                 "pages": page.paginator.num_pages,
+                "undecided_only": undecided,
                 "pairs": [_pair_json(p, decided.get(key_of(p))) for p in rows],
             }
         )
     items = [(p, decided.get(key_of(p))) for p in rows]
-    first = next((p for p, d in items if d is None), None)
+    first = (
+        UncertainPair.objects.filter(run=run)
+        .exclude(_decided())
+        .order_by("-impact", "pk")
+        .only("pk")
+        .first()
+    )
     return render(
         request,
         "review/queue.html",
-        {"run": run, "page": page, "items": items, "first_undecided": first},
+        {
+            "run": run,
+            "page": page,
+            "items": items,
+            "first_undecided": first,
+            "undecided": undecided,
+        },
     )
 
 
@@ -124,25 +140,34 @@ def _neighbours(pair: UncertainPair) -> tuple[UncertainPair | None, UncertainPai
     return preceding, following
 
 
+def _decided() -> Exists:
+    """Whether a decision exists on the outer query's pair (either order of its records)."""
+    same_order = Q(
+        left_source_id=OuterRef("left_source_id"),
+        left_id=OuterRef("left_id"),
+        right_source_id=OuterRef("right_source_id"),
+        right_id=OuterRef("right_id"),
+    )
+    swapped = Q(
+        left_source_id=OuterRef("right_source_id"),
+        left_id=OuterRef("right_id"),
+        right_source_id=OuterRef("left_source_id"),
+        right_id=OuterRef("left_id"),
+    )
+    return Exists(PairDecision.objects.filter(same_order | swapped))
+
+
 def next_undecided(pair: UncertainPair) -> UncertainPair | None:
     """The first pair after ``pair`` in the queue's order that nobody has decided yet."""
     after = Q(impact__lt=pair.impact) | Q(impact=pair.impact, pk__gt=pair.pk)
-    later = (
+    return (
         UncertainPair.objects.filter(run_id=pair.run_id)
         .filter(after)
+        .exclude(_decided())
         .order_by("-impact", "pk")
-        .only("pk", "left_source_id", "left_id", "right_source_id", "right_id")
+        .only("pk")
+        .first()
     )
-    start = 0
-    while True:
-        chunk = list(later[start : start + PAGE_SIZE])
-        if not chunk:
-            return None
-        decided: dict[PairKey, PairDecision] = latest_for(chunk)
-        for candidate in chunk:
-            if key_of(candidate) not in decided:
-                return candidate
-        start += PAGE_SIZE
 
 
 def _rows(pair: UncertainPair, left: dict[str, Any], right: dict[str, Any]) -> list[dict[str, Any]]:
