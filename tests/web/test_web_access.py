@@ -30,6 +30,14 @@ PROTECTED = [
 # Pages every logged-in user may see, whatever their roles.
 LOGGED_IN = ["home", "accounts:profile", "accounts:two_factor"]
 PUBLIC = {"healthz", "accounts:login", "set_language"}
+# Public by decision: voting, the ballot list and published results (no login, by design).
+PUBLIC |= {
+    "elections:vote",
+    "elections:ballots",
+    "elections:results",
+    "elections:results_json",
+    "elections:blt",
+}
 
 
 @pytest.fixture
@@ -120,6 +128,20 @@ def test_every_page_is_public_by_decision_or_tested_here() -> None:
     # three access tests (or is public on purpose).
     known = {n for n, *_ in PROTECTED} | set(LOGGED_IN) | PUBLIC
     known |= {"accounts:logout", "registry:upload_mapping"}
+    # Apps whose access tests live in their own modules (anonymous, wrong role, right role):
+    # elections in test_web_elections_access.py, cases in test_web_cases.py.
+    known |= {
+        "elections:elections",
+        "elections:new",
+        "elections:election",
+        "elections:edit",
+        "elections:electorate",
+        "elections:codes",
+        "elections:close",
+    }
+    from .test_web_cases import CASES_URL_NAMES
+
+    known |= set(CASES_URL_NAMES)
     assert set(_names(get_resolver().url_patterns)) == known
 
 
