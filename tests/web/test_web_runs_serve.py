@@ -3,7 +3,7 @@
 The site runs in a subprocess (Django reads its settings once per process) on a free port
 of loopback, with a fresh data directory; a run queued before it starts is carried out
 while the site answers, and the worker goes away with the site, even when the site is
-killed without ceremony.
+killed without ceremony; a worker that dies is started again.
 """
 
 from __future__ import annotations
@@ -107,21 +107,20 @@ def _start(data: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
         )
 
 
+def _worker_pids(log: Path) -> list[int]:
+    text = log.read_text(errors="replace")
+    return [int(m) for m in re.findall(r"worker process \(pid (\d+)\)", text)]
+
+
 def _worker_pid(log: Path) -> int:
-    found: list[int] = []
-
-    def seen() -> bool:
-        m = re.search(r"worker process \(pid (\d+)\)", log.read_text(errors="replace"))
-        if m:
-            found.append(int(m.group(1)))
-        return bool(found)
-
-    assert _wait(seen, 60), log.read_text(errors="replace")
-    return found[0]
+    assert _wait(lambda: bool(_worker_pids(log)), 60), log.read_text(errors="replace")
+    return _worker_pids(log)[0]
 
 
 @pytest.mark.slow
-def test_serve_runs_queued_linkage_and_its_worker_ends_with_it(tmp_path: Path) -> None:
+def test_serve_runs_queued_linkage_restarts_a_dead_worker_and_its_worker_ends_with_it(
+    tmp_path: Path,
+) -> None:
     data = tmp_path / "datos"
     setup = subprocess.run(
         [sys.executable, "-c", "from recuento.cli import cli; cli()", "serve", "--setup-only",
@@ -147,6 +146,11 @@ def test_serve_runs_queued_linkage_and_its_worker_ends_with_it(tmp_path: Path) -
         assert _status(data, run) == "done", log.read_text()
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as answer:
             assert answer.status == 200
+        # A worker that dies is started again.
+        os.kill(worker, signal.SIGKILL)
+        assert _wait(lambda: len(_worker_pids(log)) == 2, 60), log.read_text()
+        worker = _worker_pids(log)[-1]
+        assert _wait(lambda: _alive(worker), 10)
         # Ctrl-C stops the site and its worker.
         site.send_signal(signal.SIGINT)
         site.wait(30)

@@ -115,9 +115,9 @@ def serve(
     from recuento.web.wsgi import application
 
     shown = f"[{host}]" if ":" in host else host
-    tasks = start_worker() if worker else None
+    tasks = WorkerSupervisor() if worker else None
     if tasks is not None:
-        click.echo(f"Linkage runs are carried out by a worker process (pid {tasks.pid}).", err=True)
+        tasks.start()
     click.echo(f"recuento: http://{shown}:{port}/  (data: {data_dir}; Ctrl-C stops)", err=True)
     try:
         waitress_serve(
@@ -130,7 +130,58 @@ def serve(
         )
     finally:
         if tasks is not None:
-            stop_worker(tasks)
+            tasks.stop()
+
+
+class WorkerSupervisor:
+    """Keeps one task worker running beside the web server, and stops it with the site.
+
+    A worker that ends by itself (killed for lack of memory by a very large run, say) is
+    started again after a pause; the new one marks the run it left as failed.
+    """
+
+    def __init__(self, pause: float = 2.0) -> None:
+        import threading
+
+        self.pause = pause
+        self.process: subprocess.Popen[bytes] | None = None
+        self._stopping = threading.Event()
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._watch, name="recuento-worker", daemon=True)
+
+    def start(self) -> None:
+        self._spawn()
+        self._thread.start()
+
+    def _spawn(self) -> None:
+        with self._lock:
+            if self._stopping.is_set():
+                return
+            self.process = start_worker()
+            click.echo(
+                f"Linkage runs are carried out by a worker process (pid {self.process.pid}).",
+                err=True,
+            )
+
+    def _watch(self) -> None:
+        while not self._stopping.is_set():
+            process = self.process
+            if process is None:
+                return
+            code = process.wait()
+            if self._stopping.wait(self.pause):
+                return
+            click.echo(
+                f"The worker process ended (exit status {code}); starting it again.", err=True
+            )
+            self._spawn()
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopping.set()
+            process = self.process
+        if process is not None:
+            stop_worker(process)
 
 
 def start_worker() -> subprocess.Popen[bytes]:
