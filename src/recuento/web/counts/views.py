@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from recuento.report import svg
 from recuento.report.text import Lang, number, percent
 from recuento.web.accounts.permissions import requires
-from recuento.web.persons.audit import record as audit
+from recuento.web.audit.log import record as audit
 from recuento.web.runs.models import Run
 
 

@@ -1,7 +1,9 @@
 """Persons pages: search by name, one person's records from every source, one record.
 
 Every page that shows records writes an audit entry (who, which person or record, how
-many records); the search's words are never written there (they are a name).
+many records); the search's words are never written there (they are a name). The pages
+only read, so they run outside the request transaction: on SQLite, where a transaction
+takes the write lock when it begins, a page then holds it only while its entry is written.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from recuento.web.accounts.permissions import requires
-from recuento.web.persons.audit import record as audit
+from recuento.web.audit.log import record as audit
 from recuento.web.persons.forms import SearchForm
 from recuento.web.persons.keys import parse_query
 from recuento.web.persons.search import (
