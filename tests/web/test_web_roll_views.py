@@ -49,6 +49,30 @@ POSTS = [
 ]
 
 
+# Every page of the roll app, for the site-wide check in test_web_access.py: the GET pages
+# (PAGES and the hearing and check pages) and the POST actions (POSTS) get the three access
+# tests here; roll:answer is public on purpose (a single-use link, test_web_roll_hearings.py).
+ROLL_URL_NAMES = {
+    *(name for name, _pk, _action in PAGES),
+    *(name for name, _action in POSTS),
+    "roll:hearing",
+    "roll:check",
+    "roll:answer",
+}
+
+
+def test_every_roll_page_has_the_access_tests() -> None:
+    from django.urls import get_resolver
+
+    names = {
+        f"roll:{p.name}"
+        for r in get_resolver().url_patterns
+        if getattr(r, "namespace", None) == "roll"
+        for p in r.url_patterns
+    }
+    assert names == ROLL_URL_NAMES
+
+
 def _url(name: str, pk: int | None) -> str:
     return reverse(name, args=[pk]) if pk is not None else reverse(name)
 
