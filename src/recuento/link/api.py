@@ -36,6 +36,8 @@ DEFAULT_MIN_EDGE = 0.5
 DEFAULT_MIN_AVERAGE = 0.4
 #: Pairs scored at least this are kept (for clustering averages and for review).
 _KEEP_PROBABILITY = 0.01
+#: Lists with more records than this are trained on a random sample of this many.
+TRAINING_SAMPLE = 250_000
 #: Pairs with a probability in this band are "uncertain" and listed for review.
 UNCERTAIN_BAND = (0.2, 0.8)
 
@@ -105,6 +107,7 @@ def link_tables(
     spark_master: str | None = None,
     progress: Callable[[str], None] | None = None,
     decisions: Sequence[Decision] = (),
+    training_sample: int = TRAINING_SAMPLE,
 ) -> LinkResult:
     """Link and deduplicate the records of several lists at once.
 
@@ -123,6 +126,8 @@ def link_tables(
             override the model: ``same=True`` joins the two records' persons, ``False``
             keeps them apart (see :func:`recuento.link.cluster.cluster`). The newest
             decision for a pair should be the only one given.
+        training_sample: lists with more records than this train the model on a random
+            sample of this many records (the prior is still set from every scored pair).
 
     Raises:
         LinkageError: there is nothing to link.
@@ -155,6 +160,20 @@ def link_tables(
         apply_model(linker, model)
         prior = float(model.get("probability_two_random_records_match", 1e-4))
         set_prior(linker, prior)
+    elif n > training_sample:
+        # Training on a random sample bounds its cost: m and u are properties of pairs, and
+        # a few hundred thousand records hold plenty of them; the prior is set again below
+        # from every scored pair. (At a million records, EM on everything took longer than
+        # the whole of the rest.)
+        step = time.perf_counter()
+        say(f"training on a random sample of {training_sample:,} records")
+        rows = np.sort(np.random.default_rng(seed).choice(n, training_sample, replace=False))
+        sample = register(api, prepared.take(pa.array(rows)), "__recuento__training")
+        trainer = Linker(sample, settings(present, dialect=backend), log_level=logging.ERROR)
+        prior = train(trainer, training_sample, seed=seed, progress=say)
+        apply_model(linker, trainer.misc.save_model_to_json())
+        set_prior(linker, prior)
+        seconds["train"] = time.perf_counter() - step
     else:
         step = time.perf_counter()
         prior = train(linker, n, seed=seed, progress=say)

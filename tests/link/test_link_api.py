@@ -1,4 +1,4 @@
-"""People's review decisions override the model in linkage and in the count."""
+"""link_tables, count_tables: review decisions override the model; big lists train on a sample."""
 
 from __future__ import annotations
 
@@ -101,3 +101,11 @@ def test_the_count_applies_decisions_in_every_linkage_configuration(tables, mode
         tables, names, model=model_free.model, decisions=[("prensa", "?", "ong", "?", True)]
     )
     assert any("review decision" in w for w in unknown.to_dict()["warnings"])
+
+
+def test_a_model_trained_on_a_sample_of_the_records_links_as_well(tables, model_free) -> None:
+    # Large lists train on a random sample; the persons found barely change.
+    n = sum(t.num_rows for t in tables)
+    sampled = link_tables(tables, seed=2, training_sample=n * 2 // 3)
+    assert sampled.model != model_free.model  # trained on other pairs
+    assert abs(sampled.n_persons - model_free.n_persons) <= 0.02 * model_free.n_persons
