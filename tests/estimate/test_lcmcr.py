@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 from scipy import stats
@@ -302,3 +304,14 @@ def test_bad_target_ess_and_doublings_are_reported():
         small_fit(1, target_ess=-5, max_doublings=-1)
     text = " ".join(info.value.problems)
     assert "target_ess" in text and "max_doublings" in text
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="no CPU affinity here")
+def test_threads_default_to_the_cores_this_process_may_use():
+    pytest.importorskip("numba", reason="threads are used with the compiled kernel only")
+    before = os.sched_getaffinity(0)
+    try:
+        os.sched_setaffinity(0, {min(before)})
+        assert small_fit(5, chains=3, kernel="numba").settings["threads"] == 1
+    finally:
+        os.sched_setaffinity(0, before)

@@ -236,6 +236,13 @@ def _check_settings(
         raise LCMCRInputError("The LCMCR settings are not usable:", problems)
 
 
+def usable_cores() -> int:
+    """CPU cores this process may run on (its affinity mask, e.g. ``taskset -c 0``)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
 def _choose_kernel(kernel: str) -> Callable[..., Any] | None:
     """The compiled sweep function, or None for the numpy kernel."""
     if kernel not in ("auto", "numba", "numpy"):
@@ -324,9 +331,9 @@ def fit_lcmcr(
             a seed reproduces the same draws only with the same kernel; the fit records
             which one ran in ``settings["kernel"]``.
         threads: Chains run at the same time with the compiled kernel (which releases the
-            GIL); None means one per CPU core, at most ``chains``. The draws do not depend
-            on it: every chain has its own generator. The numpy kernel always runs the
-            chains one after the other.
+            GIL); None means one per CPU core this process may use, at most ``chains``.
+            The draws do not depend on it: every chain has its own generator. The numpy
+            kernel always runs the chains one after the other.
         target_ess: When given, chains whose draws of N have a bulk effective sample size
             below it are run longer: every chain continues for as many sweeps again, and
             every second draw is kept, so that ``samples`` draws per chain are kept with
@@ -377,7 +384,7 @@ def fit_lcmcr(
         )
         for child in children
     ]
-    workers = 1 if sweeps is None else min(chains, threads or os.cpu_count() or 1)
+    workers = 1 if sweeps is None else min(chains, threads or usable_cores())
 
     def run_all(step: Callable[[Chain], np.ndarray]) -> np.ndarray:
         if workers > 1:
