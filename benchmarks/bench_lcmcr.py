@@ -4,7 +4,8 @@ Usage (from the repository root, with the project venv active):
 
     python benchmarks/bench_lcmcr.py speed       # default settings on Kosovo and Congenital
     python benchmarks/bench_lcmcr.py mixing      # sweeps per effective draw on reference tables
-    python benchmarks/bench_lcmcr.py coverage [--reps 50]   # latent-class scenarios
+    python benchmarks/bench_lcmcr.py coverage [--reps 50] [--scenario hrdag_sim4]
+        [--csv reps.csv] [--threads 1]   # latent-class scenarios (default: all four)
 
 ``speed`` times ``fit_lcmcr`` with its defaults (4 chains x (10,000 burn-in + 1,000 draws
 thinned by 10) = 80,000 sweeps) after one small warm-up call that loads the compiled kernel.
@@ -14,7 +15,9 @@ about 1.9 s on a 2-core machine (issue 4), i.e. about 17 microseconds per sweep.
 ``coverage`` draws 50 populations per scenario of ../shared/reference/mse/README.md (the
 latent-class ones: mv2016_sim1, hrdag_sim4, hrdag_sim5, and indep_4lists), fits LCMCR with
 K=10 and prints bias, RMSE, 95% coverage and mean width beside the R package's numbers from
-simulation_summary.csv (same scenarios, different random populations).
+simulation_summary.csv (same scenarios, different random populations). ``--csv`` writes one
+row per replicate (median, interval, R-hat, ESS); ``--threads`` (default 1) is how many
+chains run at once, so that a run uses one core of a shared machine.
 """
 
 from __future__ import annotations
