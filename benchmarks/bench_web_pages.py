@@ -272,12 +272,6 @@ def main() -> None:
     parser.add_argument("--database-url", default=None, help="an empty PostgreSQL database")
     parser.add_argument("--keep", type=Path, default=None, help="data directory to keep")
     parser.add_argument(
-        "--wal",
-        action="store_true",
-        help="switch the SQLite database to write-ahead logging before serving (what the "
-        "site's settings would do with journal_mode=WAL; compare with and without)",
-    )
-    parser.add_argument(
         "--reuse", action="store_true", help="serve the --keep directory as it is (no setup)"
     )
     args = parser.parse_args()
@@ -304,11 +298,6 @@ def main() -> None:
             if args.keep is not None:
                 (data / "workload.json").write_text(filled.stdout)
         setup_seconds = time.perf_counter() - start
-        if args.wal and not args.database_url:
-            import sqlite3
-
-            with sqlite3.connect(data / "recuento.sqlite3") as db:
-                db.execute("PRAGMA journal_mode=WAL")
         port = _free_port()
         log = work / "server.log"
         with log.open("w") as log_file:  # a pipe nobody reads would block the server
@@ -326,7 +315,6 @@ def main() -> None:
         latencies = drive(base, workload, args.clients, args.seconds, args.warmup, args.seed)
         report = {
             "database": "postgresql" if args.database_url else "sqlite",
-            "journal": "wal" if args.wal and not args.database_url else "default",
             "records": workload["records"],
             "lists": workload["lists"],
             "assignments": workload["assignments"],
