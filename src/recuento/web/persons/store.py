@@ -172,6 +172,8 @@ def replace_records(source: Source, table: pa.Table) -> int:
         attributes = Record._meta.get_field("attributes")
 
         def dump(value: dict[str, Any]) -> Any:
+            if connection.vendor == "sqlite":  # what the field stores there, without its cost
+                return json.dumps(value)
             return attributes.get_db_prep_save(value, connection)
 
         insert_record = _insert_sql(Record, _RECORD_COLUMNS)

@@ -1,4 +1,6 @@
-"""Bringing a list in: store the file, read it with the engine, record the source.
+"""Bringing a list in: store the file, read it with the engine, record the source and its
+records (one :class:`~recuento.web.registry.models.Record` per accepted row, written by
+:func:`store_records` in the same transaction).
 
 The web layer's only contact with :mod:`recuento.lists`. Views call :func:`bring_in` and
 never read files or compute anything themselves.
