@@ -182,24 +182,41 @@ def link_tables(
     say("scoring pairs")
     step = time.perf_counter()
     scored = linker.inference.predict(threshold_match_weight=PRIOR_FLOOR_WEIGHT)
-    weights = scored.as_pyarrow_table().select(["unique_id_l", "unique_id_r", "match_weight"])
-    scored.drop_table_from_database_and_remove_from_cache()
-    w = weights.column("match_weight").to_numpy(zero_copy_only=False).astype(float)
+    shift = 0.0
     if model is None:
-        # One scoring serves both: the prior's fixed point from these weights, then the
-        # weights moved to the new prior (a prior only shifts every weight by a constant).
-        new = prior_fixed_point(w, prior, n * (n - 1) / 2)
-        w = w + logit2(new) - logit2(prior)
+        # One scoring serves both: the prior's fixed point from a histogram of the weights
+        # (computed where the pairs are, in 0.01 bins of log2 odds), then every weight moved
+        # to the new prior (a prior only shifts every weight by a constant). Only the pairs
+        # kept for clustering ever reach Python.
+        histogram = _query(
+            linker,
+            f"select round(match_weight, 2) as w, count(*) as c from {scored.physical_name} "
+            "group by round(match_weight, 2)",
+        )
+        new = prior_fixed_point(
+            histogram.column("w").to_numpy(zero_copy_only=False).astype(float),
+            prior,
+            n * (n - 1) / 2,
+            counts=histogram.column("c").to_numpy(zero_copy_only=False),
+        )
+        shift = logit2(new) - logit2(prior)
         prior = new
         set_prior(linker, prior)
+    floor = logit2(_KEEP_PROBABILITY) - shift
+    weights = _query(
+        linker,
+        f"select unique_id_l, unique_id_r, match_weight + {shift!r} as match_weight "
+        f"from {scored.physical_name} where match_weight >= {floor!r}",
+    )
+    scored.drop_table_from_database_and_remove_from_cache()
+    w = weights.column("match_weight").to_numpy(zero_copy_only=False).astype(float)
     probability = 1.0 / (1.0 + np.exp2(-w))
-    keep = probability >= _KEEP_PROBABILITY
     pairs = pa.table(
         {
-            "unique_id_l": weights.column("unique_id_l").filter(pa.array(keep)),
-            "unique_id_r": weights.column("unique_id_r").filter(pa.array(keep)),
-            "match_probability": pa.array(probability[keep], pa.float64()),
-            "match_weight": pa.array(w[keep], pa.float64()),
+            "unique_id_l": weights.column("unique_id_l"),
+            "unique_id_r": weights.column("unique_id_r"),
+            "match_probability": pa.array(probability, pa.float64()),
+            "match_weight": pa.array(w, pa.float64()),
         }
     )
     seconds["predict"] = time.perf_counter() - step
@@ -302,6 +319,15 @@ def _apply_decisions(
             "match_weight": pa.array(weight, pa.float64()),
         }
     )
+
+
+def _query(linker: Any, sql: str) -> pa.Table:
+    """Run SQL where the pairs are (DuckDB or Spark); the result as Arrow, its table dropped."""
+    result = linker.misc.query_sql(sql)
+    try:
+        return result.as_pyarrow_table()
+    finally:
+        result.drop_table_from_database_and_remove_from_cache()
 
 
 def _person_ids(labels: Sequence[int]) -> list[str]:

@@ -111,23 +111,30 @@ def set_prior(linker: Linker, prior: float) -> None:
 
 
 def prior_fixed_point(
-    match_weights: np.ndarray, start: float, total_pairs: float, iterations: int = 50
+    match_weights: np.ndarray,
+    start: float,
+    total_pairs: float,
+    iterations: int = 50,
+    counts: np.ndarray | None = None,
 ) -> float:
     """Iterate prior = sum_i P(match | w_i, prior) / total_pairs to convergence.
 
     Args:
-        match_weights: log2 posterior odds of each scored pair under the prior ``start``.
+        match_weights: log2 posterior odds of each scored pair under the prior ``start``
+            (or of each bin of pairs, with ``counts``).
         start: the prior the weights were computed with.
         total_pairs: the number of all record pairs.
         iterations: at most this many steps (it converges in a handful).
+        counts: pairs per weight, when the weights are a histogram's bins.
     """
     if total_pairs <= 0 or match_weights.size == 0:
         return start
     bayes = match_weights - math.log2(start / (1 - start))
+    many = np.ones_like(bayes) if counts is None else np.asarray(counts, dtype=np.float64)
     prior = start
     for _ in range(iterations):
         odds = prior / (1 - prior) * np.exp2(bayes)
-        new = float((odds / (1 + odds)).sum() / total_pairs)
+        new = float((odds / (1 + odds) * many).sum() / total_pairs)
         new = min(max(new, 1e-12), 0.5)
         if abs(new - prior) <= 1e-4 * prior:
             return new
