@@ -26,6 +26,9 @@ PROTECTED = [
     ("accounts:users", None, "coordinator", "administrator"),
     ("accounts:user_new", None, "coordinator", "administrator"),
     ("accounts:user_edit", "user", "coordinator", "administrator"),
+    ("audit:log", None, "coordinator", "administrator"),
+    ("audit:log_json", None, "coordinator", "administrator"),
+    ("audit:export", None, "coordinator", "administrator"),
 ]
 # Pages every logged-in user may see, whatever their roles.
 LOGGED_IN = ["home", "accounts:profile", "accounts:two_factor"]
