@@ -11,7 +11,6 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 
 from recuento.web.audit.log import record
 from recuento.web.registry.models import Source
@@ -59,19 +58,26 @@ def decide(user: Any, pair: UncertainPair, decision: str, note: str = "") -> Pai
 
 
 def latest_for(pairs: Sequence[UncertainPair]) -> dict[PairKey, PairDecision]:
-    """The newest decision on each of ``pairs`` that has one (one query)."""
-    if not pairs:
+    """The newest decision on each of ``pairs`` that has one (one query).
+
+    The query asks for decisions whose left and right record ids are among the pairs'
+    (an index range, simple to plan however many pairs a page shows); the exact pairs are
+    picked here.
+    """
+    keys = {key_of(p) for p in pairs}
+    if not keys:
         return {}
-    condition = Q()
-    for ls, li, rs, ri in {key_of(p) for p in pairs}:
-        condition |= Q(left_source_id=ls, left_id=li, right_source_id=rs, right_id=ri)
+    candidates = PairDecision.objects.filter(
+        left_id__in={k[1] for k in keys},
+        right_id__in={k[3] for k in keys},
+        left_source_id__in={k[0] for k in keys},
+        right_source_id__in={k[2] for k in keys},
+    )
     newest: dict[PairKey, PairDecision] = {}
-    for d in (
-        PairDecision.objects.filter(condition)
-        .select_related("decided_by")
-        .order_by("-decided_at", "-pk")
-    ):
-        newest.setdefault((d.left_source_id, d.left_id, d.right_source_id, d.right_id), d)
+    for d in candidates.select_related("decided_by").order_by("-decided_at", "-pk"):
+        key = (d.left_source_id, d.left_id, d.right_source_id, d.right_id)
+        if key in keys:
+            newest.setdefault(key, d)
     return newest
 
 
