@@ -411,3 +411,17 @@ def test_persons_pages_speak_spanish(run: Run, viewer: Any) -> None:
     url = reverse("persons:person", kwargs={"run": run.pk, "person_id": "P1"})
     text = viewer.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "Vínculo más débil" in text and "probabilidad de coincidencia 0,930" in text
+
+
+def test_results_are_ordered_by_surname_ignoring_case_and_accents(lists: Any, viewer: Any) -> None:
+    # Compared as written, "Á" sorts after every plain letter: Álvarez would come last.
+    content = ("folio,nombre,apellido\n1,Rosa,SOTO\n2,rosa,Álvarez\n3,Rosa,Benítez\n").encode()
+    from django.contrib.auth import get_user_model
+
+    _bring("orden", content, get_user_model().objects.first())
+    body = _search(viewer, q="rosa")
+    assert [p["records"][0]["first_surname"] for p in body["persons"]] == [
+        "Álvarez",
+        "Benítez",
+        "Soto",  # the reader tidies capitals
+    ]

@@ -25,6 +25,7 @@ from django.db.models import (
     Value,
 )
 
+from recuento.people.name_fold import fold
 from recuento.web.persons.keys import QueryWord, prefix_upper_bound
 from recuento.web.persons.models import NameKey
 from recuento.web.registry.models import Record
@@ -102,7 +103,8 @@ def matching_records(
 
 def grouped(records: QuerySet[Record], run: Run | None) -> list[dict[str, Any]]:
     """One row per person (``group``: ``p:<person id>`` or ``r:<record pk>``) with the
-    number of matching records (``matched``), ordered by surname and given names.
+    number of matching records (``matched``), ordered by surname and given names (case
+    and accents ignored).
 
     One query reads the matching records with their person; grouping and ordering are
     done here, so the search runs once per page rather than once for the count and once
@@ -119,21 +121,20 @@ def grouped(records: QuerySet[Record], run: Run | None) -> list[dict[str, Any]]:
         rows = records.annotate(person=Subquery(person)).values_list(
             "pk", "person", "first_surname", "given_names"
         )
+    # Sorted by surname, then given names, ignoring case and accents (Álvarez next to
+    # Alvarez, before B): each person by the smallest of their matching records' names.
     groups: dict[str, list[Any]] = {}
     for pk, person_id, surname, given in rows.order_by():
         key = PERSON + person_id if person_id is not None else RECORD + str(pk)
+        name = (fold(surname or ""), fold(given or ""))
         entry = groups.get(key)
         if entry is None:
-            groups[key] = [1, surname, given]
+            groups[key] = [1, name]
         else:
             entry[0] += 1
-            entry[1] = min(entry[1], surname)
-            entry[2] = min(entry[2], given)
-    ordered = sorted(groups.items(), key=lambda kv: (kv[1][1], kv[1][2], kv[0]))
-    return [
-        {"group": key, "matched": n, "surname": surname, "given": given}
-        for key, (n, surname, given) in ordered
-    ]
+            entry[1] = min(entry[1], name)
+    ordered = sorted(groups.items(), key=lambda kv: (kv[1][1], kv[0]))
+    return [{"group": key, "matched": n} for key, (n, _name) in ordered]
 
 
 @dataclass
