@@ -133,12 +133,6 @@ def _progress(name: str) -> Any:
     return report
 
 
-def say(step: str) -> None:
-    """Tell a person at a terminal which step a long command is on (stderr only)."""
-    if sys.stderr.isatty():
-        click.echo(f"... {step}", err=True)
-
-
 def write_table(table: Any, path: Path) -> None:
     """Write an Arrow table as CSV (header always), atomically."""
     import io

@@ -13,9 +13,9 @@ from recuento.cli._lists import (
     list_options,
     raise_failures,
     read_lists,
-    say,
     write_table,
 )
+from recuento.cli._progress import steps
 from recuento.lists.messages import Lang, default_lang
 
 TEXT: dict[str, dict[Lang, str]] = {
@@ -158,9 +158,10 @@ def _write_report(path: Path, counted: Any, results: list[Any], lang: Lang, seed
 def _count(results: list[Any], seed: int, by: str | None = None) -> Any:
     from recuento.count import count_tables
 
-    return count_tables(
-        [r.table for r in results], [r.name for r in results], by=by, seed=seed, progress=say
-    )
+    with steps() as say:
+        return count_tables(
+            [r.table for r in results], [r.name for r in results], by=by, seed=seed, progress=say
+        )
 
 
 def _print(results: list[Any], counted: Any, as_json: bool, lang: Lang, **extra: Any) -> None:

@@ -14,9 +14,9 @@ from recuento.cli._lists import (
     list_options,
     raise_failures,
     read_lists,
-    say,
     write_table,
 )
+from recuento.cli._progress import steps
 from recuento.errors import InputError
 
 
@@ -87,15 +87,16 @@ def link(
     results, _, errors = read_lists(lists, options)
     raise_failures(errors, len(lists))
     model = load_model(model_path) if model_path is not None else None
-    linked = link_tables(
-        [r.table for r in results],
-        model=model,
-        min_edge=threshold if threshold is not None else DEFAULT_MIN_EDGE,
-        seed=seed,
-        backend=backend,
-        spark_master=spark_master,
-        progress=say,
-    )
+    with steps() as say:
+        linked = link_tables(
+            [r.table for r in results],
+            model=model,
+            min_edge=threshold if threshold is not None else DEFAULT_MIN_EDGE,
+            seed=seed,
+            backend=backend,
+            spark_master=spark_master,
+            progress=say,
+        )
     stem = out.with_suffix("")
     write_table(linked.persons, out)
     rejects = _write_rejects(results, Path(f"{stem}.rejects.csv"))
