@@ -142,9 +142,26 @@ def test_every_page_is_public_by_decision_or_tested_here() -> None:
         "elections:codes",
         "elections:close",
     }
+    # runs in test_web_runs.py, review in test_web_review.py.
+    known |= {
+        "runs:runs",
+        "runs:runs_json",
+        "runs:run",
+        "runs:run_json",
+        "runs:repeat",
+        "runs:report",
+        "review:queue",
+        "review:queue_json",
+        "review:pair",
+        "review:pair_json",
+        "review:decide",
+    }
     from .test_web_cases import CASES_URL_NAMES
+    from .test_web_counts import COUNTS_URL_NAMES
+    from .test_web_persons import PERSONS_URL_NAMES
+    from .test_web_roll_views import ROLL_URL_NAMES
 
-    known |= set(CASES_URL_NAMES)
+    known |= set(CASES_URL_NAMES) | PERSONS_URL_NAMES | COUNTS_URL_NAMES | ROLL_URL_NAMES
     assert set(_names(get_resolver().url_patterns)) == known
 
 

@@ -54,7 +54,8 @@ INSTALLED_APPS = [
 ]
 
 # Long work (linkage runs, re-matching) runs as tasks stored in the site's own database and
-# carried out by a worker thread that ``recuento serve`` starts: no extra server.
+# carried out by a worker process that ``recuento serve`` starts (``runs_worker``): no extra
+# server.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
