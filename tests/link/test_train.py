@@ -35,3 +35,18 @@ def test_prior_fixed_point_from_a_histogram_matches_the_one_from_every_pair() ->
     binned = prior_fixed_point(bins, 0.001, 5e6, counts=counts)
     # 0.01 in log2 odds moves a pair's odds by under 0.7%, and the errors mostly cancel.
     assert binned == pytest.approx(exact, rel=2e-3)
+
+
+def test_small_noisy_lists_with_pairs_no_training_rule_finds_still_link(tmp_path) -> None:
+    # Two short, error-ridden lists: the rules that estimate the prior find no pair (a prior
+    # of 0 broke Splink's logarithm) and an EM rule finds none either (Splink raised).
+    from recuento.link.api import link_tables
+    from recuento.lists.reader import read_list
+    from recuento.simulate import simulate_lists, simulate_population, write_lists
+
+    sim = simulate_lists(simulate_population(150, seed=1), seed=2, error_rate=0.3)
+    written = write_lists(sim, tmp_path)
+    tables = [read_list(p).table for p in written if p.stem in ("prensa", "familias")]
+    linked = link_tables(tables)
+    assert linked.persons.num_rows == sum(t.num_rows for t in tables)
+    assert 0 < linked.prior < 1

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 from splink import Linker, block_on
+from splink.internals.exceptions import EMTrainingException  # not re-exported by Splink 5
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +59,7 @@ def train(
         [block_on("name_tokens", "birth_date"), block_on("name_tokens", "event_day")],
         recall=0.6,
     )
+    _keep_prior_usable(linker, n_records)
     linker.training.estimate_u_using_random_sampling(max_pairs=max_u_pairs, seed=seed)
     say("estimating m by expectation maximisation (names)")
     for rule, description in (
@@ -77,7 +79,19 @@ def train(
     ):
         if _em(linker, rule, description):
             break
+    _keep_prior_usable(linker, n_records)
     return float(linker._settings_obj._probability_two_random_records_match)
+
+
+def _keep_prior_usable(linker: Linker, n_records: int) -> None:
+    """A prior of 0 or 1 (no pair found by the rules that estimate it) becomes 1 / n.
+
+    Splink takes its logarithm; the fixed point after scoring sets the real value. One
+    match per record on average is where lists of the same people start.
+    """
+    prior = linker._settings_obj._probability_two_random_records_match
+    if not 0 < prior < 1:
+        set_prior(linker, min(0.5, 1 / max(n_records - 1, 1)))
 
 
 def _em(linker: Linker, rule: Any, description: str) -> bool:
@@ -85,7 +99,10 @@ def _em(linker: Linker, rule: Any, description: str) -> bool:
 
     On small or lopsided lists a match probability can underflow to exactly 0 for a whole
     level, and Splink 5 then refuses the m value of 0 it computed itself (ValueError), in
-    the middle of a session that has switched off the comparisons its blocking rule fixes.
+    the middle of a session that has switched off the comparisons its blocking rule fixes;
+    or the session's own match proportion reaches 0 or 1 and Splink fails taking its
+    logarithm (ValueError: math domain error); or the blocking rule finds no pairs at all
+    (EMTrainingException).
     The model is restored to what it was before the session, so that the caller can try
     another blocking rule; the failure is logged at DEBUG (it is routine, and the fallback
     is what matters).
@@ -95,8 +112,9 @@ def _em(linker: Linker, rule: Any, description: str) -> bool:
         linker.training.estimate_parameters_using_expectation_maximisation(
             rule, estimate_without_term_frequencies=True
         )
-    except ValueError as e:
-        if "below the minimum allowed value" not in str(e):
+    except (ValueError, EMTrainingException) as e:
+        routine = ("below the minimum allowed value", "math domain", "no record pairs")
+        if not any(words in str(e) for words in routine):
             raise
         linker._settings_obj = before
         logger.debug("EM on %s could not finish (a level's m underflowed)", description)
