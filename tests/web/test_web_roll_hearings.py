@@ -13,7 +13,7 @@ pytest.importorskip("django_otp", reason=MISSING)
 pytest.importorskip("pytest_django", reason=MISSING)
 
 from django.urls import reverse  # noqa: E402
-from django.utils import timezone  # noqa: E402
+from django.utils import timezone, translation  # noqa: E402
 
 from recuento.web.audit.models import Entry  # noqa: E402
 from recuento.web.roll import hearings  # noqa: E402
@@ -193,7 +193,7 @@ def test_hearing_decision_needs_reasons(make_user: Any) -> None:
     hearing = hearings.open_hearing(_flagged(), user=coordinator)
     hearings.schedule(hearing, when=timezone.now(), place="online", user=coordinator)
     hearings.minute(hearing, minutes="Heard.", user=coordinator)
-    with pytest.raises(hearings.RollError, match="reasons"):
+    with translation.override("en"), pytest.raises(hearings.RollError, match="reasons"):
         hearings.decide(hearing, outcome="retain", reasons=" ", user=coordinator)
     assert Hearing.objects.get().decided_at is None
 
@@ -222,3 +222,19 @@ def test_notify_never_redirects_off_the_site(client: Any, make_user: Any, mailou
         reverse("roll:notify", args=[member.pk]), {"next": "https://attacker.example/"}
     )
     assert response.url == reverse("roll:member", args=[member.pk])
+
+
+def test_a_notice_that_cannot_be_sent_is_a_clear_error_and_stores_nothing(
+    client: Any, make_user: Any, settings: Any
+) -> None:
+    # Port 9 (discard) on loopback: nothing listens there, the connection is refused.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    client.force_login(make_user("coordinator"))
+    member = _flagged()
+    response = client.post(
+        reverse("roll:notify", args=[member.pk]), follow=True, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "The notice could not be sent" in response.content.decode()
+    assert not Notice.objects.exists()
+    assert not Entry.objects.filter(action="notify").exists()

@@ -11,6 +11,8 @@ MISSING = "the web extra is not installed: pip install 'recuento[web]' pytest-dj
 pytest.importorskip("django_otp", reason=MISSING)
 pytest.importorskip("pytest_django", reason=MISSING)
 
+from django.utils import translation  # noqa: E402
+
 from recuento.web.audit.models import Entry  # noqa: E402
 from recuento.web.roll.models import StatusChange  # noqa: E402
 from recuento.web.roll.services import RollError, change_status, eligible_members  # noqa: E402
@@ -66,7 +68,7 @@ def test_status_change_is_recorded_with_who_when_why_and_audited(make_user: Any)
 def test_status_change_without_reason_or_deadline_changes_nothing(make_user: Any) -> None:
     coordinator = make_user("coordinator")
     member = make_member("M1")
-    with pytest.raises(RollError, match=r"reason.*deadline"):
+    with translation.override("en"), pytest.raises(RollError, match=r"reason.*deadline"):
         change_status(member, "must_join", user=coordinator, reason=" ")
     member.refresh_from_db()
     assert member.admin_status == ""

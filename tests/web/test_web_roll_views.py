@@ -315,7 +315,8 @@ def test_statuses_file_without_a_status_column_is_a_form_error(
         },
     )
     assert response.status_code == 200
-    assert "s.csv has no column status" in response.content.decode()
+    # The site speaks Spanish by default.
+    assert "s.csv no tiene la columna status" in response.content.decode()
     assert not EligibilityCheck.objects.exists()
 
 

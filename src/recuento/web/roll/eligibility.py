@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from recuento.errors import RecuentoError
 from recuento.web.audit.log import record
@@ -83,7 +84,10 @@ def record_flags(
         status = (row.get("status") or "").strip()
         if status not in FLAGS:
             if len(problems) < 10:
-                problems.append(f"line {line}: status must be one of {', '.join(FLAGS)}")
+                problems.append(
+                    _("line %(line)d: status must be one of %(flags)s")
+                    % {"line": line, "flags": ", ".join(FLAGS)}
+                )
             continue
         member = members.get(str(row.get("id") or "").strip())
         if member is None:
@@ -102,11 +106,16 @@ def record_flags(
             )
         )
     if problems:
-        raise RollError("The statuses file cannot be read: " + "; ".join(problems) + ".")
+        raise RollError(
+            _("The statuses file cannot be read: %(problems)s.") % {"problems": "; ".join(problems)}
+        )
     if not flags:
         raise RollError(
-            "No row of the statuses names a member of the roll: the ids must be the members' "
-            "membership numbers (run `recuento eligibility` on the roll as imported)."
+            _(
+                "No row of the statuses names a member of the roll: the ids must be the "
+                "members' membership numbers (run `recuento eligibility` on the roll as "
+                "imported)."
+            )
         )
     with transaction.atomic():
         check = EligibilityCheck.objects.create(
@@ -139,13 +148,17 @@ def import_statuses(path: Path, *, filename: str, deadline: dt.date, user: Any) 
             missing = {"id", "status"} - set(reader.fieldnames or [])
             if missing:
                 raise RollError(
-                    f"{filename} has no column {', '.join(sorted(missing))}: pass the statuses "
-                    "file written by `recuento eligibility ... --out statuses.csv`."
+                    _(
+                        "%(file)s has no column %(columns)s: pass the statuses file written "
+                        "by `recuento eligibility ... --out statuses.csv`."
+                    )
+                    % {"file": filename, "columns": ", ".join(sorted(missing))}
                 )
             rows = list(reader)
     except (OSError, UnicodeDecodeError, csv.Error) as e:
         raise RollError(
-            f"{filename} cannot be read as a CSV statuses file ({type(e).__name__})."
+            _("%(file)s cannot be read as a CSV statuses file (%(error)s).")
+            % {"file": filename, "error": type(e).__name__}
         ) from e
     files = [{"name": filename, "sha256": _sha256(path)}]
     return record_flags(rows, mode="pprl", deadline=deadline, files=files, user=user)
@@ -189,7 +202,7 @@ def check_plaintext(
     from recuento.pprl.eligibility_plaintext import plaintext_eligibility
 
     if not Member.objects.exists():
-        raise RollError("There are no members yet: import the roll first.")
+        raise RollError(_("There are no members yet: import the roll first."))
     with tempfile.TemporaryDirectory(prefix="recuento-roll-") as tmp:
         members_path = _members_file(Path(tmp))
         tables: list[Any] = []

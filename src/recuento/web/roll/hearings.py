@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import smtplib
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from recuento.web.audit.log import record
 from recuento.web.roll.models import Hearing, Member, Notice
@@ -149,14 +151,19 @@ def notify(member: Member, *, user: Any, link_for: Any, deadline: dt.date | None
         deadline: the joining deadline to state (for must_join).
 
     Raises:
-        RollError: the member is not flagged for a notice, or has no email address.
+        RollError: the member is not flagged for a notice, has no email address, or the
+            message cannot be sent (then no notice is stored).
     """
     if member.flag not in _TEXTS:
-        raise RollError("Only members flagged must join, deemed resigned or review are notified.")
+        raise RollError(
+            _("Only members flagged must join, deemed resigned or review are notified.")
+        )
     if not member.email:
         raise RollError(
-            "This member has no email address on the roll: contact them another way and "
-            "record their answer as a hearing request or a decision."
+            _(
+                "This member has no email address on the roll: contact them another way "
+                "and record their answer as a hearing request or a decision."
+            )
         )
     token = secrets.token_urlsafe(32)
     expires = timezone.now() + dt.timedelta(days=NOTICE_DAYS)
@@ -175,7 +182,18 @@ def notify(member: Member, *, user: Any, link_for: Any, deadline: dt.date | None
             body=body,
         )
         message = EmailMessage(SUBJECT, body, to=[member.email], connection=email_connection())
-        message.send()
+        try:
+            message.send()
+        except (OSError, smtplib.SMTPException) as e:
+            # Nothing is stored: the transaction is rolled back with this error.
+            raise RollError(
+                _(
+                    "The notice could not be sent (%(error)s); check the email settings "
+                    "(EMAIL_HOST, EMAIL_PORT...) or leave them unset to write notices to the "
+                    "outbox folder."
+                )
+                % {"error": type(e).__name__}
+            ) from e
         notice.sent = True
         notice.save(update_fields=["sent"])
         record(user, "notify", "member", member.pk, {"notice": notice.pk, "flag": member.flag})
@@ -222,9 +240,9 @@ def answer(token: str, *, response: str, party_number: str = "", statement: str 
         RollError: ``confirmed`` without a number, or an unknown response.
     """
     if response not in {"confirmed", "hearing"}:
-        raise RollError("The answer must be a confirmation or a hearing request.")
+        raise RollError(_("The answer must be a confirmation or a hearing request."))
     if response == "confirmed" and not party_number.strip():
-        raise RollError("A confirmation needs the party membership number.")
+        raise RollError(_("A confirmation needs the party membership number."))
     with transaction.atomic():
         notice = notice_for(token)
         locked = Notice.objects.select_for_update().get(pk=notice.pk)
@@ -276,7 +294,7 @@ def minute(hearing: Hearing, *, minutes: str, user: Any) -> Hearing:
     """
     _undecided(hearing)
     if hearing.scheduled_for is None:
-        raise RollError("Schedule the hearing before recording its minutes.")
+        raise RollError(_("Schedule the hearing before recording its minutes."))
     with transaction.atomic():
         hearing.minutes = minutes.strip()
         hearing.save(update_fields=["minutes"])
@@ -301,13 +319,13 @@ def decide(
     _undecided(hearing)
     problems = []
     if not hearing.minutes.strip():
-        problems.append("record the hearing's minutes before deciding")
+        problems.append(_("record the hearing's minutes before deciding"))
     if not reasons.strip():
-        problems.append("a decision needs its reasons")
+        problems.append(_("a decision needs its reasons"))
     if outcome not in OUTCOME_STATUS:
-        problems.append(f"unknown decision {outcome!r}")
+        problems.append(_("unknown decision %(outcome)r") % {"outcome": outcome})
     if outcome == "must_join" and deadline is None:
-        problems.append("'must join by the deadline' needs the deadline")
+        problems.append(_("'must join by the deadline' needs the deadline"))
     if problems:
         raise RollError("; ".join(problems).capitalize() + ".")
     with transaction.atomic():
@@ -333,4 +351,4 @@ def decide(
 
 def _undecided(hearing: Hearing) -> None:
     if hearing.decided_at is not None:
-        raise RollError("This hearing has been decided; its decision is final here.")
+        raise RollError(_("This hearing has been decided; its decision is final here."))

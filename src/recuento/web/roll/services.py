@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from recuento.roll import AdminStatus, Membership, Rules, read_roll
 from recuento.web.audit.log import record
@@ -101,8 +102,11 @@ def import_roll(path: Path, *, filename: str, stored: str, sha256: str, user: An
         raise RollError(str(e).replace(str(path), filename or "the file")) from e
     if not roll.members:
         raise RollError(
-            f"{filename}: no row could be read as a member (every row was rejected); check "
-            "that it has a membership number, a name and a join date column."
+            _(
+                "%(file)s: no row could be read as a member (every row was rejected); check "
+                "that it has a membership number, a name and a join date column."
+            )
+            % {"file": filename}
         )
     with transaction.atomic():
         groups = {g.name: g for g in LocalGroup.objects.all()}
@@ -192,11 +196,11 @@ def change_status(
     reason = (reason or "").strip()
     problems = []
     if not reason:
-        problems.append("a status change needs its reason")
+        problems.append(_("a status change needs its reason"))
     if new_status and new_status not in {s.value for s in AdminStatus}:
-        problems.append(f"unknown administrator status {new_status!r}")
+        problems.append(_("unknown administrator status %(status)r") % {"status": new_status})
     if new_status == AdminStatus.MUST_JOIN and deadline is None:
-        problems.append("'must join by deadline' needs the deadline")
+        problems.append(_("'must join by deadline' needs the deadline"))
     if problems:
         raise RollError("; ".join(problems) + ".")
     with transaction.atomic():
