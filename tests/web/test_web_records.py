@@ -131,3 +131,14 @@ def test_query_words_expand_nicknames_but_not_to_every_maria() -> None:
     (maru,) = parse_query("Maru")
     assert "maria" not in maru.exact
     assert [w.word for w in parse_query("José de la CRUZ")] == ["jose", "cruz"]
+
+
+def test_a_list_larger_than_a_batch_is_stored_whole(analyst_client: Any) -> None:
+    from recuento.web.persons.store import BATCH
+
+    n = BATCH + 1234
+    rows = "".join(f"{i},Rosa Soto {i}\n" for i in range(n))
+    assert _upload(analyst_client, ("folio,nombre\n" + rows).encode()).status_code == 302
+    assert Record.objects.count() == n
+    assert NameKey.objects.filter(key="rosa").count() == n
+    assert Record.objects.get(record_id=str(n - 1)).full_name == f"Rosa Soto {n - 1}"

@@ -128,11 +128,22 @@ def _row(
     return values, record_id, keys
 
 
-def _insert_sql(model: Any, columns: Sequence[str]) -> str:
+def _insert_many(cursor: Any, model: Any, columns: Sequence[str], rows: list[Any]) -> None:
+    """INSERT rows with as many rows per statement as the database's parameter limit allows
+    (one statement per row, as ``executemany`` sends them, is several times slower)."""
+    if not rows:
+        return
     quote = connection.ops.quote_name
-    names = ", ".join(quote(c) for c in columns)
-    marks = ", ".join(["%s"] * len(columns))
-    return f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks})"
+    limit = connection.features.max_query_params or 30000
+    per_statement = max(1, min(1000, limit // len(columns)))
+    head = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
+        "VALUES "
+    )
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    for start in range(0, len(rows), per_statement):
+        chunk = rows[start : start + per_statement]
+        cursor.execute(head + ", ".join([one] * len(chunk)), [v for row in chunk for v in row])
 
 
 def replace_records(source: Source, table: pa.Table) -> int:
@@ -167,8 +178,8 @@ def replace_records(source: Source, table: pa.Table) -> int:
             [source.pk],
         )
         cursor.execute(f"DELETE FROM {records_table} WHERE {quote('source_id')} = %s", [source.pk])
-        # Plain INSERTs (executemany): the ORM's bulk_create spends most of its time
-        # building SQL, several times longer than the database takes to write the rows.
+        # Plain multi-row INSERTs: the ORM's bulk_create spends most of its time building
+        # SQL, several times longer than the database takes to write the rows.
         attributes = Record._meta.get_field("attributes")
 
         def dump(value: dict[str, Any]) -> Any:
@@ -176,24 +187,26 @@ def replace_records(source: Source, table: pa.Table) -> int:
                 return json.dumps(value)
             return attributes.get_db_prep_save(value, connection)
 
-        insert_record = _insert_sql(Record, _RECORD_COLUMNS)
-        insert_key = _insert_sql(NameKey, ("record_id", "key"))
         select_pks = (
             f"SELECT {quote('record_id')}, {quote('id')} FROM {records_table} "
             f"WHERE {quote('source_id')} = %s AND {quote('record_id')}"
         )
         written = 0
-        for batch in table.select(list(_COLUMNS)).to_batches(max_chunksize=BATCH):
+        # A batch's ids are looked up in one statement: within the parameter limit.
+        per_batch = min(BATCH, (connection.features.max_query_params or 30000) - 1)
+        for batch in table.select(list(_COLUMNS)).to_batches(max_chunksize=per_batch):
             rows = [
                 _row(source, row, written + i + 1, dump) for i, row in enumerate(batch.to_pylist())
             ]
-            cursor.executemany(insert_record, [values for values, _, _ in rows])
+            _insert_many(cursor, Record, _RECORD_COLUMNS, [values for values, _, _ in rows])
             # The new records' primary keys, by record id (unique within the source).
             ids = [record_id for _, record_id, _ in rows]
             cursor.execute(f"{select_pks} IN ({', '.join(['%s'] * len(ids))})", [source.pk, *ids])
             pks = dict(cursor.fetchall())
-            cursor.executemany(
-                insert_key,
+            _insert_many(
+                cursor,
+                NameKey,
+                ("record_id", "key"),
                 [(pks[record_id], key) for _, record_id, keys in rows for key in keys],
             )
             written += len(rows)
