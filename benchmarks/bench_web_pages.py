@@ -22,6 +22,10 @@ surname of a simulated record, a nickname now and then, through ``/persons/?q=``
 person pages (a random person of the run). Every page writes its audit entry, as in use.
 p50, p95 and p99 latency per kind of page, throughput and errors are printed as JSON.
 
+``--home`` requests the site's home page instead (no query of ours, no audit entry): the
+floor every page pays for the session, the user, the roles and the layout. ``--keep DIR``
+keeps the data directory and ``--reuse`` serves it again without the setup.
+
 Uses only the standard library (urllib) on the client side.
 """
 
@@ -192,14 +196,22 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def drive(
-    base: str, workload: dict[str, Any], clients: int, seconds: float, warmup: float, seed: int
+    base: str,
+    workload: dict[str, Any],
+    clients: int,
+    seconds: float,
+    warmup: float,
+    seed: int,
+    home: bool = False,
 ) -> dict[str, Any]:
-    """Run the clients; return latency statistics per kind of page."""
+    """Run the clients; return latency statistics per kind of page (``home``: the site's
+    home page only, the floor any page of the site pays: session, user, roles, layout)."""
     queries = workload["queries"]
     persons = workload["persons"]
     run = workload["run"]
-    results: dict[str, list[float]] = {"search": [], "person": []}
-    errors: dict[str, int] = {"search": 0, "person": 0}
+    kinds = ("home",) if home else ("search", "person")
+    results: dict[str, list[float]] = {k: [] for k in kinds}
+    errors: dict[str, int] = {k: 0 for k in kinds}
     lock = threading.Lock()
     sessions = [Client(base) for _ in range(clients)]
     for s in sessions:
@@ -217,7 +229,9 @@ def drive(
             now = time.perf_counter()
             if now >= stop_at:
                 return
-            if rng.random() < 0.5:
+            if home:
+                kind, path = "home", "/"
+            elif rng.random() < 0.5:
                 kind = "search"
                 q = rng.choice(queries)
                 if rng.random() < 0.1:
@@ -251,7 +265,7 @@ def drive(
             "p99_ms": round(1000 * _percentile(values, 0.99), 1),
             "mean_ms": round(1000 * statistics.fmean(values), 1) if values else None,
         }
-    everything = results["search"] + results["person"]
+    everything = [v for values in results.values() for v in values]
     out["all"] = {
         "requests": total,
         "per_second": round(total / seconds, 1),
@@ -271,6 +285,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--database-url", default=None, help="an empty PostgreSQL database")
     parser.add_argument("--keep", type=Path, default=None, help="data directory to keep")
+    parser.add_argument(
+        "--home", action="store_true", help="request the home page only (the site's floor)"
+    )
     parser.add_argument(
         "--reuse", action="store_true", help="serve the --keep directory as it is (no setup)"
     )
@@ -312,7 +329,9 @@ def main() -> None:
                 raise SystemExit(f"bench: the server did not start:\n{log.read_text()}")
             time.sleep(0.2)
         base = found.group(0)
-        latencies = drive(base, workload, args.clients, args.seconds, args.warmup, args.seed)
+        latencies = drive(
+            base, workload, args.clients, args.seconds, args.warmup, args.seed, args.home
+        )
         report = {
             "database": "postgresql" if args.database_url else "sqlite",
             "records": workload["records"],
