@@ -89,7 +89,7 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=200_000)
     parser.add_argument("--seed", type=int, default=8)
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()))
-    parser.add_argument("--workers", type=int, default=None, help="processes for read_list")
+    parser.add_argument("--workers", type=int, default=1, help="processes for read_list")
     parser.add_argument(
         "--flip", type=float, default=0.02, help="flip probability (0 shows the cost of noise)"
     )

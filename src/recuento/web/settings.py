@@ -157,3 +157,14 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STATIC_URL = "static/"
 
 OTP_TOTP_ISSUER = "recuento"
+
+# Mail (hearing notices): SMTP when RECUENTO_EMAIL_HOST is set; otherwise the roll app
+# writes notices to <data dir>/outbox for someone to send.
+if os.environ.get("RECUENTO_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["RECUENTO_EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("RECUENTO_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("RECUENTO_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("RECUENTO_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = True
+DEFAULT_FROM_EMAIL = os.environ.get("RECUENTO_EMAIL_FROM", "recuento@localhost")
