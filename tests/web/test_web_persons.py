@@ -425,3 +425,14 @@ def test_results_are_ordered_by_surname_ignoring_case_and_accents(lists: Any, vi
         "Benítez",
         "Soto",  # the reader tidies capitals
     ]
+
+
+def test_search_form_keeps_what_was_asked_escaped_and_shows_errors(lists: Any, viewer: Any) -> None:
+    page = viewer.get(
+        reverse("persons:search"),
+        {"q": '<b>"x', "sex": "F", "birth_year": "abc"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+    assert 'value="&lt;b&gt;&quot;x"' in page and "<b>" not in page
+    assert '<option value="F" selected>' in page
+    assert "Enter a whole number." in page

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from recuento.web.accounts.permissions import requires
 from recuento.web.audit.log import record as audit
-from recuento.web.persons.forms import SearchForm
+from recuento.web.persons.forms import SEX_CHOICES, SearchForm
 from recuento.web.persons.keys import parse_query
 from recuento.web.persons.search import (
     Person,
@@ -144,6 +144,8 @@ def search(request: HttpRequest, fmt: str = "html") -> HttpResponse:
             "page": page,
             "persons": [(p, _person_url(p)) for p in persons],
             "query": query.urlencode(),
+            "sex_choices": SEX_CHOICES,
+            "sex": request.GET.get("sex", ""),
         },
     )
 
