@@ -104,4 +104,6 @@ def test_sex_place_and_identifiers(scorer) -> None:
     )
     assert levels["sex"] == "Exact match on sex"
     assert levels["place"] == "Exact match on place_key"
-    assert levels["curp"] == "All other comparisons"
+    assert levels["curp"] == "one typo apart"  # a digit changed, or two swapped
+    other = scorer(base(curp="LOCA900304MCHPRN09"), base(curp="LOCA900304MCHPXX01"))
+    assert other["curp"] == "All other comparisons"

@@ -170,13 +170,13 @@ def link_tables(
         rows = np.sort(np.random.default_rng(seed).choice(n, training_sample, replace=False))
         sample = register(api, prepared.take(pa.array(rows)), "__recuento__training")
         trainer = Linker(sample, settings(present, dialect=backend), log_level=logging.ERROR)
-        prior = train(trainer, training_sample, seed=seed, progress=say)
+        prior = train(trainer, training_sample, seed=seed, progress=say, present=present)
         apply_model(linker, trainer.misc.save_model_to_json())
         set_prior(linker, prior)
         seconds["train"] = time.perf_counter() - step
     else:
         step = time.perf_counter()
-        prior = train(linker, n, seed=seed, progress=say)
+        prior = train(linker, n, seed=seed, progress=say, present=present)
         seconds["train"] = time.perf_counter() - step
 
     say("scoring pairs")

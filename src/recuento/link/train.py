@@ -40,6 +40,7 @@ def train(
     seed: int = 1,
     max_u_pairs: float = 1e6,
     progress: Callable[[str], None] | None = None,
+    present: set[str] | None = None,
 ) -> float:
     """Train ``linker``'s m and u in place; return the rough starting prior.
 
@@ -52,6 +53,8 @@ def train(
         seed: seed of the random sampling of pairs for ``u``.
         max_u_pairs: how many random pairs to sample for ``u``.
         progress: called with a short description of each step.
+        present: the prepared columns that hold data (EM sessions blocked on others are
+            skipped); all when None.
     """
     say = progress or (lambda _: None)
     say("estimating u from random pairs")
@@ -70,14 +73,19 @@ def train(
         if _em(linker, rule, description):
             break
     say("estimating m by expectation maximisation (birth, event, place)")
-    for rule, description in (
+    for columns, description in (
         (
-            block_on("first_surname_std", "second_surname_std", "given_main"),
+            ("first_surname_std", "second_surname_std", "given_main"),
             "pairs with the same surnames and given name",
         ),
-        (block_on("name_tokens"), "pairs with the same names"),
+        (("first_surname_std", "given_main"), "pairs with the same first surname and given name"),
+        (("name_tokens",), "pairs with the same names"),
     ):
-        if _em(linker, rule, description):
+        # A rule on a column no record fills (English names have no second surname) yields
+        # no pairs, and EM then "finishes" without training birth, sex or place: skip it.
+        if present is not None and not set(columns) <= present:
+            continue
+        if _em(linker, block_on(*columns), description):
             break
     _keep_prior_usable(linker, n_records)
     return float(linker._settings_obj._probability_two_random_records_match)
