@@ -9,11 +9,20 @@ Spark runs in local mode by default (``local[*]``: every core of this machine); 
 at a cluster with ``spark_master`` (``spark://host:7077``, ``yarn``...), as for any Spark
 application. Splink's similarity functions come as a jar inside the splink wheel, which
 is put on the session's classpath here.
+
+DuckDB is given a memory limit (``RECUENTO_DUCKDB_MEMORY``, e.g. ``6GB``; by default a
+quarter of this machine's memory, at most 4 GB) and a private temporary directory to spill
+to beyond it, and does not keep rows in insertion order (nothing here needs it): without a
+limit, scoring a million records let DuckDB take more than 10 GB.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
 import tempfile
+import weakref
 from typing import Any
 
 import pyarrow as pa
@@ -30,12 +39,46 @@ class BackendError(RecuentoError):
 def database_api(backend: str, *, spark_master: str | None = None) -> Any:
     """A Splink database API for ``backend`` (``duckdb`` or ``spark``)."""
     if backend == "duckdb":
-        from splink import DuckDBAPI
-
-        return DuckDBAPI()
+        return _duckdb_api()
     if backend == "spark":
         return _spark_api(spark_master)
     raise BackendError(f"unknown linkage backend {backend!r}; use one of {', '.join(BACKENDS)}.")
+
+
+#: The environment variable that sets DuckDB's memory limit (DuckDB's syntax: ``6GB``).
+MEMORY_ENV = "RECUENTO_DUCKDB_MEMORY"
+_DEFAULT_MEMORY_CAP = 4 << 30
+
+
+def duckdb_memory_limit() -> str:
+    """DuckDB's memory limit: the environment's, or a quarter of memory up to 4 GB."""
+    chosen = os.environ.get(MEMORY_ENV, "").strip()
+    if chosen:
+        return chosen
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        total = 8 << 30
+    return f"{max(1 << 30, min(_DEFAULT_MEMORY_CAP, total // 4)) >> 20}MB"
+
+
+def _duckdb_api() -> Any:
+    import duckdb
+    from splink import DuckDBAPI
+
+    limit = duckdb_memory_limit()
+    if not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", limit, flags=re.IGNORECASE):
+        raise BackendError(
+            f"{MEMORY_ENV}={limit!r} is not a memory size; write it as 4GB or 800MB."
+        )
+    spill = tempfile.mkdtemp(prefix="recuento-duckdb-")
+    connection = duckdb.connect()
+    connection.execute(f"SET memory_limit = '{limit}'")
+    connection.execute(f"SET temp_directory = '{spill}'")
+    connection.execute("SET preserve_insertion_order = false")
+    api = DuckDBAPI(connection)
+    weakref.finalize(api, shutil.rmtree, spill, ignore_errors=True)
+    return api
 
 
 def register(api: Any, table: pa.Table, name: str) -> Any:
