@@ -142,3 +142,12 @@ def test_a_list_larger_than_a_batch_is_stored_whole(analyst_client: Any) -> None
     assert Record.objects.count() == n
     assert NameKey.objects.filter(key="rosa").count() == n
     assert Record.objects.get(record_id=str(n - 1)).full_name == f"Rosa Soto {n - 1}"
+
+
+def test_attributes_with_accents_quotes_and_backslashes_are_stored_as_written(
+    analyst_client: Any,
+) -> None:
+    note = 'Niña "la güera", C:\\ruta\\x; línea\tcon tabulador'
+    content = "folio,nombre,observación\n" + f'1,Rosa Soto,"{note.replace(chr(34), 2 * chr(34))}"\n'
+    assert _upload(analyst_client, content.encode()).status_code == 302
+    assert Record.objects.get().attributes == {"observación": note}

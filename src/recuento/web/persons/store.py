@@ -129,17 +129,23 @@ def _row(
 
 
 def _insert_many(cursor: Any, model: Any, columns: Sequence[str], rows: list[Any]) -> None:
-    """INSERT rows with as many rows per statement as the database's parameter limit allows
-    (one statement per row, as ``executemany`` sends them, is several times slower)."""
+    """Write rows: COPY on PostgreSQL; elsewhere INSERTs with as many rows per statement as
+    the parameter limit allows (one statement a row, as ``executemany`` sends them, is
+    several times slower)."""
     if not rows:
         return
     quote = connection.ops.quote_name
+    names = ", ".join(quote(c) for c in columns)
+    if connection.vendor == "postgresql":
+        # COPY: several times faster than INSERT on PostgreSQL (values sent as text).
+        raw = cursor.cursor
+        with raw.copy(f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
     limit = connection.features.max_query_params or 30000
     per_statement = max(1, min(1000, limit // len(columns)))
-    head = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
-        "VALUES "
-    )
+    head = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES "
     one = "(" + ", ".join(["%s"] * len(columns)) + ")"
     for start in range(0, len(rows), per_statement):
         chunk = rows[start : start + per_statement]
@@ -180,12 +186,9 @@ def replace_records(source: Source, table: pa.Table) -> int:
         cursor.execute(f"DELETE FROM {records_table} WHERE {quote('source_id')} = %s", [source.pk])
         # Plain multi-row INSERTs: the ORM's bulk_create spends most of its time building
         # SQL, several times longer than the database takes to write the rows.
-        attributes = Record._meta.get_field("attributes")
-
-        def dump(value: dict[str, Any]) -> Any:
-            if connection.vendor == "sqlite":  # what the field stores there, without its cost
-                return json.dumps(value)
-            return attributes.get_db_prep_save(value, connection)
+        # The JSON text the attributes field stores (SQLite keeps it as text, PostgreSQL
+        # parses it into jsonb), without the field's cost per value.
+        dump = json.dumps
 
         select_pks = (
             f"SELECT {quote('record_id')}, {quote('id')} FROM {records_table} "
