@@ -1,7 +1,7 @@
 """Benchmark of recuento.match: recall of the true remains in a case's top 10, and speed.
 
 Quality: synthetic missing persons, each with her degraded remains among other remains and
-decoys (``recuento.match.synthetic``). For each case, is the true remains record in the top
+decoys (``recuento.simulate.remains``). For each case, is the true remains record in the top
 10, and is it ever excluded? Three rankings on the same data and the same exclusions:
 
 * ``token overlap``: the number of feature tokens the two records share (kinds of mark,
@@ -30,7 +30,7 @@ from scipy import sparse
 from recuento.match import Matcher
 from recuento.match.exclude import exclusion_masks
 from recuento.match.index import idf
-from recuento.match.synthetic import synthetic_pairs
+from recuento.simulate import synthetic_pairs
 
 
 def tokens(record) -> set[str]:

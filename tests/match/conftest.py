@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from recuento.match.synthetic import SyntheticMatching, synthetic_pairs
+from recuento.simulate import SyntheticMatching, synthetic_pairs
 
 
 @pytest.fixture(scope="session")

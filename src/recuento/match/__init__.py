@@ -9,7 +9,7 @@ fingerprint evidence.
 
 Example:
     >>> from recuento.match import match
-    >>> from recuento.match.synthetic import synthetic_pairs
+    >>> from recuento.simulate import synthetic_pairs
     >>> data = synthetic_pairs(10, extra_remains=20, seed=3)
     >>> best = match(data.missing, data.remains, top=5)
     >>> all(c.reasons for c in best if c.score > 0)

@@ -190,7 +190,7 @@ def match(
         The candidates, case by case in input order, best first within a case.
 
     Example:
-        >>> from recuento.match.synthetic import synthetic_pairs
+        >>> from recuento.simulate import synthetic_pairs
         >>> data = synthetic_pairs(20, extra_remains=30, seed=1)
         >>> found = match(data.missing, data.remains, top=10)
         >>> len({c.missing_id for c in found}) == 20

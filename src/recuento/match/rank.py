@@ -37,7 +37,7 @@ reason (:func:`explain`):
 Rarity weights are learned from the remains list itself (:mod:`recuento.match.index`);
 description words are weighed by their rarity within their kind of mark or group of
 garments. Eye and hair colour are not scored at all (they change after death and observers
-disagree). The weights below were set on synthetic data (``recuento.match.synthetic``,
+disagree). The weights below were set on synthetic data (``recuento.simulate.remains``,
 seeds 1 and 2); docs/match.md gives the benchmark.
 """
 

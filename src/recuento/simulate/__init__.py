@@ -3,7 +3,8 @@
 For the demo, the tests and the benchmarks: a population of synthetic people
 (:func:`simulate_population`), lists that capture them with heterogeneous probabilities
 and each source's own recording style and errors (:func:`simulate_lists`), and the files a
-user would receive, with the truth beside them (:func:`write_lists`). Nothing here
+user would receive, with the truth beside them (:func:`write_lists`); and missing persons
+with their degraded remains among others, for matching (:func:`synthetic_pairs`). Nothing here
 describes a real person.
 
 Example:
@@ -21,6 +22,7 @@ from recuento.simulate.lists import (
     simulate_lists,
 )
 from recuento.simulate.population import Population, simulate_population
+from recuento.simulate.remains import SyntheticMatching, synthetic_pairs
 from recuento.simulate.scenarios import SCENARIOS, Scenario, get_scenario
 from recuento.simulate.styles import (
     DEFAULT_ERROR_RATE,
@@ -46,9 +48,11 @@ __all__ = [
     "SimulatedLists",
     "SimulationError",
     "SourceList",
+    "SyntheticMatching",
     "get_scenario",
     "resolve_error_rates",
     "simulate_lists",
     "simulate_population",
+    "synthetic_pairs",
     "write_lists",
 ]

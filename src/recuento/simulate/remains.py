@@ -13,8 +13,13 @@ location and clothing) share the file.
 
 The forensic estimates err, but never by more than the widening the exclusion allows for
 that condition (:mod:`recuento.match.exclude`): "no true match excluded" then tests the
-code, not the anthropologist. Nothing here describes a real person. This module belongs in
-``recuento.simulate`` and should move there.
+code, not the anthropologist. Nothing here describes a real person.
+
+Example:
+    >>> from recuento.simulate import synthetic_pairs
+    >>> data = synthetic_pairs(5, extra_remains=10, seed=1)
+    >>> len(data.missing), len(data.remains), len(data.truth)
+    (5, 15, 5)
 """
 
 from __future__ import annotations
