@@ -79,6 +79,8 @@ def _kwargs(world: dict[str, Any], needs: str) -> dict[str, Any]:
 GET_PAGES = [
     ("cases:cases", "", None, "reviewer"),
     ("cases:case_new", "", "analyst", "coordinator"),
+    ("cases:case_export", "", None, "reviewer"),
+    ("cases:case_import", "", "analyst", "coordinator"),
     ("cases:case", "case", None, "reviewer"),
     ("cases:case_edit", "case", "analyst", "coordinator"),
     ("cases:case_people", "case", "reviewer", "coordinator"),
@@ -382,7 +384,8 @@ def test_importing_remains_validates_with_the_matcher_reader_and_stores_nothing_
     )
     assert response.status_code == 200
     assert m.Remains.objects.count() == 0
-    assert "line 2, column 11 (condition)" in response.content.decode()
+    page = response.content.decode()
+    assert "línea 2, columna 11 (condition): estado no reconocido" in page
 
 
 def test_importing_remains_matches_them_against_cases_and_audits(

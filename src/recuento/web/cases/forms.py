@@ -191,6 +191,16 @@ class RemainsImportForm(forms.Form):
     )
 
 
+class MissingImportForm(forms.Form):
+    file = forms.FileField(
+        label=_(
+            "missing.csv (the interchange format: id, sex, age_min, age_max, "
+            "height_min_cm, height_max_cm, last_seen_date, last_seen_place, lat, lon, "
+            "marks, clothing)"
+        )
+    )
+
+
 class ReviewForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Decision"),

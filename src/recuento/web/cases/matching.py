@@ -41,18 +41,17 @@ def _range(low: float | None, high: float | None) -> tuple[str, str]:
     return fmt(low), fmt(high)
 
 
-def case_row(case: m.Case) -> dict[str, Any]:
-    """A case in the interchange format of ``missing.csv`` (every tier: matching is internal)."""
-    age = _range(case.age_min, case.age_max)
-    height = _range(case.height_min_cm, case.height_max_cm)
-    place = ", ".join(
-        p for p in (case.place_colonia, case.place_municipality, case.place_state) if p
-    )
-    marks = ";".join(
+def marks_cell(marks: Iterable[m.Mark]) -> str:
+    """Marks as the ``marks`` cell: ``type|body_part|side|description`` items, ``;``-separated."""
+    return ";".join(
         "|".join([k.kind, k.body_part, k.side, k.description.replace("|", "/").replace(";", ",")])
-        for k in case.marks.all()
+        for k in marks
     )
-    clothing = ";".join(
+
+
+def clothing_cell(garments: Iterable[m.Garment]) -> str:
+    """Garments as the ``clothing`` cell: ``garment|colour|description`` items."""
+    return ";".join(
         "|".join(
             [
                 g.garment.replace("|", "/"),
@@ -60,8 +59,19 @@ def case_row(case: m.Case) -> dict[str, Any]:
                 g.description.replace("|", "/"),
             ]
         ).replace(";", ",")
-        for g in case.clothing.all()
+        for g in garments
     )
+
+
+def case_row(case: m.Case) -> dict[str, Any]:
+    """A case in the interchange format of ``missing.csv`` (every tier: matching is internal)."""
+    age = _range(case.age_min, case.age_max)
+    height = _range(case.height_min_cm, case.height_max_cm)
+    place = ", ".join(
+        p for p in (case.place_colonia, case.place_municipality, case.place_state) if p
+    )
+    marks = marks_cell(case.marks.all())
+    clothing = clothing_cell(case.clothing.all())
     return {
         "id": str(case.pk),
         "sex": _sex(case.sex),

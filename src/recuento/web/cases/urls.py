@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from recuento.web.cases.views import candidates, cases, public, remains
+from recuento.web.cases.views import candidates, cases, exchange, public, remains
 
 app_name = "cases"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", cases.case_list, name="cases"),
     path("new/", cases.case_new, name="case_new"),
+    path("missing.csv", exchange.case_export, name="case_export"),
+    path("import/", exchange.case_import, name="case_import"),
     path("<int:pk>/", cases.case_detail, name="case"),
     path("<int:pk>/edit/", cases.case_edit, name="case_edit"),
     path("<int:pk>/people/", cases.case_people, name="case_people"),

@@ -28,6 +28,7 @@ from recuento.web.cases.tiers import (
     viewer_level,
 )
 from recuento.web.cases.views.common import case_title, remains_label, remains_sections
+from recuento.web.cases.views.problems import problem_in_language
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
@@ -182,7 +183,7 @@ def remains_import(request: HttpRequest) -> HttpResponse:
             rows = _import_rows(upload.read(), name)
             parsed = parse_remains_rows(rows, source=name)
         except MatchDataError as e:
-            problems = [e.summary, *e.problems]
+            problems = [problem_in_language(p) for p in (e.summary, *e.problems)]
         else:
             created = updated = 0
             with transaction.atomic():
