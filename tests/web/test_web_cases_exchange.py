@@ -214,6 +214,9 @@ def test_import_problems_show_in_spanish_on_a_spanish_page(
     assert "línea 2, columna 6 (height_max_cm): menor que height_min_cm" in page
     assert "línea 3, columna 7 (last_seen_date): no es una fecha" in page
     assert ", line " not in page and "problem(s) in the" not in page
+    assert "Importar casos de un missing.csv" in page
+    listing = client.get(reverse("cases:cases"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Exportar los casos que puedes ver (missing.csv)" in listing
 
 
 def test_a_file_that_is_not_utf8_is_refused_with_how_to_fix_it(

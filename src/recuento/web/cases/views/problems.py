@@ -33,45 +33,45 @@ _WHERE = re.compile(
 _MESSAGES: list[tuple[str, str]] = [
     (
         r"not a number; write (?P<unit>.+) as digits, or leave it empty",
-        "no es un número; escriba {unit} en cifras, o deje la celda vacía",
+        "no es un número; escribe {unit} en cifras, o deja la celda vacía",
     ),
     (
         r"outside (?P<lo>\S+) to (?P<hi>\S+) (?P<unit>.+); check the unit",
-        "fuera del intervalo de {lo} a {hi} {unit}; revise la unidad",
+        "fuera del intervalo de {lo} a {hi} {unit}; revisa la unidad",
     ),
     (
         r"smaller than (?P<col>\w+); swap the two values",
-        "menor que {col}; intercambie los dos valores",
+        "menor que {col}; intercambia los dos valores",
     ),
     (
         r"not a recognised sex; .*",
-        "sexo no reconocido; use F, M, X, mujer, hombre, female o male, o deje la celda vacía "
+        "sexo no reconocido; usa F, M, X, mujer, hombre, female o male, o deja la celda vacía "
         "si no se determinó",
     ),
     (
         r"not a date; .*",
-        "no es una fecha; use ISO (2009-03-21, 2009-03 o 2009) o dd/mm/aaaa, o deje la celda vacía",
+        "no es una fecha; usa ISO (2009-03-21, 2009-03 o 2009) o dd/mm/aaaa, o deja la celda vacía",
     ),
-    (r"lat and lon must be given together; .*", "lat y lon van juntas; llene las dos o ninguna"),
+    (r"lat and lon must be given together; .*", "lat y lon van juntas; llena las dos o ninguna"),
     (
         r"item (?P<n>\d+) has (?P<k>\d+) fields separated by \|; expected (?P<fmt>\S+)",
         "el elemento {n} tiene {k} campos separados por |; se esperaba {fmt}",
     ),
     (
         r"item (?P<n>\d+): side not recognised; .*",
-        "elemento {n}: lado no reconocido; use izquierdo, derecho, ambos o centro (o left, "
+        "elemento {n}: lado no reconocido; usa izquierdo, derecho, ambos o centro (o left, "
         "right, both, centre)",
     ),
     (
         r"item (?P<n>\d+): (?P<term>mark type|body part) not recognised; use one of the .* "
         r"listed in docs/match.md \((?P<table>[^)]*)\), or leave it empty",
-        "elemento {n}: {term} no reconocido; use uno de los que lista docs/match.md "
-        "({table}), o déjelo vacío",
+        "elemento {n}: {term} no reconocido; usa uno de los que lista docs/match.md "
+        "({table}), o déjalo vacío",
     ),
     (
         r"condition not recognised; .*",
-        "estado no reconocido; use reconocible, descomposición, momificado, esqueletizado o "
-        "calcinado (o recognisable, decomposed, mummified, skeletal, burned), o deje la celda "
+        "estado no reconocido; usa reconocible, descomposición, momificado, esqueletizado o "
+        "calcinado (o recognisable, decomposed, mummified, skeletal, burned), o deja la celda "
         "vacía",
     ),
     (
@@ -89,8 +89,8 @@ _MESSAGES: list[tuple[str, str]] = [
     ),
     (
         r"this id is the label of a case already stored here; .*",
-        "este id es la etiqueta de un caso ya guardado aquí; importe solo casos nuevos (quite "
-        "la fila o dele otro id)",
+        "este id es la etiqueta de un caso ya guardado aquí; importa solo casos nuevos (quita "
+        "la fila o dale otro id)",
     ),
     (
         r"item (?P<n>\d+): a ficha's mark needs its type and body part",
@@ -102,15 +102,15 @@ _MESSAGES: list[tuple[str, str]] = [
     ),
     (
         r"item (?P<n>\d+): longer than (?P<k>\d+) characters; shorten it",
-        "elemento {n}: más de {k} caracteres; acórtelo",
+        "elemento {n}: más de {k} caracteres; acórtalo",
     ),
-    (r"longer than (?P<k>\d+) characters; shorten it", "más de {k} caracteres; acórtelo"),
+    (r"longer than (?P<k>\d+) characters; shorten it", "más de {k} caracteres; acórtalo"),
     (
         r"save the file as CSV UTF-8 .*",
-        "guarde el archivo como CSV UTF-8 (en una hoja de cálculo: Guardar como, CSV UTF-8) e "
-        "impórtelo de nuevo",
+        "guarda el archivo como CSV UTF-8 (en una hoja de cálculo: Guardar como, CSV UTF-8) e "
+        "impórtalo de nuevo",
     ),
-    (r"split the file", "divida el archivo"),
+    (r"split the file", "divide el archivo"),
     (
         r"\.\.\. and (?P<n>\d+) more problem\(s\) of the same kinds",
         "... y {n} problema(s) más de los mismos tipos",
@@ -118,7 +118,7 @@ _MESSAGES: list[tuple[str, str]] = [
     (
         r"(?P<src>.+): (?P<n>\d+) problem\(s\) in the (?P<kind>missing|remains) file; fix them "
         r"all and (?:run|import) again \(see docs/match.md for the format\)\.",
-        "{src}: {n} problema(s) en el archivo de {kind}; corríjalos todos e impórtelo de nuevo "
+        "{src}: {n} problema(s) en el archivo de {kind}; corrígelos todos e impórtalo de nuevo "
         "(el formato está en docs/match.md).",
     ),
     (r"(?P<src>.+): not UTF-8 text\.", "{src}: no es texto UTF-8."),
