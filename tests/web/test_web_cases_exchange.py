@@ -264,3 +264,25 @@ def test_every_engine_problem_has_a_spanish_wording() -> None:
         translated = spanish(message)
         assert translated != message, message
         assert " line " not in translated and "not " not in translated, translated
+
+
+def test_remains_import_problems_name_the_file_line_after_blank_lines_and_multiline_cells(
+    client: Any, make_user: Any, db: Any
+) -> None:
+    from .test_web_cases_factory import REMAINS_CSV
+
+    client.force_login(make_user("analyst"))
+    header, first, second = REMAINS_CSV.strip("\n").split("\n")
+    first = (
+        first.replace("rosa Lupita", '"rosa\nLupita"')
+        .replace("tatuaje|", '"tatuaje|')
+        .replace('"rosa\nLupita"', 'rosa\nLupita"')
+    )
+    bad = "\n".join([header, "", first, second.replace("esqueletizado", "verde")]) + "\n"
+    response = client.post(
+        reverse("cases:remains_import"),
+        {"file": SimpleUploadedFile("remains.csv", bad.encode())},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert m.Remains.objects.count() == 0
+    assert "remains.csv, line 5, column 11 (condition)" in response.content.decode()

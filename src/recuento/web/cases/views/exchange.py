@@ -16,6 +16,7 @@ import csv
 import io
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -215,33 +216,52 @@ def _safe_name(name: str) -> str:
     return base.lstrip(".") or "missing.csv"
 
 
+def read_file(
+    data: bytes, name: str, read: Callable[[Path], list[Any]]
+) -> tuple[list[Any], list[_Row], list[str], MatchDataError | None]:
+    """Run the engine's file reader (``read_missing`` or ``read_remains``) on uploaded bytes.
+
+    The bytes are written under the upload's own (made safe) name, so the engine's problems
+    name the user's file, and its line numbers count blank lines and cells that span lines.
+
+    Returns:
+        The records (empty on error), the rows with their first line (in the same order),
+        the header, and the engine's problems (None when it found none).
+
+    Raises:
+        MatchDataError: the rows cannot be read at all (not UTF-8 text).
+    """
+    with tempfile.TemporaryDirectory(prefix="recuento-upload-") as folder:
+        path = Path(folder) / _safe_name(name)
+        path.write_bytes(data)
+        engine: MatchDataError | None = None
+        records: list[Any] = []
+        try:
+            records = read(path)
+        except MatchDataError as e:
+            if not (e.problems and ", line " in e.problems[0]):
+                raise  # not UTF-8: the rows cannot be read
+            engine = e
+        header, rows = _rows(path)
+    return records, rows, header, engine
+
+
 def read_upload(data: bytes, name: str) -> tuple[list[MissingPerson], list[_Row]]:
     """Validate an uploaded ``missing.csv``: the records and their rows, or every problem.
 
     Raises:
         MatchDataError: every problem, with line and column (the engine's, then the ficha's).
     """
-    with tempfile.TemporaryDirectory(prefix="recuento-missing-") as folder:
-        path = Path(folder) / _safe_name(name)
-        path.write_bytes(data)
-        engine: MatchDataError | None = None
-        records: list[MissingPerson] = []
-        try:
-            records = read_missing(path)
-        except MatchDataError as e:
-            engine = e
-            if not (e.problems and ", line " in e.problems[0]):
-                raise  # not UTF-8, or a header problem: the rows cannot be read
-        header, rows = _rows(path)
+    records, rows, header, engine = read_file(data, name, read_missing)
     labels = {f"C-{pk:05d}" for pk in m.Case.objects.values_list("pk", flat=True)}
-    checks = _Checks(path.name, header)
+    checks = _Checks(_safe_name(name), header)
     for row in rows:
         checks.row(row, labels)
     if engine is not None or checks.problems:
         problems = [*(engine.problems if engine else []), *checks.problems]
         raise MatchDataError(
-            f"{path.name}: {len(problems)} problem(s) in the missing file; fix them all and "
-            "import again (see docs/match.md for the format).",
+            f"{_safe_name(name)}: {len(problems)} problem(s) in the missing file; fix them "
+            "all and import again (see docs/match.md for the format).",
             problems,
         )
     return records, rows

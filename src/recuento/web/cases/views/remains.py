@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -14,7 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from recuento.match.records import REMAINS_COLUMNS, MatchDataError, parse_remains_rows
+from recuento.match import read_remains
+from recuento.match.records import REMAINS_COLUMNS, MatchDataError
 from recuento.web.accounts.permissions import allowed, requires
 from recuento.web.audit.log import record
 from recuento.web.cases import forms as f
@@ -28,6 +25,7 @@ from recuento.web.cases.tiers import (
     viewer_level,
 )
 from recuento.web.cases.views.common import case_title, remains_label, remains_sections
+from recuento.web.cases.views.exchange import read_file
 from recuento.web.cases.views.problems import problem_in_language
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
@@ -150,21 +148,6 @@ def remains_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/remains_form.html", {"form": form, "remains": remains})
 
 
-def _import_rows(data: bytes, name: str) -> list[dict[str, Any]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise MatchDataError(
-            f"{name}: not UTF-8 text.", [_("Save the file as CSV UTF-8 and import it again.")]
-        ) from e
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    if reader.fieldnames is not None:
-        reader.fieldnames = [h.strip().lower() for h in reader.fieldnames]
-    return [
-        row for row in reader if any((v or "").strip() for v in row.values() if isinstance(v, str))
-    ]
-
-
 @requires("manage_remains")
 def remains_import(request: HttpRequest) -> HttpResponse:
     """Import a forensic service's ``remains.csv``: all rows or none; known folios updated.
@@ -176,18 +159,19 @@ def remains_import(request: HttpRequest) -> HttpResponse:
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        name = upload.name.rsplit("/", 1)[-1]
+        name = upload.name or "remains.csv"
         try:
             if upload.size > MAX_IMPORT_BYTES:
                 raise MatchDataError(f"{name}: larger than 20 MB.", [_("Split the file.")])
-            rows = _import_rows(upload.read(), name)
-            parsed = parse_remains_rows(rows, source=name)
+            parsed, rows, _header, engine = read_file(upload.read(), name, read_remains)
+            if engine is not None:
+                raise engine
         except MatchDataError as e:
             problems = [problem_in_language(p) for p in (e.summary, *e.problems)]
         else:
             created = updated = 0
             with transaction.atomic():
-                for row, rec in zip(rows, parsed, strict=True):
+                for row, rec in zip((r.cells for r in rows), parsed, strict=True):
                     values = {
                         "sex": rec.sex or "",
                         "age_min": rec.age_min,
