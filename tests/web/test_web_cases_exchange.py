@@ -273,11 +273,8 @@ def test_remains_import_problems_name_the_file_line_after_blank_lines_and_multil
 
     client.force_login(make_user("analyst"))
     header, first, second = REMAINS_CSV.strip("\n").split("\n")
-    first = (
-        first.replace("rosa Lupita", '"rosa\nLupita"')
-        .replace("tatuaje|", '"tatuaje|')
-        .replace('"rosa\nLupita"', 'rosa\nLupita"')
-    )
+    mark = "tatuaje|antebrazo|izquierdo|rosa Lupita"
+    first = first.replace(mark, '"' + mark.replace(" ", "\n") + '"')  # a cell on 2 lines
     bad = "\n".join([header, "", first, second.replace("esqueletizado", "verde")]) + "\n"
     response = client.post(
         reverse("cases:remains_import"),
