@@ -72,6 +72,12 @@ def test_matching_review_and_constraints_hold_on_postgresql(
     assert found["confirm_without_evidence"] == "IntegrityError"
     assert found["kept_after_rematch"] == "excluded"
     assert "curp" not in found["public"] and "given_names" in found["public"]
+    assert found["import_at_limits"] == 1
+    assert found["import_over_limits"] == [
+        "line 2, column 11 (marks)",
+        "line 2, column 12 (clothing)",
+        "line 2, column 15 (hair)",
+    ]
 
 
 def scenario() -> dict[str, Any]:
@@ -126,7 +132,59 @@ def scenario() -> dict[str, Any]:
     m.Candidate.objects.filter(pk=candidate.pk).update(status="excluded", review_reason="x")
     rematch_case(case, user)
     found["kept_after_rematch"] = m.Candidate.objects.get(pk=candidate.pk).status
+    found.update(import_limits(user))
     return found
+
+
+def import_limits(user: Any) -> dict[str, Any]:
+    """missing.csv import: texts at the fields' lengths are stored by PostgreSQL (which
+    enforces them); one character more is refused before anything is written."""
+    import re
+    from types import SimpleNamespace
+
+    from django.db import transaction
+
+    from recuento.match import MatchDataError
+    from recuento.web.cases import models as m
+    from recuento.web.cases.views.exchange import _create, read_upload
+
+    def csv_text(extra: int) -> bytes:
+        mark = "tatuaje|mano||" + "r" * (300 + extra)
+        garment = "g" * (80 + extra) + "|roja|" + "d" * (300 + extra)
+        row = [
+            "Z-1",
+            "F",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            mark,
+            garment,
+            "",
+            "",
+            "h" * (200 + extra),
+        ]
+        header = (
+            "id,sex,age_min,age_max,height_min_cm,height_max_cm,last_seen_date,"
+            "last_seen_place,lat,lon,marks,clothing,dental,eyes,hair"
+        )
+        return f"{header}\n{','.join(row)}\n".encode()
+
+    before = m.Case.objects.count()
+    records, rows = read_upload(csv_text(0), "missing.csv")
+    with transaction.atomic():
+        for rec, row in zip(records, rows, strict=True):
+            _create(SimpleNamespace(user=user), rec, row)  # type: ignore[arg-type]
+    try:
+        read_upload(csv_text(1), "missing.csv")
+        over: list[str] = []
+    except MatchDataError as e:
+        over = sorted({re.sub(r"^missing.csv, (.*?\)):.*$", r"\1", p) for p in e.problems})
+    return {"import_at_limits": m.Case.objects.count() - before, "import_over_limits": over}
 
 
 if __name__ == "__main__":
