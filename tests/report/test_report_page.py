@@ -377,6 +377,11 @@ def test_methods_say_what_ran_with_lcmcr_priors_and_convergence(counted: Counted
     assert "R-hat" in text and "Splink on DuckDB" in text
     assert "Sadinle (2018" in text  # how linkage uncertainty was carried
     assert TEXT["a_priors"]["en"] in assumptions
+    # LCMCR's known under-coverage with many rarely recorded people is said, in words.
+    assert TEXT["a_rarely_recorded"]["en"] in assumptions
+    # The thinning reported is the one the chains used (run longer until enough draws).
+    used = result.conditional.diagnostics.get("thin", settings["thin"])
+    assert f"one every {used} sweeps" in text
 
 
 def test_methods_explain_why_a_loglinear_model_was_used(counted: Counted) -> None:
@@ -397,6 +402,7 @@ def test_methods_explain_why_a_loglinear_model_was_used(counted: Counted) -> Non
     assert TEXT["m_pooling_none"]["en"] in paragraphs
     assert TEXT["a_two_lists"]["en"] in assumptions
     assert TEXT["a_priors"]["en"] not in assumptions
+    assert TEXT["a_rarely_recorded"]["en"] not in assumptions
 
 
 def test_methods_in_spanish_use_decimal_commas(counted: Counted) -> None:

@@ -352,7 +352,16 @@ def _methods(counted: CountResult, lists_with_records: int) -> Methods:
         asked=str(settings.get("method_asked", "auto")),
         reason=str(settings.get("method_reason", "")),
         lists_with_records=lists_with_records,
-        lcmcr=dict(settings["lcmcr"]) if settings.get("lcmcr") else None,
+        # The thinning actually used: estimate() runs chains longer until enough
+        # effective draws (diagnostics["thin"]), beyond the thinning asked for.
+        lcmcr=(
+            {
+                **settings["lcmcr"],
+                **({"thin": diagnostics["thin"]} if "thin" in diagnostics else {}),
+            }
+            if settings.get("lcmcr")
+            else None
+        ),
         rhat=diagnostics.get("rhat"),
         ess=diagnostics.get("ess"),
         model=_model_name(model),

@@ -97,7 +97,7 @@ def explain(ctx: ReportContext, lang: Lang) -> tuple[list[str], list[str]]:
         paragraphs.append(t("m_strata", lang, by=m.by))
     assumptions = ["a_closed", "a_identifying", "a_dependence", "a_linkage"]
     if m.method == "lcmcr" or m.pooled:
-        assumptions.append("a_priors")
+        assumptions.extend(["a_priors", "a_rarely_recorded"])
     if m.lists_with_records == 2:
         assumptions.append("a_two_lists")
     return paragraphs, [t(a, lang) for a in assumptions]
