@@ -212,3 +212,21 @@ def test_html_errors_use_the_site_templates(client: Any, make_user: Any) -> None
     response = client.get(reverse("registry:sources"))
     assert response.status_code == 403
     assert "403.html" in [t.name for t in response.templates]
+
+
+def test_every_menu_item_of_every_app_leads_to_a_page_and_names_a_real_action() -> None:
+    from recuento.web.accounts.permissions import ACTION_NAMES
+    from recuento.web.nav import items
+
+    menu = items()
+    assert len(menu) >= 8  # runs, review, persons, counts, audit, cases, roll, elections
+    for item in menu:
+        assert reverse(item.url_name)  # NoReverseMatch fails the test
+        assert item.action in ACTION_NAMES, item
+
+
+def test_the_menu_shows_only_the_pages_a_role_may_open(client: Any, make_user: Any) -> None:
+    client.force_login(make_user("reviewer"))
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("review:queue") in page and reverse("persons:search") in page
+    assert reverse("audit:log") not in page and reverse("runs:runs") not in page
