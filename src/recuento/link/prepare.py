@@ -108,7 +108,8 @@ def _pairs(tokens: Sequence[str] | None) -> list[str] | None:
 #: millions of comparisons, most of them between people born decades apart.
 PAIR_REFINE_ABOVE = 50
 #: A block still larger than this after refinement is left out of blocking (those records
-#: still meet through the other rules: surname, given name and year of birth...).
+#: still meet through the other rules: one name with a year, the surname with the event
+#: year and the given name or the place, the date of birth).
 MAX_PAIR_BLOCK = 300
 #: One shared name and a year make a block only when it is at most this large.
 MAX_TOKEN_YEAR_BLOCK = 60

@@ -1,0 +1,46 @@
+"""Blocking keys: common name pairs are refined by year, small one-name-and-year blocks kept."""
+
+from __future__ import annotations
+
+from recuento.link.prepare import (
+    MAX_PAIR_BLOCK,
+    MAX_TOKEN_YEAR_BLOCK,
+    PAIR_REFINE_ABOVE,
+    _blocking_pairs,
+    _token_years,
+    _years,
+)
+
+
+def test_a_rare_name_pair_blocks_as_it_is_and_a_common_one_within_a_year_of_birth() -> None:
+    common = ["garsia|ernandes"] * (PAIR_REFINE_ABOVE + 1)
+    years = [[1990]] * len(common)
+    keys = _blocking_pairs([["armendaris|lupe"], *[[p] for p in common]], [[1990], *years])
+    assert keys[0] == ["armendaris|lupe"]
+    assert keys[1] == ["garsia|ernandes|1990"]
+
+
+def test_a_record_whose_birth_year_is_a_range_joins_both_years_blocks() -> None:
+    pairs = [["garsia|ernandes"]] * (PAIR_REFINE_ABOVE + 1)
+    years = [_years(1989, 1990), *[[1990]] * PAIR_REFINE_ABOVE]
+    keys = _blocking_pairs(pairs, years)
+    assert keys[0] == ["garsia|ernandes|1989", "garsia|ernandes|1990"]
+
+
+def test_a_common_pair_without_a_year_of_birth_leaves_that_record_to_other_rules() -> None:
+    pairs = [["garsia|ernandes"]] * (PAIR_REFINE_ABOVE + 1)
+    keys = _blocking_pairs(pairs, [[], *[[1990]] * PAIR_REFINE_ABOVE])
+    assert keys[0] is None
+
+
+def test_blocks_still_too_large_after_refinement_are_left_out() -> None:
+    n = MAX_PAIR_BLOCK + 1
+    keys = _blocking_pairs([["garsia|ernandes"]] * n, [[1990]] * n)
+    assert keys == [None] * n
+
+
+def test_one_name_and_a_year_blocks_only_where_the_block_is_small() -> None:
+    crowd = [["garsia"]] * (MAX_TOKEN_YEAR_BLOCK + 1)
+    keyed = _token_years([["ortega", "rojelio"], *crowd], [[1967], *[[1967]] * len(crowd)])
+    assert keyed[0] == ["ortega|1967", "rojelio|1967"]
+    assert keyed[1] is None  # garsia|1967 is shared by too many
