@@ -505,3 +505,11 @@ def test_name_order_is_detected_by_a_vote_of_the_clear_names() -> None:
     assert detect_name_order(given_first) == "given_first"
     assert detect_name_order(surnames_first[:12] + given_first[:12]) == "auto"  # no 4 in 5
     assert detect_name_order(surnames_first[:5]) == "auto"  # too few votes
+
+
+def test_given_formal_lists_the_name_a_regular_diminutive_comes_from() -> None:
+    # Anita and Carmencita are not in the nickname table; linkage blocks and compares on
+    # these formal forms, so "Anita Ruiz" can meet "Ana María Ruiz López".
+    assert "ana" in standardise_name(given_names="Anita", first_surname="Ruiz").given_formal
+    formal = standardise_name(given_names="Carmencita", first_surname="Ruiz").given_formal
+    assert "carmen" in formal

@@ -135,3 +135,19 @@ def test_different_formal_names_are_not_the_same(a: str, b: str) -> None:
 def test_could_be_same_given_name_is_symmetric_and_never_raises(a: str, b: str) -> None:
     assert could_be_same_given_name(a, b) == could_be_same_given_name(b, a)
     formal_names(a)
+
+
+def test_regular_diminutives_stand_for_the_name_they_come_from() -> None:
+    # Not in the table, but regular: -ita, -ito, -cita, -cito on a known given name.
+    assert formal_names("Anita") == ("ana",)
+    assert formal_names("Normita") == ("norma",)
+    assert formal_names("Carmencita") == ("carmen",)
+    assert formal_names("Pedrito") == ("pedro",)
+    assert formal_names("Angelita") == ("angela",)  # the feminine first
+    assert could_be_same_given_name("martita", "marta")
+
+
+def test_names_and_words_that_only_end_like_a_diminutive_are_left_alone() -> None:
+    assert formal_names("Margarita") == ()  # a given name in its own right
+    assert formal_names("Benito") == ()
+    assert formal_names("bonita") == ()  # no given name "bona"

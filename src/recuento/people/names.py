@@ -44,7 +44,7 @@ from recuento.people.name_vocab import (
     given_name_words,
     surname_words,
 )
-from recuento.people.nicknames import nickname_table
+from recuento.people.nicknames import formal_names, nickname_table
 
 __all__ = [
     "PersonName",
@@ -138,13 +138,12 @@ def _given_main(keys: list[str]) -> str | None:
 
 
 def _given_formal(keys: list[str]) -> tuple[str, ...]:
-    table = nickname_table()
     known = given_name_words()
     out: set[str] = set()
     for key in keys:
         if key in PARTICLES or key in TITLES or len(key) < 2:
             continue
-        formals = table.get(key)
+        formals = formal_names(key) or None  # the table, then regular diminutives
         if formals is None:
             out.add(key)
             continue

@@ -88,7 +88,37 @@ def formal_names(name: str) -> tuple[str, ...]:
         >>> formal_names("Guadalupe")
         ()
     """
-    return nickname_table().get(fold(name), ())
+    folded = fold(name)
+    return nickname_table().get(folded) or _diminutive_of(folded)
+
+
+#: Spanish diminutive endings and what the name ends with without them, longest first:
+#: Carmencita -> Carmen, Anita -> Ana, Martita -> Marta, Pedrito -> Pedro, Luisito -> Luis.
+_DIMINUTIVES = (
+    ("cita", ("",)),
+    ("cito", ("",)),
+    ("ita", ("a", "")),
+    ("ito", ("o", "")),
+)
+
+
+def _diminutive_of(folded: str) -> tuple[str, ...]:
+    """Known given names a regular diminutive not in the table stands for (``()`` if none).
+
+    Only names in the given-name vocabulary count, so an ordinary word ending in -ita is
+    never turned into something else; a diminutive that is itself a known given name
+    (Margarita, Benito) is left alone.
+    """
+    known = given_name_words()
+    if " " in folded or folded in known:
+        return ()
+    for ending, replacements in _DIMINUTIVES:
+        if folded.endswith(ending) and len(folded) > len(ending) + 1:
+            stem = folded[: -len(ending)]
+            for replacement in replacements:  # Angelita: Ángela before Ángel
+                if stem + replacement in known:
+                    return (stem + replacement,)
+    return ()
 
 
 def is_nickname(name: str) -> bool:
@@ -110,11 +140,10 @@ def _formal_words(name: str) -> frozenset[str]:
     """
     words: set[str] = set()
     known = given_name_words()
-    table = nickname_table()
     for word in name.split():
         if word in PARTICLES or len(word) < 2:
             continue
-        formals = table.get(word)
+        formals = formal_names(word) or None
         if formals is None:
             words.add(word)
             continue
