@@ -10,7 +10,6 @@ is skipped when that server is not reachable. The same course runs on SQLite in
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import uuid
@@ -18,6 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from ._postgres import postgres_reachable
 
 MISSING = "the web extra is not installed: pip install 'recuento[web]' pytest-django"
 pytest.importorskip("django_otp", reason=MISSING)
@@ -125,18 +126,10 @@ print(json.dumps({"elected": election.result["elected"], "ballots": 5}))
 """
 
 
-def _postgres_reachable() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 5432), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A fresh, empty database on the local server, dropped afterwards."""
-    if not _postgres_reachable():
+    if not postgres_reachable():
         pytest.skip("no PostgreSQL server at 127.0.0.1:5432")
     psycopg = pytest.importorskip("psycopg", reason="psycopg is not installed (recuento[postgres])")
     name = f"recuento_elections_test_{uuid.uuid4().hex[:12]}"

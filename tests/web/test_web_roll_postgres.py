@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import uuid
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from ._postgres import postgres_reachable
 from .test_web_roll_helpers import ROLL_CSV
 
 SCENARIO = r"""
@@ -71,18 +71,10 @@ print(json.dumps({
 """
 
 
-def _postgres_reachable() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 5432), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A fresh, empty database on the local server, dropped afterwards."""
-    if not _postgres_reachable():
+    if not postgres_reachable():
         pytest.skip("no PostgreSQL server at 127.0.0.1:5432")
     psycopg = pytest.importorskip("psycopg", reason="psycopg is not installed (recuento[postgres])")
     pytest.importorskip("django", reason="the web extra is not installed")

@@ -8,7 +8,6 @@ skipped when that server is not reachable.
 from __future__ import annotations
 
 import os
-import socket
 import sqlite3
 import stat
 import subprocess
@@ -18,6 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from ._postgres import postgres_reachable
 
 MISSING = "the web extra is not installed: pip install 'recuento[web]' pytest-django"
 pytest.importorskip("django_otp", reason=MISSING)
@@ -75,18 +76,10 @@ def test_first_start_creates_the_database_key_and_administrator_and_later_starts
         assert db.execute("SELECT count(*) FROM auth_user").fetchone() == (1,)
 
 
-def _postgres_reachable() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 5432), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A fresh, empty database on the local server, dropped afterwards."""
-    if not _postgres_reachable():
+    if not postgres_reachable():
         pytest.skip("no PostgreSQL server at 127.0.0.1:5432")
     psycopg = pytest.importorskip("psycopg", reason="psycopg is not installed (recuento[postgres])")
     name = f"recuento_web_test_{uuid.uuid4().hex[:12]}"
