@@ -38,6 +38,10 @@ DEFAULT_MIN_AVERAGE = 0.4
 _KEEP_PROBABILITY = 0.01
 #: Lists with more records than this are trained on a random sample of this many.
 TRAINING_SAMPLE = 250_000
+#: DuckDB scores the pairs of this many records (on one side of each pair) at a time:
+#: scoring a million records at once spilled to disk and took 1,311 s; in eight parts,
+#: 204 s and a third of the memory (BENCHMARKS.md).
+SCORING_PART_RECORDS = 125_000
 #: Pairs with a probability in this band are "uncertain" and listed for review.
 UNCERTAIN_BAND = (0.2, 0.8)
 
@@ -179,42 +183,26 @@ def link_tables(
         prior = train(linker, n, seed=seed, progress=say, present=present)
         seconds["train"] = time.perf_counter() - step
 
-    say("scoring pairs")
     step = time.perf_counter()
-    scored = linker.inference.predict(threshold_match_weight=PRIOR_FLOOR_WEIGHT)
+    left, right, w = _score(linker, n, backend, say)
     shift = 0.0
     if model is None:
-        # One scoring serves both: the prior's fixed point from a histogram of the weights
-        # (computed where the pairs are, in 0.01 bins of log2 odds), then every weight moved
-        # to the new prior (a prior only shifts every weight by a constant). Only the pairs
-        # kept for clustering ever reach Python.
-        histogram = _query(
-            linker,
-            f"select round(match_weight, 2) as w, count(*) as c from {scored.physical_name} "
-            "group by round(match_weight, 2)",
-        )
-        new = prior_fixed_point(
-            histogram.column("w").to_numpy(zero_copy_only=False).astype(float),
-            prior,
-            n * (n - 1) / 2,
-            counts=histogram.column("c").to_numpy(zero_copy_only=False),
-        )
+        # One scoring serves both: the prior's fixed point from the weights of every
+        # scored pair (0.01 bins of log2 odds), then every weight moved to the new prior
+        # (a prior only shifts every weight by a constant).
+        bins, counts = np.unique(np.round(w, 2), return_counts=True)
+        new = prior_fixed_point(bins, prior, n * (n - 1) / 2, counts=counts)
         shift = logit2(new) - logit2(prior)
         prior = new
         set_prior(linker, prior)
-    floor = logit2(_KEEP_PROBABILITY) - shift
-    weights = _query(
-        linker,
-        f"select unique_id_l, unique_id_r, match_weight + {shift!r} as match_weight "
-        f"from {scored.physical_name} where match_weight >= {floor!r}",
-    )
-    scored.drop_table_from_database_and_remove_from_cache()
-    w = weights.column("match_weight").to_numpy(zero_copy_only=False).astype(float)
+    w = w + shift
+    keep = w >= logit2(_KEEP_PROBABILITY)
+    w = w[keep]
     probability = 1.0 / (1.0 + np.exp2(-w))
     pairs = pa.table(
         {
-            "unique_id_l": weights.column("unique_id_l"),
-            "unique_id_r": weights.column("unique_id_r"),
+            "unique_id_l": pa.array(left[keep], pa.int64()),
+            "unique_id_r": pa.array(right[keep], pa.int64()),
             "match_probability": pa.array(probability, pa.float64()),
             "match_weight": pa.array(w, pa.float64()),
         }
@@ -255,6 +243,42 @@ def link_tables(
         cannot=cannot,
         decisions_unmatched=unmatched,
         decision_conflicts=clustering.conflicts,
+    )
+
+
+def _score(
+    linker: Any, n: int, backend: str, say: Callable[[str], None]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Score every blocked pair above the prior floor: left ids, right ids, match weights.
+
+    On DuckDB the records are scored in parts (each part's records against all), each
+    part's pairs fetched and its table dropped before the next: memory stays bounded and
+    each part is a step of progress. Spark manages its own memory: one part.
+    """
+    parts = max(1, -(-n // SCORING_PART_RECORDS)) if backend == "duckdb" else 1
+    lefts, rights, weights = [], [], []
+    for part in range(1, parts + 1):
+        say("scoring pairs" if parts == 1 else f"scoring pairs (part {part} of {parts})")
+        scored = linker.inference.predict_chunk(
+            left_chunk=(part, parts),
+            right_chunk=(1, 1),
+            threshold_match_weight=PRIOR_FLOOR_WEIGHT,
+            warning_mode="never",
+        )
+        try:
+            table = _query(
+                linker,
+                f"select unique_id_l, unique_id_r, match_weight from {scored.physical_name}",
+            )
+        finally:
+            scored.drop_table_from_database_and_remove_from_cache()
+        lefts.append(table.column("unique_id_l").to_numpy(zero_copy_only=False))
+        rights.append(table.column("unique_id_r").to_numpy(zero_copy_only=False))
+        weights.append(table.column("match_weight").to_numpy(zero_copy_only=False))
+    return (
+        np.concatenate(lefts).astype(np.int64),
+        np.concatenate(rights).astype(np.int64),
+        np.concatenate(weights).astype(float),
     )
 
 
