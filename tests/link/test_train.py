@@ -50,3 +50,43 @@ def test_small_noisy_lists_with_pairs_no_training_rule_finds_still_link(tmp_path
     linked = link_tables(tables)
     assert linked.persons.num_rows == sum(t.num_rows for t in tables)
     assert 0 < linked.prior < 1
+
+
+@pytest.fixture(scope="module")
+def trained_model(tmp_path_factory) -> dict:
+    from recuento.link.api import link_tables
+    from recuento.lists.reader import read_list
+    from recuento.simulate import simulate_lists, simulate_population, write_lists
+
+    folder = tmp_path_factory.mktemp("train")
+    sim = simulate_lists(simulate_population(1500, seed=5), seed=6)
+    tables = [read_list(p).table for p in write_lists(sim, folder) if p.stem in sim.lists]
+    return link_tables(tables).model
+
+
+def _levels(model: dict) -> list[tuple[str, dict]]:
+    return [
+        (f"{c['output_column_name']}: {level.get('label_for_charts')}", level)
+        for c in model["comparisons"]
+        for level in c["comparison_levels"]
+        if not level.get("is_null_level")
+    ]
+
+
+def test_every_level_of_a_saved_model_has_a_u_so_a_reused_model_scores_as_trained(
+    trained_model,
+) -> None:
+    # A level no random pair fell in (the same names by sound, a CURP one typo apart) was
+    # left without u in the saved model, and a model reused or trained on a sample then
+    # scored it with Splink's placeholder instead.
+    missing = [name for name, level in _levels(trained_model) if level.get("u_probability") is None]
+    assert missing == []
+
+
+def test_no_level_is_a_veto_after_training(trained_model) -> None:
+    from recuento.link.train import M_FLOOR
+
+    # EM drives levels no training match fell in (a different sex, the same month of birth
+    # but another day) to m = 0: a Bayes factor of 2^-140 that no agreement outweighs.
+    vetoes = [name for name, level in _levels(trained_model) if level["m_probability"] < M_FLOOR]
+    assert vetoes == []

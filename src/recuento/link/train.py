@@ -13,6 +13,11 @@ Unsupervised, as linkage of victims' lists must be (nobody has labelled pairs):
    of matches among them divided by the number of all pairs; iterating that equation from
    a rough start converges in a few steps. A prior estimated from deterministic rules
    depends on guessing those rules' recall, and was off by half on simulated lists.
+
+Levels too rare to train get bounded values rather than Splink's placeholders: a level no
+random pair fell in gets u = 1 / the pairs sampled, and no m goes below
+:data:`M_FLOOR` (a level no training match fell in is strong evidence against, never a
+veto).
 """
 
 from __future__ import annotations
@@ -20,11 +25,12 @@ from __future__ import annotations
 import copy
 import logging
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 from splink import Linker, block_on
+from splink.internals.constants import LEVEL_NOT_OBSERVED_TEXT  # not re-exported either
 from splink.internals.exceptions import EMTrainingException  # not re-exported by Splink 5
 
 logger = logging.getLogger(__name__)
@@ -64,6 +70,7 @@ def train(
     )
     _keep_prior_usable(linker, n_records)
     linker.training.estimate_u_using_random_sampling(max_pairs=max_u_pairs, seed=seed)
+    _settle_unobserved_u(linker, max_u_pairs)
     say("estimating m by expectation maximisation (names)")
     for rule, description in (
         (block_on("birth_date"), "pairs born on the same day"),
@@ -88,7 +95,45 @@ def train(
         if _em(linker, block_on(*columns), description):
             break
     _keep_prior_usable(linker, n_records)
+    _floor_m(linker)
     return float(linker._settings_obj._probability_two_random_records_match)
+
+
+#: No level's m probability is taken below this after EM: a level that no match in the
+#: training pairs fell in (a sex recorded wrongly, a day of birth mistyped) is rare
+#: evidence against, not a veto. EM drives such levels to 0 (a Bayes factor of 2^-140,
+#: which no other agreement can outweigh); at 1e-4 a disagreeing sex weighs about -12
+#: bits, less than an identical name (+17) and date of birth (+14) together.
+M_FLOOR = 1e-4
+
+
+def _levels(linker: Linker) -> Iterator[Any]:
+    for comparison in linker._settings_obj.comparisons:
+        for level in comparison.comparison_levels:
+            if not level.is_null_level:
+                yield level
+
+
+def _settle_unobserved_u(linker: Linker, sampled_pairs: float) -> None:
+    """A level no sampled random pair fell in gets u = 1 / the pairs sampled.
+
+    Splink marks such a level "not observed", scores it with u = 1e-6 in the session that
+    trained it, and leaves u out of the saved model, so that a model applied elsewhere
+    (training on a sample, ``--model``) falls back to Splink's default u for the level's
+    position: the same names by sound then weighed +6 bits in one run and +15 in another.
+    Seeing none in N pairs bounds u near 1 / N; that is the value every run now uses.
+    """
+    for level in _levels(linker):
+        if level._u_probability in (None, LEVEL_NOT_OBSERVED_TEXT):
+            level.u_probability = 1.0 / sampled_pairs
+
+
+def _floor_m(linker: Linker) -> None:
+    """Raise every level's m to at least :data:`M_FLOOR` (see there)."""
+    for level in _levels(linker):
+        m = level._m_probability
+        if m in (None, LEVEL_NOT_OBSERVED_TEXT) or m < M_FLOOR:
+            level.m_probability = M_FLOOR
 
 
 def _keep_prior_usable(linker: Linker, n_records: int) -> None:
