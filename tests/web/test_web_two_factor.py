@@ -107,3 +107,23 @@ def test_five_failed_logins_lock_the_username_even_with_the_right_password(
     assert codes == ["locked_out"]
     assert "_auth_user_id" not in client.session
     cache.clear()
+
+
+def test_a_post_without_a_password_does_not_clear_the_failed_logins(
+    client: Any, make_user: Any
+) -> None:
+    # It used to: the form found no error of its own and cleared the count, so a guesser
+    # could try four passwords, send one empty post, and try four more, forever.
+    from django.core.cache import cache
+
+    cache.clear()
+    user = make_user("analyst")
+    for _ in range(4):
+        client.post(reverse("accounts:login"), {"username": user.username, "password": "x" * 14})
+    client.post(reverse("accounts:login"), {"username": user.username, "password": ""})
+    client.post(reverse("accounts:login"), {"username": user.username, "password": "x" * 14})
+    response = _login(client, user.username)
+    codes = [e.code for e in response.context["form"].errors.as_data()["__all__"]]
+    assert codes == ["locked_out"]
+    assert "_auth_user_id" not in client.session
+    cache.clear()

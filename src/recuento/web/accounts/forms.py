@@ -13,6 +13,8 @@ from django_otp import user_has_device
 from django_otp.forms import OTPAuthenticationFormMixin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from recuento.web.accounts.signals import login_locked_out, login_refused
+
 
 def confirmed_totp_device(user: Any) -> TOTPDevice | None:
     """The user's confirmed authenticator-app device, if they set one up."""
@@ -26,6 +28,16 @@ LOCKOUT_SECONDS = 15 * 60
 def _failures_key(username: str) -> str:
     digest = hashlib.sha256(username.strip().casefold().encode()).hexdigest()
     return f"recuento-login-failures-{digest}"
+
+
+def _count_failure(key: str) -> int:
+    """Count one more failed login under ``key``; return the count."""
+    cache.add(key, 0, LOCKOUT_SECONDS)
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, LOCKOUT_SECONDS)
+        return 1
 
 
 class LoginForm(OTPAuthenticationFormMixin, AuthenticationForm):
@@ -52,10 +64,19 @@ class LoginForm(OTPAuthenticationFormMixin, AuthenticationForm):
 
         After :data:`MAX_FAILED_LOGINS` failures for one username within
         :data:`LOCKOUT_SECONDS`, every attempt is refused until that time has passed,
-        without checking the password (a guessing attack learns nothing).
+        without checking the password (a guessing attack learns nothing). Only a
+        successful login clears the count (a post without a password does not).
+
+        A wrong or missing code, an attempt on a locked-out username, and the lockout
+        itself are announced with :mod:`recuento.web.accounts.signals` (a wrong password
+        with Django's ``user_login_failed``), which the audit log records.
         """
-        key = _failures_key(self.data.get("username", ""))
+        username = str(self.data.get("username", ""))
+        key = _failures_key(username)
         if cache.get(key, 0) >= MAX_FAILED_LOGINS:
+            login_refused.send(
+                sender=type(self), request=self.request, username=username, reason="locked_out"
+            )
             raise forms.ValidationError(
                 _("Too many failed attempts for this user: wait %(minutes)d minutes."),
                 code="locked_out",
@@ -65,12 +86,25 @@ class LoginForm(OTPAuthenticationFormMixin, AuthenticationForm):
             cleaned: dict[str, Any] = super().clean()
             user = self.get_user()
             if user is not None and user_has_device(user):
-                self.clean_otp(user)
+                try:
+                    self.clean_otp(user)
+                except forms.ValidationError:
+                    login_refused.send(
+                        sender=type(self), request=self.request, username=username, reason="code"
+                    )
+                    raise
         except forms.ValidationError:
-            cache.add(key, 0, LOCKOUT_SECONDS)
-            cache.incr(key)
+            if _count_failure(key) == MAX_FAILED_LOGINS:
+                login_locked_out.send(
+                    sender=type(self),
+                    request=self.request,
+                    username=username,
+                    failures=MAX_FAILED_LOGINS,
+                    seconds=LOCKOUT_SECONDS,
+                )
             raise
-        cache.delete(key)
+        if user is not None:
+            cache.delete(key)
         return cleaned
 
     def _chosen_device(self, user: Any) -> TOTPDevice | None:

@@ -1,9 +1,12 @@
-"""Audit entries for logins, failed logins, logouts and changes to users and their roles.
+"""Audit entries for logins, failed logins, lockouts, logouts and changes to users and
+their roles.
 
 Connected in :meth:`recuento.web.audit.apps.AuditConfig.ready`. Entries carry the
 username (of the account acted on, in ``detail``) and field names, never a password or
 any other personal value. A failed login with a username that matches no account is
-recorded without that name: people type passwords into the username field.
+recorded without that name: people type passwords into the username field. Failed logins
+and lockouts carry a keyed digest of the client's address (:func:`client_key`), never the
+address.
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
+from django.utils.crypto import salted_hmac
 
+from recuento.web.accounts.signals import login_locked_out, login_refused
 from recuento.web.audit.log import record
 from recuento.web.audit.middleware import acting_user
 
@@ -36,14 +41,54 @@ def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
         record(user, "logout", "user", user.pk)
 
 
+def client_key(address: str) -> str:
+    """A keyed digest of a client's network address, as failed logins record it.
+
+    The same address always gives the same key (while the site's secret key stays the
+    same), so the log shows whether failures come from one place or many, and a suspect
+    address can be checked (``client_key("203.0.113.7")`` in ``python -m recuento.web
+    shell``); the address itself, which can locate a person, is never written to a log
+    that can never be deleted.
+    """
+    return salted_hmac("recuento.audit.client", address, algorithm="sha256").hexdigest()[:16]
+
+
+def _login_attempt(request: Any, username: str, **facts: Any) -> tuple[str, dict[str, Any]]:
+    """The object id and detail of an entry about a login attempt on ``username``.
+
+    A name that matches no account is not recorded: people type passwords there.
+    """
+    account = User._default_manager.filter(**{User.USERNAME_FIELD: username}).first()
+    detail: dict[str, Any]
+    if account is None:
+        object_id, detail = "", {"known_user": False}
+    else:
+        object_id, detail = str(account.pk), {"username": account.get_username()}
+    address = getattr(request, "META", {}).get("REMOTE_ADDR") if request is not None else None
+    if address:
+        detail["client"] = client_key(str(address))
+    return object_id, {**detail, **facts}
+
+
 @receiver(user_login_failed, dispatch_uid="recuento_audit_login_failed")
 def _login_failed(sender: Any, credentials: dict[str, Any], request: Any, **kwargs: Any) -> None:
     username = str(credentials.get(User.USERNAME_FIELD) or credentials.get("username") or "")
-    account = User._default_manager.filter(**{User.USERNAME_FIELD: username}).first()
-    if account is None:
-        record(None, "login_failed", "user", "", {"known_user": False})
-    else:
-        record(None, "login_failed", "user", account.pk, {"username": account.get_username()})
+    object_id, detail = _login_attempt(request, username, reason="password")
+    record(None, "login_failed", "user", object_id, detail)
+
+
+@receiver(login_refused, dispatch_uid="recuento_audit_login_refused")
+def _login_refused(sender: Any, request: Any, username: str, reason: str, **kwargs: Any) -> None:
+    object_id, detail = _login_attempt(request, username, reason=reason)
+    record(None, "login_failed", "user", object_id, detail)
+
+
+@receiver(login_locked_out, dispatch_uid="recuento_audit_lockout")
+def _locked_out(
+    sender: Any, request: Any, username: str, failures: int, seconds: int, **kwargs: Any
+) -> None:
+    object_id, detail = _login_attempt(request, username, failures=failures, seconds=seconds)
+    record(None, "lockout", "user", object_id, detail)
 
 
 @receiver(pre_save, sender=User, dispatch_uid="recuento_audit_user_before")
