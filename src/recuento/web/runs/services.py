@@ -117,16 +117,31 @@ def sources_for_repeat(run: Run) -> list[Source]:
 
 
 def fail_interrupted_runs() -> int:
-    """Mark runs left running by a stopped worker as failed; return how many.
+    """Mark runs whose task will never finish as failed; return how many.
 
-    Called when ``recuento serve`` starts its worker: the worker that was running them has
-    gone, so they would otherwise look busy forever.
+    Called when a worker starts (``runs_worker --recover``, which ``recuento serve``
+    uses), after :func:`recuento.web.runs.workers.fail_interrupted_tasks` has failed the
+    task rows of workers that have gone: a run left running whose task is not running any
+    more (or has no task row), and a run still queued whose task failed (its worker was
+    killed after claiming the task, before the run started). A run whose task is still
+    running under a live worker is left alone.
     """
+    from django_tasks_db.compat import TaskResultStatus
+
+    from recuento.web.runs.workers import task_statuses
+
+    candidates = list(Run.objects.filter(status__in=[Run.Status.RUNNING, Run.Status.QUEUED]))
+    tasks = task_statuses([run.task_id for run in candidates])
     interrupted = 0
-    for run in Run.objects.filter(status=Run.Status.RUNNING):
+    for run in candidates:
+        task = tasks.get(run.task_id)
+        if run.status == Run.Status.RUNNING and task == TaskResultStatus.RUNNING:
+            continue  # its worker is still there
+        if run.status == Run.Status.QUEUED and task != TaskResultStatus.FAILED:
+            continue  # a worker will take it
         with translation.override(_lang(run)):
             message = gettext("The site stopped while this run was running; start it again.")
-        interrupted += Run.objects.filter(pk=run.pk, status=Run.Status.RUNNING).update(
+        interrupted += Run.objects.filter(pk=run.pk, status=run.status).update(
             status=Run.Status.FAILED, finished_at=timezone.now(), message=message
         )
         discard_rows(run.pk)

@@ -2,8 +2,10 @@
 
 django-tasks-db's worker (the ``db_worker`` command's loop), taking tasks of every queue,
 that stops by itself when the process that started it goes away, so a server killed
-without ceremony never leaves a worker behind. Runs left ``running`` by an earlier worker
-are marked failed first (``--recover``), since a single worker serves the site.
+without ceremony never leaves a worker behind. With ``--recover`` it first marks failed
+the task rows an earlier worker left ``running`` when it was killed, and the runs of those
+tasks (:mod:`recuento.web.runs.workers`), since a single worker serves the site; the rows
+of a worker that is still running on this host are left alone.
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
 from recuento.web.runs.services import fail_interrupted_runs
+from recuento.web.runs.workers import fail_interrupted_tasks, worker_id
 
 
 def _watch_parent(parent: int, interval: float = 1.0) -> None:
@@ -34,7 +36,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--recover",
             action="store_true",
-            help="Mark runs left running by a stopped worker as failed before starting.",
+            help="Mark the tasks and runs left running by a stopped worker as failed before "
+            "starting.",
         )
         parser.add_argument(
             "--batch", action="store_true", help="Carry out the queued tasks, then exit."
@@ -57,6 +60,7 @@ class Command(BaseCommand):
         **options: Any,
     ) -> None:
         if recover:
+            fail_interrupted_tasks()
             fail_interrupted_runs()
         watched = parent if parent is not None else os.getppid()
         threading.Thread(target=_watch_parent, args=(watched,), daemon=True).start()
@@ -67,7 +71,7 @@ class Command(BaseCommand):
             backend_name="default",
             startup_delay=False,
             max_tasks=None,
-            worker_id=get_random_string(32),
+            worker_id=worker_id(),
             excluded_queue_names=[],
         )
         worker.configure_signals()
