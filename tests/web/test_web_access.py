@@ -131,6 +131,8 @@ def test_every_page_is_public_by_decision_or_tested_here() -> None:
     # three access tests (or is public on purpose).
     known = {n for n, *_ in PROTECTED} | set(LOGGED_IN) | PUBLIC
     known |= {"accounts:logout", "registry:upload_mapping"}
+    # POST only: its access tests are in test_web_registry_storing.py.
+    known |= {"registry:retry"}
     # Apps whose access tests live in their own modules (anonymous, wrong role, right role):
     # elections in test_web_elections_access.py, cases in test_web_cases.py.
     known |= {

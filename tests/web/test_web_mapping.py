@@ -20,6 +20,12 @@ from recuento.web.registry.models import Source  # noqa: E402
 CSV = "folio,nombre,dato x\n1,Ana Pérez López,1990-03-04\n2,María Ruiz Soto,1985\n".encode()
 
 
+@pytest.fixture(autouse=True)
+def _records_stored_at_once(settings: Any) -> None:
+    # A list's records are stored by a background task; here it runs as it is queued.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def source(client: Any, make_user: Any, media_root: Path) -> Source:
     client.force_login(make_user("analyst"))

@@ -33,6 +33,12 @@ ONG = (
 ).encode()
 
 
+@pytest.fixture(autouse=True)
+def _records_stored_at_once(settings: Any) -> None:
+    # A list's records are stored by a background task; here it runs as it is queued.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 def _bring(name: str, content: bytes, user: Any) -> Source:
     return bring_in(SimpleUploadedFile(f"{name}.csv", content, "text/csv"), name=name, user=user)
 

@@ -36,12 +36,13 @@ django.setup()
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from recuento.web.registry.services import bring_in
+from recuento.web.registry.services import bring_in, store_source_records
 from recuento.web.runs.models import Assignment, Run
 user = get_user_model().objects.get(username="coordinacion")
 rows = "".join(f"{i},Rosa Soto {chr(97 + i % 26)}{i},1990\n" for i in range(30))
 csv = ("folio,nombre,nacimiento\n" + rows).encode()
 source = bring_in(SimpleUploadedFile("prensa.csv", csv, "text/csv"), name="prensa", user=user)
+store_source_records(source.pk)  # as the worker would, before the site starts
 run = Run.objects.create(created_by=user, status="done", finished_at=timezone.now())
 Assignment.objects.bulk_create(
     [Assignment(run=run, source=source, record_id=str(i), person_id=f"P{i}") for i in range(30)]

@@ -77,7 +77,9 @@ def analyst(client: Any, make_user: Any) -> Any:
 
 @pytest.fixture
 def two_lists(client: Any, analyst: Any, media_root: Path) -> list[Source]:
-    return [upload(client, PRENSA, "prensa"), upload(client, ONG, "ong")]
+    # Their records stored as they are brought in (a task, here run at once).
+    with override_settings(TASKS=IMMEDIATE):
+        return [upload(client, PRENSA, "prensa"), upload(client, ONG, "ong")]
 
 
 @pytest.fixture

@@ -23,6 +23,12 @@ IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBa
 LISTS = ("prensa", "familias")
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_as_queued(settings: Any) -> None:
+    # Storing the lists' records and the runs: background tasks, here run as queued.
+    settings.TASKS = IMMEDIATE
+
+
 @pytest.fixture(scope="module")
 def simulated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     """Two small synthetic lists (300 synthetic people; about 90 records each)."""

@@ -2,8 +2,9 @@
 
 The site runs in a subprocess (Django reads its settings once per process) on a free port
 of loopback, with a fresh data directory; a run queued before it starts is carried out
-while the site answers, and the worker goes away with the site, even when the site is
-killed without ceremony; a worker that dies is started again.
+while the site answers (and the records of its lists stored), and the worker goes away
+with the site, even when the site is killed without ceremony; a worker that dies is
+started again.
 """
 
 from __future__ import annotations
@@ -85,6 +86,13 @@ def _status(data: Path, run: int) -> str:
     return str(row[0])
 
 
+def _stored(data: Path) -> tuple[set[str], int]:
+    with sqlite3.connect(data / "recuento.sqlite3", timeout=10) as db:
+        statuses = {str(r[0]) for r in db.execute("SELECT status FROM registry_source")}
+        (records,) = db.execute("SELECT count(*) FROM registry_record").fetchone()
+    return statuses, int(records)
+
+
 def _start(data: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
     with log.open("wb") as err:
         return subprocess.Popen(
@@ -144,6 +152,8 @@ def test_serve_runs_queued_linkage_restarts_a_dead_worker_and_its_worker_ends_wi
         worker = _worker_pid(log)
         assert _wait(lambda: _status(data, run) in ("done", "failed"), 240), log.read_text()
         assert _status(data, run) == "done", log.read_text()
+        # The lists' records were stored by the same worker, in the background.
+        assert _wait(lambda: _stored(data) == ({"stored"}, 4), 60), _stored(data)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as answer:
             assert answer.status == 200
         # A worker that dies is started again.

@@ -1,5 +1,6 @@
-"""The site in a real browser: log in, bring two lists in, run the linkage, decide a pair,
-see the count change. Screenshots of the main pages are kept as test artifacts.
+"""The site in a real browser: log in, bring two lists in (their records stored in the
+background), run the linkage, decide a pair, see the count change. Screenshots of the main
+pages are kept as test artifacts.
 
 Playwright drives Chromium (Debian's ``chromium`` package, or the browser named by
 ``RECUENTO_CHROMIUM``) against ``recuento serve`` started on a free port with a fresh data
@@ -161,6 +162,9 @@ def test_a_team_brings_lists_in_links_them_decides_a_pair_and_sees_the_count_cha
         with page.expect_navigation():
             page.click("main form[enctype='multipart/form-data'] button[type=submit]")
         assert "/sources/" in page.url and "upload" not in page.url, page.content()[:3000]
+        # The worker stores the records in the background; the page reloads itself when
+        # it has (only stored lists are offered to a linkage run).
+        page.wait_for_selector("#source-status[data-status=stored]", timeout=120_000)
         page.screenshot(path=shots / f"03-source-{name}.png", full_page=True)
     page.goto(f"{base}/sources/")
     page.screenshot(path=shots / "04-sources.png", full_page=True)

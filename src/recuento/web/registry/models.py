@@ -24,6 +24,13 @@ class Source(models.Model):
     ``rows_read = rows_accepted + rows_rejected`` (a check constraint).
     """
 
+    class Status(models.TextChoices):
+        """Whether the list's records are stored (a background task stores them)."""
+
+        STORING = "storing", _("storing its records")
+        STORED = "stored", _("stored")
+        FAILED = "failed", _("storing failed")
+
     name = models.CharField(_("name"), max_length=100, unique=True)
     filename = models.CharField(_("file name"), max_length=255)
     file = models.FileField(_("stored file"), upload_to="sources/", max_length=255)
@@ -65,6 +72,14 @@ class Source(models.Model):
     rejects_by_reason: Any = models.JSONField(_("rejects by reason"), default=dict)
     warnings: Any = models.JSONField(_("warnings by code"), default=dict)
     notes: Any = models.JSONField(_("notes"), default=list)
+    # The records are stored by a background task (tasks.store_source); until it has,
+    # the source has none. Lists brought in before there was a task were stored at once.
+    status = models.CharField(
+        _("records"), max_length=16, choices=Status.choices, default=Status.STORED
+    )
+    # Why storing failed: a message safe to show, never a record's value.
+    status_message = models.TextField(_("message"), blank=True)
+    task_id = models.CharField(_("task id"), max_length=64, blank=True)
 
     class Meta:
         ordering = ("-uploaded_at", "-pk")

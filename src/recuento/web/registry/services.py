@@ -1,6 +1,6 @@
-"""Bringing a list in: store the file, read it with the engine, record the source and its
-records (one :class:`~recuento.web.registry.models.Record` per accepted row, written by
-:func:`store_records` in the same transaction).
+"""Bringing a list in: store the file, read it with the engine, record the source; then a
+background task stores its records (one :class:`~recuento.web.registry.models.Record` per
+accepted row, written by :func:`store_records` in one transaction).
 
 The web layer's only contact with :mod:`recuento.lists`. Views call :func:`bring_in` and
 never read files or compute anything themselves.
@@ -9,6 +9,7 @@ never read files or compute anything themselves.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import tempfile
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext, override
 
 from recuento.errors import MappingError, RecuentoError
 from recuento.lists.formats import open_table
@@ -27,6 +28,8 @@ from recuento.lists.mapping import MappingFile
 from recuento.lists.reader import ListResult, read_list
 from recuento.web.persons.store import RecordsError, replace_records
 from recuento.web.registry.models import MAX_STORED_REJECTS, Source
+
+logger = logging.getLogger(__name__)
 
 _CHUNK_BYTES = 1 << 20
 
@@ -90,12 +93,16 @@ class NeedsMappingError(UploadError):
 
 
 def bring_in(upload: UploadedFile, *, name: str, user: Any) -> Source:
-    """Store, read and record one uploaded list.
+    """Store and read one uploaded list, record it, and queue the storing of its records.
 
     Args:
         upload: the uploaded file.
         name: the list's name (unique in the registry).
         user: who brought it in.
+
+    Returns:
+        The source, ``storing`` its records (:func:`store_source_records`, a background
+        task) until the task has run.
 
     Raises:
         NeedsMappingError: no column holds a name; the file stays stored (see
@@ -108,19 +115,27 @@ def bring_in(upload: UploadedFile, *, name: str, user: Any) -> Source:
     return bring_in_stored(pending, user=user)
 
 
+def _read(path: Path, name: str, entries: dict[str, str] | None) -> ListResult:
+    """Read a stored list as it is read when brought in (one process: a web request must
+    not spawn workers), so that the task that stores its records reads the same."""
+    mapping = MappingFile(lists={name: entries}) if entries else None
+    return read_list(path, name=name, mapping=mapping, workers=1)
+
+
 def bring_in_stored(
     pending: StoredUpload, *, user: Any, entries: dict[str, str] | None = None
 ) -> Source:
-    """Read a stored upload (with a mapping fixed by hand, if given) and record the source.
+    """Read a stored upload (with a mapping fixed by hand, if given), record the source and
+    queue the storing of its records, in one transaction.
 
     Raises:
         NeedsMappingError, UploadError: as :func:`bring_in`.
     """
+    from recuento.web.registry.tasks import store_source
+
     path = Path(default_storage.path(pending.stored))
-    mapping = MappingFile(lists={pending.name: entries}) if entries else None
     try:
-        # One process: a web request must not spawn workers (large lists: background task).
-        result = read_list(path, name=pending.name, mapping=mapping, workers=1)
+        result = _read(path, pending.name, entries)
     except RecuentoError as e:
         message = str(e).replace(str(path), pending.filename or "the file")
         if isinstance(e, MappingError):
@@ -137,13 +152,11 @@ def bring_in_stored(
                 size_bytes=pending.size_bytes,
                 uploaded_by=user,
                 column_entries=dict(entries or {}),
+                status=Source.Status.STORING,
                 **summary_fields(result),
             )
-            store_records(source, result)
-            return source
-    except RecordsError as e:
-        discard(pending)
-        raise UploadError(str(e)) from e
+            queued = store_source.enqueue(source.pk, _language())
+            Source.objects.filter(pk=source.pk).update(task_id=str(queued.id)[:64])
     except IntegrityError as e:
         # Another upload took the name between the form's check and now.
         discard(pending)
@@ -151,6 +164,141 @@ def bring_in_stored(
             gettext("A list named %(name)s is already in the registry; choose another name.")
             % {"name": pending.name}
         ) from e
+    source.refresh_from_db()
+    return source
+
+
+def store_source_records(source_pk: int, lang: str = "es") -> None:
+    """Store the records of a source that is ``storing`` them (the task's body).
+
+    Reads the stored file again as it was read when brought in, checks that it is the
+    same file and gives the same rows, and stores the accepted rows and marks the source
+    ``stored`` in one transaction: on any failure no record is stored, and the source is
+    marked ``failed`` with a message that holds no record value (a failure is stored, not
+    raised), in ``lang`` (``es`` or ``en``: that of whoever brought the list in). A source
+    that is not ``storing`` is left alone.
+    """
+    source = Source.objects.filter(pk=source_pk, status=Source.Status.STORING).first()
+    if source is None:
+        return
+    with override("en" if lang == "en" else "es"):
+        _store(source)
+
+
+def _store(source: Source) -> None:
+    try:
+        path = Path(default_storage.path(source.file.name))
+        _check_file(source, path)
+        try:
+            result = _read(path, source.name, source.column_entries or None)
+        except RecuentoError as e:
+            raise UploadError(str(e).replace(str(path), source.filename)) from e
+        if (result.read, result.accepted) != (source.rows_read, source.rows_accepted):
+            raise UploadError(
+                gettext(
+                    "List %(name)s read differently this time (%(now)d accepted rows instead "
+                    "of %(then)d); bring the list in again."
+                )
+                % {"name": source.name, "now": result.accepted, "then": source.rows_accepted}
+            )
+        with transaction.atomic():
+            store_records(source, result)
+            done = Source.objects.filter(pk=source.pk, status=Source.Status.STORING).update(
+                status=Source.Status.STORED, status_message=""
+            )
+            if not done:  # its mapping was fixed meanwhile: that stored the records
+                transaction.set_rollback(True)
+    except Exception as e:  # a failed storing keeps only a safe message
+        logger.warning("storing the records of source %s failed: %s", source.pk, type(e).__name__)
+        Source.objects.filter(pk=source.pk, status=Source.Status.STORING).update(
+            status=Source.Status.FAILED, status_message=_safe_message(e)
+        )
+
+
+def _check_file(source: Source, path: Path) -> None:
+    if not path.exists():
+        raise UploadError(
+            gettext(
+                "The stored file of list %(name)s is missing from the data directory; "
+                "bring the list in again."
+            )
+            % {"name": source.name}
+        )
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(_CHUNK_BYTES), b""):
+            digest.update(chunk)
+    if digest.hexdigest() != source.sha256:
+        raise UploadError(
+            gettext(
+                "The stored file of list %(name)s has changed since it was brought in (its "
+                "SHA-256 differs); bring the list in again."
+            )
+            % {"name": source.name}
+        )
+
+
+def _safe_message(error: Exception) -> str:
+    if isinstance(error, RecuentoError):
+        # The engine's and the store's messages never hold a record's value.
+        return str(error)
+    return gettext(
+        "Storing the records failed unexpectedly (%(error)s); none was stored. Try again, "
+        "and tell the administrator if it fails again."
+    ) % {"error": type(error).__name__}
+
+
+def fail_interrupted_storing() -> int:
+    """Mark sources whose records will never be stored as failed; return how many.
+
+    Called when a worker starts (``runs_worker --recover``), after
+    :func:`recuento.web.runs.workers.fail_interrupted_tasks`: a source ``storing`` whose
+    task failed (its worker was killed) or has no task row. Nothing of it was stored (one
+    transaction); its page offers to store the records again.
+    """
+    from django_tasks_db.compat import TaskResultStatus
+
+    from recuento.web.runs.workers import task_statuses
+
+    storing = list(Source.objects.filter(status=Source.Status.STORING))
+    tasks = task_statuses([s.task_id for s in storing])
+    waiting = (TaskResultStatus.READY, TaskResultStatus.RUNNING)
+    stopped = [s.pk for s in storing if tasks.get(s.task_id) not in waiting]
+    message = gettext(
+        "The site stopped while the records of this list were being stored; none was "
+        "stored. Store them again."
+    )
+    return Source.objects.filter(pk__in=stopped, status=Source.Status.STORING).update(
+        status=Source.Status.FAILED, status_message=message
+    )
+
+
+def store_again(source: Source) -> Source:
+    """Queue the storing of a source's records again, after it failed.
+
+    Raises:
+        UploadError: the source's records are not in a failed state.
+    """
+    from recuento.web.registry.tasks import store_source
+
+    with transaction.atomic():
+        changed = Source.objects.filter(pk=source.pk, status=Source.Status.FAILED).update(
+            status=Source.Status.STORING, status_message=""
+        )
+        if not changed:
+            raise UploadError(
+                gettext("The records of list %(name)s are not waiting to be stored again.")
+                % {"name": source.name}
+            )
+        queued = store_source.enqueue(source.pk, _language())
+        Source.objects.filter(pk=source.pk).update(task_id=str(queued.id)[:64])
+    source.refresh_from_db()
+    return source
+
+
+def _language() -> str:
+    """The language of the request being served, for the task's messages."""
+    return "en" if (get_language() or "").startswith("en") else "es"
 
 
 def discard(pending: StoredUpload) -> None:
@@ -198,6 +346,9 @@ def summary_fields(result: ListResult) -> dict[str, Any]:
 def remap(source: Source, entries: dict[str, str], *, user: Any) -> Source:
     """Read a source's stored file again with a mapping fixed by hand, and record it.
 
+    The records are replaced in the same transaction (in this request, not a task), and a
+    source whose storing had failed is then ``stored``.
+
     Args:
         source: the source.
         entries: header as written -> canonical column or ``"attribute"``, as in a mapping
@@ -206,12 +357,16 @@ def remap(source: Source, entries: dict[str, str], *, user: Any) -> Source:
 
     Raises:
         UploadError: the list cannot be read with that mapping (for instance no column
-            holds a name); the source is left as it was.
+            holds a name), or its records are being stored; the source is left as it was.
     """
+    if source.status == Source.Status.STORING:
+        raise UploadError(
+            gettext("The records of list %(name)s are being stored; fix the mapping when they are.")
+            % {"name": source.name}
+        )
     path = Path(default_storage.path(source.file.name))
-    mapping = MappingFile(lists={source.name: entries})
     try:
-        result = read_list(path, name=source.name, mapping=mapping, workers=1)
+        result = _read(path, source.name, entries)
     except RecuentoError as e:
         raise UploadError(str(e).replace(str(path), source.filename)) from e
     try:
@@ -221,6 +376,8 @@ def remap(source: Source, entries: dict[str, str], *, user: Any) -> Source:
             source.column_entries = dict(entries)
             source.remapped_by = user
             source.remapped_at = timezone.now()
+            source.status = Source.Status.STORED
+            source.status_message = ""
             source.save()
             store_records(source, result)
     except RecordsError as e:
@@ -231,7 +388,8 @@ def remap(source: Source, entries: dict[str, str], *, user: Any) -> Source:
 
 def store_records(source: Source, result: ListResult) -> int:
     """Replace the source's stored records (:class:`~recuento.web.registry.models.Record`)
-    by the accepted rows of ``result``, with their search keys, in the caller's transaction.
+    by the accepted rows of ``result``, with their search keys, in the caller's transaction
+    (:func:`store_source_records`, the background task, and :func:`remap`).
 
     Raises:
         RecordsError: a record cannot be stored; the caller's transaction rolls back.

@@ -16,4 +16,5 @@ urlpatterns = [
     path("<int:pk>/", views.source_detail, name="source"),
     path("<int:pk>.json", views.source_detail, {"fmt": "json"}, name="source_json"),
     path("<int:pk>/mapping/", views.mapping, name="mapping"),
+    path("<int:pk>/retry/", views.retry, name="retry"),
 ]

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from recuento.lists.messages import REJECT_REASONS, WARNINGS
 from recuento.web.accounts.permissions import requires
@@ -24,6 +25,7 @@ from recuento.web.registry.services import (
     discard,
     header_of,
     remap,
+    store_again,
 )
 
 _PENDING = "registry_pending_upload"
@@ -45,6 +47,8 @@ def _summary(source: Source) -> dict[str, Any]:
         "rows_read": source.rows_read,
         "rows_accepted": source.rows_accepted,
         "rows_rejected": source.rows_rejected,
+        "status": source.status,
+        "status_message": source.status_message,
     }
 
 
@@ -79,9 +83,13 @@ def upload(request: HttpRequest) -> HttpResponse:
                     request,
                     _("The same file was already brought in as %(name)s.") % {"name": same.name},
                 )
-            messages.success(request, _("List %(name)s brought in.") % {"name": source.name})
+            messages.success(request, _brought_in(source))
             return redirect("registry:source", pk=source.pk)
     return render(request, "registry/upload.html", {"form": form})
+
+
+def _brought_in(source: Source) -> str:
+    return _("List %(name)s brought in; its records are being stored.") % {"name": source.name}
 
 
 def _reason(code: str, lang: str) -> str:
@@ -113,6 +121,7 @@ def source_detail(request: HttpRequest, pk: int, fmt: str = "html") -> HttpRespo
         ],
         "warnings": [(_warning(code, lang), n) for code, n in sorted(source.warnings.items())],
         "rejects_truncated": source.rows_rejected > len(source.rejects),
+        "storing": source.status == Source.Status.STORING,
     }
     if fmt == "json":
         return JsonResponse(
@@ -155,6 +164,23 @@ def mapping(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires("upload_sources")
+@require_POST
+def retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Store a source's records again after storing them failed."""
+    source = get_object_or_404(Source, pk=pk)
+    try:
+        store_again(source)
+    except UploadError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(
+            request,
+            _("The records of list %(name)s are being stored again.") % {"name": source.name},
+        )
+    return redirect("registry:source", pk=source.pk)
+
+
+@requires("upload_sources")
 def upload_mapping(request: HttpRequest) -> HttpResponse:
     """Map the columns of an upload whose names were not recognised, then bring it in."""
     raw = request.session.get(_PENDING)
@@ -180,6 +206,6 @@ def upload_mapping(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(e))
         else:
             del request.session[_PENDING]
-            messages.success(request, _("List %(name)s brought in.") % {"name": source.name})
+            messages.success(request, _brought_in(source))
             return redirect("registry:source", pk=source.pk)
     return render(request, "registry/upload_mapping.html", {"pending": pending, "form": form})

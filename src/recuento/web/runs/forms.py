@@ -25,7 +25,7 @@ class RunForm(forms.Form):
 
     sources = forms.ModelMultipleChoiceField(
         label=_("Lists to link"),
-        queryset=Source.objects.order_by("name"),
+        queryset=Source.objects.filter(status=Source.Status.STORED).order_by("name"),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one list to link.")},
     )

@@ -110,9 +110,12 @@ def start_run(
 
 
 def sources_for_repeat(run: Run) -> list[Source]:
-    """The sources of ``run`` and every source brought in since it was asked for."""
+    """The sources of ``run`` and every source brought in since it was asked for (whose
+    records are stored)."""
     earlier = set(run.sources.values_list("pk", flat=True))
-    newer = Source.objects.filter(uploaded_at__gt=run.created_at).values_list("pk", flat=True)
+    newer = Source.objects.filter(
+        uploaded_at__gt=run.created_at, status=Source.Status.STORED
+    ).values_list("pk", flat=True)
     return list(Source.objects.filter(pk__in=earlier | set(newer)).order_by("pk"))
 
 
