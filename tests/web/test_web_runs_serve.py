@@ -71,12 +71,12 @@ def _alive(pid: int) -> bool:
     return "\nState:\tZ" not in state
 
 
-def _wait(condition: object, timeout: float) -> bool:
+def _wait(condition: object, timeout: float, step: float = 0.5) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():  # type: ignore[operator]
             return True
-        time.sleep(0.5)
+        time.sleep(step)
     return False
 
 
@@ -181,3 +181,47 @@ def test_serve_runs_queued_linkage_restarts_a_dead_worker_and_its_worker_ends_wi
         if site.poll() is None:
             site.kill()
             site.wait()
+
+
+def _task_rows(data: Path) -> list[tuple[str, str]]:
+    with sqlite3.connect(data / "recuento.sqlite3", timeout=10) as db:
+        rows = db.execute(
+            "SELECT status, exception_class_path FROM django_tasks_database_dbtaskresult "
+            "WHERE task_path = 'recuento.web.runs.tasks.link_run'"
+        ).fetchall()
+    return [(str(s), str(e)) for s, e in rows]
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_run_leaves_nothing_running_once_serve_restarts_it(
+    tmp_path: Path,
+) -> None:
+    # django-tasks-db has no heartbeat: without the recovery the task row stayed RUNNING
+    # and the run "running" for ever.
+    data = tmp_path / "datos"
+    setup = subprocess.run(
+        [sys.executable, "-c", "from recuento.cli import cli; cli()", "serve", "--setup-only",
+         "--data-dir", str(data)],
+        env=_environment(data), stdin=subprocess.DEVNULL, capture_output=True, text=True,
+        timeout=120, check=False,
+    )  # fmt: skip
+    assert setup.returncode == 0, setup.stderr
+    queued = subprocess.run(
+        [sys.executable, "-c", QUEUE_A_RUN],
+        env=_environment(data), capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert queued.returncode == 0, queued.stderr
+    run = int(queued.stdout.strip().splitlines()[-1])
+    log = tmp_path / "serve.log"
+    site = _start(data, _free_port(), log)
+    try:
+        worker = _worker_pid(log)
+        if not _wait(lambda: _status(data, run) == "running", 120, step=0.05):
+            pytest.skip(f"the run was never seen running (it ended {_status(data, run)})")
+        os.kill(worker, signal.SIGKILL)
+        assert _wait(lambda: len(_worker_pids(log)) == 2, 60), log.read_text()
+        assert _wait(lambda: _status(data, run) == "failed", 60), log.read_text()
+        assert _task_rows(data) == [("FAILED", "recuento.web.runs.workers.WorkerStoppedError")]
+    finally:
+        site.kill()
+        site.wait()
