@@ -34,8 +34,11 @@ def scorer():
 
     from recuento.link.model import settings
 
-    def score(left: dict[str, Any], right: dict[str, Any]) -> dict[str, str]:
+    def score(left: dict[str, Any], right: dict[str, Any], **both: Any) -> dict[str, str]:
+        """``both``: prepared columns to set on both records (what only many records show)."""
         a, b = prepared(person_row("a", "1", **left), person_row("b", "2", **right))
+        a.update(both)
+        b.update(both)
         table = pa.Table.from_pylist([a, b])
         linker = Linker(DuckDBAPI().register(table), settings(), log_level=logging.ERROR)
         linker._settings_obj._retain_intermediate_calculation_columns = True

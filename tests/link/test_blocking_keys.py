@@ -44,3 +44,17 @@ def test_one_name_and_a_year_blocks_only_where_the_block_is_small() -> None:
     keyed = _token_years([["ortega", "rojelio"], *crowd], [[1967], *[[1967]] * len(crowd)])
     assert keyed[0] == ["ortega|1967", "rojelio|1967"]
     assert keyed[1] is None  # garsia|1967 is shared by too many
+
+
+def test_rare_keys_hold_the_names_few_records_share() -> None:
+    from recuento.link.prepare import RARE_NAME_SHARE, _rare_keys
+
+    # 2,000 records: a name held by 1 of them is under the share, one held by 1,000 is not.
+    n = 2_000
+    assert RARE_NAME_SHARE * n == 2
+    keys: list[list[str] | None] = [["garsia", f"x{k}"] for k in range(n - 2)]
+    keys += [["garsia", "armendaris"], None]
+    rare = _rare_keys(keys)
+    assert rare[-2] == ["armendaris"]
+    assert rare[-1] is None
+    assert all("garsia" not in (r or []) for r in rare)

@@ -107,3 +107,18 @@ def test_sex_place_and_identifiers(scorer) -> None:
     assert levels["curp"] == "one typo apart"  # a digit changed, or two swapped
     other = scorer(base(curp="LOCA900304MCHPRN09"), base(curp="LOCA900304MCHPXX01"))
     assert other["curp"] == "All other comparisons"
+
+
+def test_names_in_common_weigh_apart_when_a_rare_one_is_among_them(scorer) -> None:
+    # Two records alone cannot show that a name is rare; in a large list prepare marks
+    # the keys few records hold (rare_keys), and the shared surname here is one of them.
+    from recuento.people.phonetic import phonetic_key
+
+    left = {"given_names": "Rosa", "first_surname": "Armendáriz", "second_surname": "Cruz"}
+    right = {"given_names": "Ana", "first_surname": "Armendáriz", "second_surname": "Cruz"}
+    rare = [phonetic_key("armendariz")]
+    assert scorer(left, right)["name"] == "two names in common, surnames alike"
+    assert (
+        scorer(left, right, rare_keys=rare)["name"]
+        == "two names in common, surnames alike, a rare name among them"
+    )

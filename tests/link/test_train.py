@@ -87,6 +87,38 @@ def test_no_level_is_a_veto_after_training(trained_model) -> None:
     from recuento.link.train import M_FLOOR
 
     # EM drives levels no training match fell in (a different sex, the same month of birth
-    # but another day) to m = 0: a Bayes factor of 2^-140 that no agreement outweighs.
-    vetoes = [name for name, level in _levels(trained_model) if level["m_probability"] < M_FLOOR]
+    # but another day) to m = 0: a Bayes factor of 2^-140 that no agreement outweighs. A
+    # level EM never saw at all weighs nothing (m = u).
+    vetoes = [
+        name
+        for name, level in _levels(trained_model)
+        if level["m_probability"] < M_FLOOR and level["m_probability"] != level["u_probability"]
+    ]
     assert vetoes == []
+
+
+def test_a_level_em_never_saw_weighs_nothing_and_one_it_drove_to_zero_is_floored() -> None:
+    import logging
+
+    import pyarrow as pa
+    from splink import DuckDBAPI, Linker
+    from splink.internals.constants import LEVEL_NOT_OBSERVED_TEXT
+
+    from recuento.link.model import settings
+    from recuento.link.train import M_FLOOR, _floor_m
+
+    from .conftest import person_row, prepared
+
+    rows = prepared(
+        person_row("a", "1", full_name="Ana López"), person_row("b", "2", full_name="Rosa Díaz")
+    )
+    linker = Linker(
+        DuckDBAPI().register(pa.Table.from_pylist(rows)), settings(), log_level=logging.ERROR
+    )
+    sex = next(c for c in linker._settings_obj.comparisons if c.output_column_name == "sex")
+    same, other = [level for level in sex.comparison_levels if not level.is_null_level]
+    same.u_probability, same.m_probability = 0.5, LEVEL_NOT_OBSERVED_TEXT
+    other.u_probability, other.m_probability = 0.5, 1e-12  # what EM leaves for "none"
+    _floor_m(linker)
+    assert same.m_probability == same.u_probability  # log2(m / u) = 0: no evidence
+    assert other.m_probability == M_FLOOR

@@ -33,7 +33,7 @@ from recuento.errors import InputError
     "--threshold",
     type=click.FloatRange(0.0, 1.0),
     default=None,
-    help="Weakest link probability that may join two records (default 0.5).",
+    help="Weakest link probability that may join two records (default 0.3).",
 )
 @click.option(
     "--model",

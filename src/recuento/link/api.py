@@ -32,8 +32,8 @@ from recuento.link.train import (
 )
 
 #: Default clustering thresholds, chosen on simulated Juárez-like lists (docs/linkage.md).
-DEFAULT_MIN_EDGE = 0.5
-DEFAULT_MIN_AVERAGE = 0.4
+DEFAULT_MIN_EDGE = 0.3
+DEFAULT_MIN_AVERAGE = 0.3
 #: Pairs scored at least this are kept (for clustering averages and for review).
 _KEEP_PROBABILITY = 0.01
 #: Lists with more records than this are trained on a random sample of this many.

@@ -206,30 +206,56 @@ def name_comparison(sql: ArraySql | None = None) -> ComparisonCreator:
                 f"{sounds}_l = {sounds}_r AND {sql.size(sounds + '_l')} >= 3",
                 "the same names by sound",
             ),
-            _level(f"{tokens}_l = {tokens}_r", "the same two names"),
-            _level(
-                f"({_intersect(keys, 2, sql)}) AND ({sql.has_all(sounds + '_l', sounds + '_r')} "
-                f"OR {sql.has_all(sounds + '_r', sounds + '_l')})",
-                "one name holds all of the other (a surname or given name missing)",
+            *_with_rarity(
+                sql,
+                [
+                    (f"{tokens}_l = {tokens}_r", "the same two names"),
+                    (
+                        f"({_intersect(keys, 2, sql)}) AND "
+                        f"({sql.has_all(sounds + '_l', sounds + '_r')} "
+                        f"OR {sql.has_all(sounds + '_r', sounds + '_l')})",
+                        "one name holds all of the other (a surname or given name missing)",
+                    ),
+                    (
+                        cll.And(two, _given_alike()),
+                        "two or more names in common, given names alike (nickname, spelling)",
+                    ),
+                    (_intersect(keys, 3, sql), "three or more names in common"),
+                    (cll.And(two, _surname_alike()), "two names in common, surnames alike"),
+                    (_intersect(keys, 2, sql), "two names in common"),
+                    (
+                        cll.And(one, _given_alike(), _surname_alike()),
+                        "given names and first surnames alike, one name in common",
+                    ),
+                    (cll.And(one, _given_alike()), "one name in common, given names alike"),
+                ],
             ),
-            _level(
-                cll.And(two, _given_alike()),
-                "two or more names in common, given names alike (nickname, spelling)",
-            ),
-            _level(_intersect(keys, 3, sql), "three or more names in common"),
-            _level(cll.And(two, _surname_alike()), "two names in common, surnames alike"),
-            _level(_intersect(keys, 2, sql), "two names in common"),
-            _level(
-                cll.And(one, _given_alike(), _surname_alike()),
-                "given names and first surnames alike, one name in common",
-            ),
-            _level(cll.And(one, _given_alike()), "one name in common, given names alike"),
             _level(cll.And(_given_alike(), _surname_alike()), "given names and surnames alike"),
             _level(_intersect(keys, 1, sql), "one name in common"),
             cll.ElseLevel(),
         ],
         comparison_description="the name's tokens, independent of the split",
     )
+
+
+def _with_rarity(sql: ArraySql, levels: list[tuple[Any, str]]) -> list[Any]:
+    """Each level twice: first when a rare name is among those in common, then otherwise.
+
+    Term frequencies for a set of names: sharing *Armendáriz* is strong evidence, sharing
+    *García* weak, and Splink's term-frequency adjustment works on one column's exact
+    value, not on the names two sets share. ``rare_keys`` holds a record's names held by
+    few records (:data:`recuento.link.prepare.RARE_NAME_SHARE`); EM then weighs "two
+    names in common, a rare one among them" apart from the same level on common names.
+    """
+    rare = cll.CustomLevel(_intersect("rare_keys", 1, sql))
+    out = []
+    for condition, label in levels:
+        base = cll.CustomLevel(condition) if isinstance(condition, str) else condition
+        # The rarity first: most pairs share no rare name, and DuckDB then skips the
+        # level's own condition for them (245k records scored in 31 s instead of 37).
+        out.append(_level(cll.And(rare, base), f"{label}, a rare name among them"))
+        out.append(_level(condition, label))
+    return out
 
 
 #: The comparisons, each with the prepared column that must hold data for it to be used.
