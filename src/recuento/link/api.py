@@ -23,6 +23,7 @@ import pyarrow as pa
 from recuento.errors import RecuentoError
 from recuento.link.cluster import cluster_pairs
 from recuento.link.prepare import PREPARED_COLUMNS, prepare
+from recuento.link.recall import BlockingRecall, clustered_blocking_recall
 from recuento.link.train import (
     PRIOR_FLOOR_WEIGHT,
     logit2,
@@ -68,6 +69,10 @@ class LinkResult:
         decisions_unmatched: decisions naming a record that is not among the linked ones.
         decision_conflicts: "same" decisions left apart because they contradict
             "different" ones (row-number pairs).
+        blocking_recall: when asked for (``estimate_blocking_recall=True``), the share of
+            pairs of records put in the same person that some blocking rule compares
+            directly (:func:`recuento.link.recall.clustered_blocking_recall`; optimistic);
+            None otherwise.
     """
 
     persons: pa.Table
@@ -79,6 +84,7 @@ class LinkResult:
     cannot: list[tuple[int, int]] = field(default_factory=list)
     decisions_unmatched: int = 0
     decision_conflicts: list[tuple[int, int]] = field(default_factory=list)
+    blocking_recall: BlockingRecall | None = None
 
     @property
     def n_persons(self) -> int:
@@ -112,6 +118,7 @@ def link_tables(
     progress: Callable[[str], None] | None = None,
     decisions: Sequence[Decision] = (),
     training_sample: int = TRAINING_SAMPLE,
+    estimate_blocking_recall: bool = False,
 ) -> LinkResult:
     """Link and deduplicate the records of several lists at once.
 
@@ -132,6 +139,10 @@ def link_tables(
             decision for a pair should be the only one given.
         training_sample: lists with more records than this train the model on a random
             sample of this many records (the prior is still set from every scored pair).
+        estimate_blocking_recall: also estimate, on the persons found, the share of their
+            pairs of records that some blocking rule compares directly
+            (``LinkResult.blocking_recall``). It joins only records within one person, so
+            it costs little beside the linkage.
 
     Raises:
         LinkageError: there is nothing to link.
@@ -228,6 +239,16 @@ def link_tables(
         cannot=cannot,
     )
     seconds["cluster"] = time.perf_counter() - step
+    recall = None
+    if estimate_blocking_recall:
+        from recuento.link.model import blocking_rules
+
+        say("estimating blocking recall")
+        step = time.perf_counter()
+        recall = clustered_blocking_recall(
+            prepared, blocking_rules(present), clustering.labels.tolist()
+        )
+        seconds["blocking_recall"] = time.perf_counter() - step
     persons = _persons_table(prepared, clustering.labels, clustering.weakest_link)
     pairs_out = _pairs_table(prepared, pairs, clustering.labels)
     saved = linker.misc.save_model_to_json()
@@ -243,6 +264,7 @@ def link_tables(
         cannot=cannot,
         decisions_unmatched=unmatched,
         decision_conflicts=clustering.conflicts,
+        blocking_recall=recall,
     )
 
 
