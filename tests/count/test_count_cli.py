@@ -115,3 +115,12 @@ def test_count_by_an_unknown_column_says_which_exist(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["count", *files, "--by", "colour"])
     assert result.exit_code == 1
     assert "--by 'colour': no such column in the standardised records" in result.output
+
+
+def test_count_json_carries_the_blocking_recall_estimate(demo_run: dict) -> None:
+    # Issue #5 item 3: the share of pairs of records in one person that a blocking rule
+    # compares directly, with the pairs it is measured on.
+    recall = demo_run["blocking_recall"]
+    assert set(recall) == {"estimate", "pairs_in_persons", "pairs_compared"}
+    assert 0 < recall["pairs_compared"] <= recall["pairs_in_persons"]
+    assert recall["estimate"] == recall["pairs_compared"] / recall["pairs_in_persons"]

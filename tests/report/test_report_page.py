@@ -409,3 +409,101 @@ def test_methods_in_spanish_use_decimal_commas(counted: Counted) -> None:
     paragraphs, _ = _explained(counted, "es")
     text = " ".join(paragraphs)
     assert "Gamma(0,25, 0,25)" in text and "llegó a 0,5" in text
+
+
+# Issue #5 item 3: the linkage diagnostics include the blocking recall estimate.
+
+
+def test_count_result_carries_the_blocking_recall_estimate_of_the_best_clustering(
+    counted: Counted,
+) -> None:
+    from recuento.link.api import _present_columns
+    from recuento.link.model import blocking_rules
+    from recuento.link.prepare import prepare
+    from recuento.link.recall import clustered_blocking_recall
+
+    result, lists, _ = counted
+    prepared = prepare([r.table for r in lists if r.table.num_rows])
+    again = clustered_blocking_recall(
+        prepared,
+        blocking_rules(_present_columns(prepared)),
+        result.link.persons.column("person_id").to_pylist(),
+    )
+    assert result.blocking_recall == again
+    assert result.blocking_recall.true_pairs > 0  # persons with several records exist
+    payload = result.to_dict()["blocking_recall"]
+    assert payload == {
+        "estimate": again.compared / again.true_pairs,
+        "pairs_in_persons": again.true_pairs,
+        "pairs_compared": again.compared,
+    }
+
+
+def test_linkage_diagnostics_show_the_blocking_recall_estimate_in_both_languages(
+    counted: Counted, pages: dict[str, str]
+) -> None:
+    result, _, _ = counted
+    assert result.blocking_recall is not None
+    for lang, page in pages.items():
+        linkage = page.split("<section id='linkage'>")[1].split("</section>")[0]
+        assert TEXT["blocking_recall"][lang] in linkage  # type: ignore[index]
+        assert TEXT["blocking_recall_caveat"][lang] in linkage  # type: ignore[index]
+        shown = _parse(linkage).values["n-blocking-recall"]
+        assert float(shown) == result.blocking_recall.recall
+    # 2,345 of 2,400 pairs: 97.7% (English), 97,7 % (Spanish, decimal comma)
+    assert ">97.7%</span> (" in render_report(_with_recall(result, 2400, 2345), counted[1])
+    assert ">97,7\u00a0%</span> (" in render_report(
+        _with_recall(result, 2400, 2345), counted[1], lang="es"
+    )
+
+
+def _with_recall(result: CountResult, pairs: int, compared: int) -> CountResult:
+    from recuento.link.recall import BlockingRecall
+
+    return dataclasses.replace(
+        result, blocking_recall=BlockingRecall(records=3000, true_pairs=pairs, compared=compared)
+    )
+
+
+def test_a_blocking_recall_estimate_below_95_percent_is_a_visible_warning(
+    counted: Counted,
+) -> None:
+    result, lists, _ = counted
+    # 90 of 100 pairs in persons compared directly: 0.90 < 0.95 -> warned; 95 of 100 is not.
+    for lang in ("en", "es"):
+        low = render_report(_with_recall(result, 100, 90), lists, lang=lang)
+        limit = "95%" if lang == "en" else "95\u00a0%"
+        warning = TEXT["blocking_recall_low"][lang].format(limit=limit)
+        assert f"<p class='alert' id='blocking-recall-low'>{warning}</p>" in low
+        at_limit = render_report(_with_recall(result, 100, 95), lists, lang=lang)
+        assert "blocking-recall-low" not in at_limit
+
+
+def test_a_count_where_no_person_has_two_records_says_there_is_nothing_to_measure(
+    counted: Counted,
+) -> None:
+    result, lists, _ = counted
+    page = render_report(_with_recall(result, 0, 0), lists)
+    assert TEXT["blocking_recall_none"]["en"] in page
+    assert "n-blocking-recall" not in page and "blocking-recall-low" not in page
+
+
+def test_methods_give_the_blocking_recall_estimate_as_an_optimistic_upper_bound(
+    counted: Counted,
+) -> None:
+    result, _, _ = counted
+    recall = result.blocking_recall
+    assert recall is not None
+    paragraphs, _ = _explained(counted)
+    blocking = next(p for p in paragraphs if p.startswith("Blocking:"))
+    assert f"compared directly {recall.recall * 100:.1f}% of the pairs" in blocking
+    assert "optimistic upper bound" in blocking
+    paragraphs, _ = _explained(counted, "es")
+    assert any(p.startswith("Bloqueo:") and "cota superior optimista" in p for p in paragraphs)
+
+
+def test_a_count_without_a_measured_blocking_recall_shows_no_such_row(counted: Counted) -> None:
+    result, lists, _ = counted
+    page = render_report(dataclasses.replace(result, blocking_recall=None), lists)
+    assert TEXT["blocking_recall"]["en"] not in page
+    assert TEXT["blocking_recall_caveat"]["en"] not in page

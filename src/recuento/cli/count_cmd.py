@@ -35,6 +35,13 @@ TEXT: dict[str, dict[Lang, str]] = {
         "es": "Condicionado al mejor enlace: {estimate:,.0f} ({lower:,.0f} a {upper:,.0f}), "
         "método {method}",
     },
+    "recall": {
+        "en": "Blocking recall estimate: {share:.1%} of the pairs of records put in one person "
+        "were compared directly by a blocking rule (an optimistic upper bound)",
+        "es": "Estimación de la cobertura del bloqueo: el {share:.1%} de los pares de "
+        "registros puestos en una persona se comparó directamente con una regla de bloqueo "
+        "(una cota superior optimista)",
+    },
     "none": {"en": "No estimate: the data cannot support one (see the warnings).",
              "es": "Sin estimación: los datos no la sostienen (vea las advertencias)."},
     "warning": {"en": "warning: {w}", "es": "advertencia: {w}"},
@@ -54,11 +61,16 @@ def _t(key: str, lang: Lang, **values: Any) -> str:
 
 
 def _report(results: list[Any], counted: Any, lang: Lang) -> str:
+    from recuento.count.api import blocking_recall_share
+
     lines = [
         _t("list", lang, name=r.name, read=r.read, accepted=r.accepted, rejected=r.rejected)
         for r in results
     ]
     lines.append(_t("documented", lang, n=counted.documented))
+    share = blocking_recall_share(counted.blocking_recall)
+    if share is not None:
+        lines.append(_t("recall", lang, share=share))
     c = counted.conditional
     if counted.estimate is None or c.estimate is None:
         lines.append(_t("none", lang))

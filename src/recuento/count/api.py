@@ -13,6 +13,14 @@ clustering pretends the linkage is certain. :func:`count_tables` reports two est
   Applied Statistics 12(2)), who pooled posterior draws over linkage configurations drawn
   from a Bayesian linkage posterior; drawing configurations from a range of thresholds is
   the simpler, documented approximation the issue allows.
+
+The linkage diagnostics include the **blocking recall estimate**
+(:func:`recuento.link.recall.clustered_blocking_recall`, on the best clustering): the
+share of pairs of records put in the same person that some blocking rule compares
+directly. It is an upper bound on the share of true pairs ever compared (true pairs left
+in different persons are invisible to it); below :data:`BLOCKING_RECALL_WARN_BELOW` the
+count warns, since the linkage then relies on chaining records and the pairs it never
+compared look like extra people.
 """
 
 from __future__ import annotations
@@ -31,6 +39,7 @@ from recuento.estimate import (
     estimate,
     read_persons,
 )
+from recuento.estimate.messages import Text
 from recuento.link.api import (
     DEFAULT_MIN_AVERAGE,
     DEFAULT_MIN_EDGE,
@@ -39,6 +48,7 @@ from recuento.link.api import (
     link_tables,
 )
 from recuento.link.cluster import cluster_pairs
+from recuento.link.recall import BlockingRecall
 
 #: (min_edge, min_average) clustering thresholds whose estimates are pooled.
 LINKAGE_CONFIGURATIONS: tuple[tuple[float, float], ...] = (
@@ -49,6 +59,8 @@ LINKAGE_CONFIGURATIONS: tuple[tuple[float, float], ...] = (
     (0.5, 0.5),
     (0.7, 0.4),
 )
+#: A blocking recall estimate below this gets a warning.
+BLOCKING_RECALL_WARN_BELOW = 0.95
 
 
 @dataclass
@@ -62,6 +74,9 @@ class CountResult:
             (None when no estimate is possible).
         persons_by_configuration: distinct persons under each clustering configuration.
         warnings: sentences about what the data cannot support.
+        blocking_recall: the blocking recall estimate on the best clustering (the share of
+            pairs of records in one person that some blocking rule compares directly; an
+            optimistic upper bound), None when linkage did not run (a single record).
     """
 
     link: LinkResult
@@ -73,6 +88,7 @@ class CountResult:
     persons_by_configuration: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     with_linkage_uncertainty: bool = False
+    blocking_recall: BlockingRecall | None = None
 
     @property
     def documented(self) -> int:
@@ -96,6 +112,7 @@ class CountResult:
             "warnings": [*self.warnings, *conditional["warnings"]],
             "persons": self.link.n_persons,
             "persons_by_configuration": self.persons_by_configuration,
+            "blocking_recall": blocking_recall_dict(self.blocking_recall),
             "conditional": conditional,
             **(
                 {"by": conditional["by"], "strata": conditional["strata"]}
@@ -103,6 +120,56 @@ class CountResult:
                 else {}
             ),
         }
+
+
+def blocking_recall_share(recall: BlockingRecall | None) -> float | None:
+    """The estimate as a share, or None when no record was put with another (nothing to see)."""
+    if recall is None or recall.true_pairs == 0:
+        return None
+    return recall.recall
+
+
+def blocking_recall_dict(recall: BlockingRecall | None) -> dict[str, Any] | None:
+    """The estimate in the JSON contract: ``estimate`` (a share, or null when no person has
+    two records), ``pairs_in_persons`` (pairs of records put in the same person) and
+    ``pairs_compared`` (those some blocking rule compares directly)."""
+    if recall is None:
+        return None
+    return {
+        "estimate": blocking_recall_share(recall),
+        "pairs_in_persons": recall.true_pairs,
+        "pairs_compared": recall.compared,
+    }
+
+
+def blocking_recall_is_low(recall: BlockingRecall | None) -> bool:
+    """Whether the estimate is below :data:`BLOCKING_RECALL_WARN_BELOW`."""
+    share = blocking_recall_share(recall)
+    return share is not None and share < BLOCKING_RECALL_WARN_BELOW
+
+
+def blocking_recall_warning(recall: BlockingRecall | None) -> Text | None:
+    """The warning for a low blocking recall estimate (English, with its Spanish), or None."""
+    share = blocking_recall_share(recall)
+    if share is None or not blocking_recall_is_low(recall):
+        return None
+    en_share = f"{share * 100:.1f}%"
+    es_share = f"{share * 100:.1f}".replace(".", ",") + "\u00a0%"
+    limit = f"{BLOCKING_RECALL_WARN_BELOW * 100:g}"
+    return Text(
+        f"Only {en_share} of the pairs of records put in the same person were compared "
+        f"directly by a blocking rule (below {limit}%): the linkage relies on chaining "
+        "records through others. True pairs it never compared may have been left apart, "
+        "and missed links look like extra people. This share is optimistic (it cannot see "
+        "pairs left apart), so the true share may be lower still.",
+        f"Solo el {es_share} de los pares de registros puestos en la misma persona se "
+        "comparó directamente con una regla de bloqueo (menos del "
+        f"{limit.replace('.', ',')}\u00a0%): el enlace depende de encadenar registros a "
+        "través de otros. Pares verdaderos que nunca comparó pueden haber quedado "
+        "separados, y los enlaces perdidos parecen personas de más. Esta proporción es "
+        "optimista (no ve los pares que quedaron separados), así que la verdadera puede "
+        "ser aún menor.",
+    )
 
 
 def histories_from_persons(persons: pa.Table, lists: Sequence[str]) -> CaptureHistories:
@@ -196,6 +263,7 @@ def count_tables(
         seed=seed,
         progress=say,
         decisions=decisions,
+        estimate_blocking_recall=True,
     )
     say("estimating")
     histories = histories_from_persons(linked.persons, lists)
@@ -203,7 +271,10 @@ def count_tables(
     if by is not None:
         data = _stratified_histories(tables, linked.persons, by)
     conditional = estimate(data, method=method, level=level, seed=seed)
-    warnings = _decision_warnings(linked)
+    warnings: list[str] = _decision_warnings(linked)
+    recall_warning = blocking_recall_warning(linked.blocking_recall)
+    if recall_warning is not None:
+        warnings.append(recall_warning)
     pooled, persons_by = _pooled(linked, lists, seed, say)
     if pooled is None or conditional.estimate is None:
         warnings.append(
@@ -219,6 +290,7 @@ def count_tables(
             level,
             persons_by,
             warnings,
+            blocking_recall=linked.blocking_recall,
         )
     tail = (1 - level) / 2
     lower, median, upper = np.quantile(pooled, [tail, 0.5, 1 - tail])
@@ -232,6 +304,7 @@ def count_tables(
         persons_by,
         warnings,
         with_linkage_uncertainty=True,
+        blocking_recall=linked.blocking_recall,
     )
 
 

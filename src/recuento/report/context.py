@@ -25,7 +25,13 @@ from typing import Any
 
 import numpy as np
 
-from recuento.count.api import CountResult, histories_from_persons
+from recuento.count.api import (
+    BLOCKING_RECALL_WARN_BELOW,
+    CountResult,
+    blocking_recall_is_low,
+    blocking_recall_share,
+    histories_from_persons,
+)
 from recuento.lists.reader import ListResult
 
 #: Packages whose versions the reproducibility section records.
@@ -118,7 +124,14 @@ class Configuration:
 
 @dataclass(frozen=True)
 class Linkage:
-    """Linkage diagnostics and what the linkage did."""
+    """Linkage diagnostics and what the linkage did.
+
+    ``blocking_recall`` is the blocking recall estimate (the share of the
+    ``blocking_pairs`` pairs of records put in one person that a blocking rule compares
+    directly: ``blocking_compared``; optimistic), None when no person has two records or
+    when it was not measured (``blocking_measured``: a single record is not linked);
+    ``blocking_recall_low`` says it is below ``blocking_recall_warn_below``.
+    """
 
     pairs: int
     linked_pairs: int
@@ -137,6 +150,12 @@ class Linkage:
     min_edge: float
     min_average: float
     seconds: float | None
+    blocking_measured: bool = False
+    blocking_recall: float | None = None
+    blocking_pairs: int = 0
+    blocking_compared: int = 0
+    blocking_recall_low: bool = False
+    blocking_recall_warn_below: float = BLOCKING_RECALL_WARN_BELOW
 
 
 @dataclass(frozen=True)
@@ -313,6 +332,7 @@ def _linkage(counted: CountResult) -> Linkage:
         edge, _, average = key.partition("/")
         configurations.append(Configuration(float(edge), float(average), int(persons)))
     model = link.model or {}
+    recall = counted.blocking_recall
     return Linkage(
         pairs=pairs.num_rows,
         linked_pairs=int(same.sum()),
@@ -331,6 +351,11 @@ def _linkage(counted: CountResult) -> Linkage:
         min_edge=DEFAULT_MIN_EDGE,
         min_average=DEFAULT_MIN_AVERAGE,
         seconds=link.seconds.get("total"),
+        blocking_measured=recall is not None,
+        blocking_recall=blocking_recall_share(recall),
+        blocking_pairs=recall.true_pairs if recall is not None else 0,
+        blocking_compared=recall.compared if recall is not None else 0,
+        blocking_recall_low=blocking_recall_is_low(recall),
     )
 
 

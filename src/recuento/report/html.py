@@ -26,6 +26,7 @@ from recuento.report.text import (
     in_language,
     number,
     percent,
+    share,
     t,
 )
 
@@ -400,7 +401,15 @@ class _Page:
             [_e(uncertain), _num(k.uncertain, lang, "n-uncertain")],
             [_e(self.t("prior")), _e(prior)],
         ]
+        if k.blocking_measured:
+            rows.append([_e(self.t("blocking_recall")), self._blocking_recall()])
         parts = [f"<p>{_e(self.t('linkage_intro'))}</p>", _table(["", ""], rows, {1})]
+        if k.blocking_measured:
+            parts.append(f"<p>{_e(self.t('blocking_recall_caveat'))}</p>")
+        if k.blocking_recall_low:
+            limit = percent(k.blocking_recall_warn_below, lang)
+            warning = self.t("blocking_recall_low", limit=limit)
+            parts.append(f"<p class='alert' id='blocking-recall-low'>{_e(warning)}</p>")
         h = k.histogram
         if h.edges:
             chart = svg.histogram(
@@ -442,6 +451,22 @@ class _Page:
                 f"<p class='meta'>{_e(self.t('timing', seconds=decimal(k.seconds, 1, lang)))}</p>"
             )
         return self.section("linkage", "sec_linkage", "".join(parts))
+
+    def _blocking_recall(self) -> str:
+        k, lang = self.ctx.linkage, self.lang
+        if k.blocking_recall is None:
+            return _e(self.t("blocking_recall_none"))
+        shown = (
+            f"<span id={quoteattr('n-blocking-recall')} "
+            f"data-value={quoteattr(repr(k.blocking_recall))}>"
+            f"{_e(share(k.blocking_recall, lang))}</span>"
+        )
+        return self.t(
+            "blocking_recall_value",
+            share=shown,
+            compared=_e(number(k.blocking_compared, lang)),
+            pairs=_e(number(k.blocking_pairs, lang)),
+        )
 
     def methods(self) -> str:
         paragraphs, assumptions = explain(self.ctx, self.lang)

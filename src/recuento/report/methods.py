@@ -16,6 +16,7 @@ from recuento.report.text import (
     engine_name,
     join_words,
     number,
+    share,
     t,
 )
 
@@ -39,6 +40,8 @@ def explain(ctx: ReportContext, lang: Lang) -> tuple[list[str], list[str]]:
                 average=decimal(k.min_average, 1, lang),
             )
         )
+        if k.blocking_recall is not None:
+            paragraphs.append(t("m_blocking_recall", lang, share=share(k.blocking_recall, lang)))
     if c.conditional.estimate is None and not c.strata:
         paragraphs.append(t("m_none", lang))
     elif m.method == "lcmcr":

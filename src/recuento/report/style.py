@@ -22,6 +22,7 @@ figure{margin:0}figcaption{font-size:.9rem;color:#555}
 code,.hash{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:.82rem;
 word-break:break-all}
 ul.warnings li{margin:.3rem 0}
+.alert{background:#fdf1e6;border-left:4px solid #D55E00;padding:.6rem 1rem;font-weight:600}
 @page{size:A4;margin:1.6cm 1.4cm}
 @media print{nav{display:none}body{font-size:9.5pt;max-width:none;padding:0}
 table{font-size:8.5pt}th,td{padding:.15rem .4rem}h2{break-after:avoid;margin-top:1.4rem}

@@ -221,6 +221,42 @@ TEXT: dict[str, dict[Lang, str]] = {
     "col_min_edge": {"en": "Weakest link allowed", "es": "Enlace más débil permitido"},
     "col_min_average": {"en": "Average link needed", "es": "Enlace medio necesario"},
     "timing": {"en": "Linkage took {seconds} s.", "es": "El enlace tardó {seconds} s."},
+    "blocking_recall": {
+        "en": "Blocking recall estimate: pairs of records put in one person that a blocking "
+        "rule compared directly",
+        "es": "Estimación de la cobertura del bloqueo: pares de registros puestos en una "
+        "persona que una regla de bloqueo comparó directamente",
+    },
+    "blocking_recall_value": {"en": "{share} ({compared} of {pairs})",
+                              "es": "{share} ({compared} de {pairs})"},
+    "blocking_recall_none": {"en": "nothing to measure (no person has two records)",
+                             "es": "nada que medir (ninguna persona tiene dos registros)"},
+    "blocking_recall_caveat": {
+        "en": "Not every pair of records is scored: only pairs that share a key (a blocking "
+        "rule, such as two names that sound alike or the same date of birth) are compared. "
+        "A pair never compared can be joined only through other records. The blocking "
+        "recall estimate is an upper bound on the share of true pairs ever compared: it is "
+        "measured on the persons the linkage found, so true pairs that ended up in "
+        "different persons are not seen. A high value is no proof that nobody was missed; "
+        "a low one is a warning.",
+        "es": "No se puntúa cada par de registros: solo se comparan los pares que comparten "
+        "una clave (una regla de bloqueo, como dos nombres que suenan igual o la misma "
+        "fecha de nacimiento). Un par que nunca se comparó solo puede unirse a través de "
+        "otros registros. La estimación de la cobertura del bloqueo es una cota superior de "
+        "la proporción de pares verdaderos que se compararon: se mide sobre las personas "
+        "que encontró el enlace, así que no ve los pares verdaderos que quedaron en "
+        "personas distintas. Un valor alto no prueba que no se haya perdido a nadie; uno "
+        "bajo es una advertencia.",
+    },
+    "blocking_recall_low": {
+        "en": "Warning: the blocking recall estimate is below {limit}. The linkage relies on "
+        "chaining records through others; true pairs it never compared may have been left "
+        "apart, and missed links look like extra people, which inflates the estimate.",
+        "es": "Advertencia: la estimación de la cobertura del bloqueo está por debajo del "
+        "{limit}. El enlace depende de encadenar registros a través de otros; pares "
+        "verdaderos que nunca comparó pueden haber quedado separados, y los enlaces "
+        "perdidos parecen personas de más, lo que infla la estimación.",
+    },
     # methods
     "m_linkage_trained": {
         "en": "Linkage: the records of all {lists} lists were standardised (names, dates, "
@@ -246,6 +282,18 @@ TEXT: dict[str, dict[Lang, str]] = {
         "(Splink sobre {engine}), comparando {comparisons}. Los pares candidatos salieron de "  # codespell:ignore
         "{rules} reglas de bloqueo. Los registros se agruparon en personas cuando la "
         "probabilidad de su enlace llegó a {edge} y el enlace medio del grupo a {average}.",
+    },
+    "m_blocking_recall": {
+        "en": "Blocking: the blocking rules compared directly {share} of the pairs of records "
+        "put in the same person (the blocking recall estimate); a pair no rule compares can "
+        "be joined only through other records. It is an optimistic upper bound on the share "
+        "of true pairs compared, since true pairs left in different persons cannot be seen.",
+        "es": "Bloqueo: las reglas de bloqueo compararon directamente el {share} de los "
+        "pares de registros puestos en la misma persona (la estimación de la cobertura del "
+        "bloqueo); un par que ninguna regla compara solo puede unirse a través de otros "
+        "registros. Es una cota superior optimista de la proporción de pares verdaderos "
+        "comparados, porque no puede ver los pares verdaderos que quedaron en personas "
+        "distintas.",
     },
     "m_linkage_single": {
         "en": "Linkage: there was a single record, so nothing was linked.",
@@ -510,6 +558,12 @@ def decimal(x: float, digits: int, lang: Lang) -> str:
     if lang == "es":
         text = text.replace(",", "\u202f").replace(".", ",")
     return text
+
+
+def share(x: float, lang: Lang, digits: int = 1) -> str:
+    """A share as a percentage with ``digits`` decimals (``98.7%``; ``98,7 %`` in Spanish)."""
+    value = decimal(x * 100, digits, lang)
+    return f"{value}\u00a0%" if lang == "es" else f"{value}%"
 
 
 def percent(level: float, lang: Lang) -> str:
