@@ -41,3 +41,21 @@ def test_a_memory_limit_that_is_not_a_size_is_refused_clearly(monkeypatch) -> No
     monkeypatch.setenv(MEMORY_ENV, "4GB'; drop table x; --")
     with pytest.raises(BackendError, match="not a memory size"):
         database_api("duckdb")
+
+
+def test_spark_driver_memory_comes_from_the_environment_or_half_of_memory(monkeypatch) -> None:
+    from recuento.link.backends import SPARK_MEMORY_ENV, spark_driver_memory
+
+    monkeypatch.setenv(SPARK_MEMORY_ENV, "6g")
+    assert spark_driver_memory() == "6g"
+    monkeypatch.delenv(SPARK_MEMORY_ENV)
+    megabytes = int(spark_driver_memory().removesuffix("m"))
+    assert 1024 <= megabytes <= 8192
+
+
+def test_a_spark_memory_that_is_not_a_size_is_refused_clearly(monkeypatch) -> None:
+    from recuento.link.backends import SPARK_MEMORY_ENV, spark_driver_memory
+
+    monkeypatch.setenv(SPARK_MEMORY_ENV, "lots")
+    with pytest.raises(BackendError, match="not a memory size"):
+        spark_driver_memory()

@@ -10,6 +10,11 @@ at a cluster with ``spark_master`` (``spark://host:7077``, ``yarn``...), as for 
 application. Splink's similarity functions come as a jar inside the splink wheel, which
 is put on the session's classpath here.
 
+In local mode Spark's driver does all the work, and its default heap (1 GB) cannot hold a
+million records: recuento gives it ``RECUENTO_SPARK_MEMORY`` (Spark's syntax: ``8g``; by
+default half of this machine's memory, at most 8 GB). It only takes effect when recuento
+starts the JVM (not in a session already running).
+
 DuckDB is given a memory limit (``RECUENTO_DUCKDB_MEMORY``, e.g. ``6GB``; by default a
 quarter of this machine's memory, at most 4 GB) and a private temporary directory to spill
 to beyond it, and does not keep rows in insertion order (nothing here needs it): without a
@@ -55,11 +60,30 @@ def duckdb_memory_limit() -> str:
     chosen = os.environ.get(MEMORY_ENV, "").strip()
     if chosen:
         return chosen
+    return f"{max(1 << 30, min(_DEFAULT_MEMORY_CAP, _total_memory() // 4)) >> 20}MB"
+
+
+#: The environment variable that sets Spark's driver memory (Spark's syntax: ``8g``).
+SPARK_MEMORY_ENV = "RECUENTO_SPARK_MEMORY"
+
+
+def spark_driver_memory() -> str:
+    """Spark's driver memory: the environment's, or half of memory up to 8 GB."""
+    chosen = os.environ.get(SPARK_MEMORY_ENV, "").strip()
+    if chosen:
+        if not re.fullmatch(r"\d+[kmgt]", chosen, flags=re.IGNORECASE):
+            raise BackendError(
+                f"{SPARK_MEMORY_ENV}={chosen!r} is not a memory size; write it as 8g or 2048m."
+            )
+        return chosen
+    return f"{max(1 << 30, min(8 << 30, _total_memory() // 2)) >> 20}m"
+
+
+def _total_memory() -> int:
     try:
-        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError, AttributeError):
-        total = 8 << 30
-    return f"{max(1 << 30, min(_DEFAULT_MEMORY_CAP, total // 4)) >> 20}MB"
+        return 8 << 30
 
 
 def _duckdb_api() -> Any:
@@ -104,6 +128,7 @@ def _spark_api(master: str | None) -> Any:
         .master(master or "local[*]")
         .config("spark.jars", similarity_jar_location())
         .config("spark.ui.enabled", "false")
+        .config("spark.driver.memory", spark_driver_memory())
         .config("spark.sql.shuffle.partitions", "8")
     )
     try:
