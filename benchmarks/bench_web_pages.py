@@ -3,7 +3,7 @@
 Not a test: run it by hand and record its output.
 
     python benchmarks/bench_web_pages.py [--records 100000] [--clients 20] [--seconds 60]
-        [--threads 4] [--database-url postgresql://...] [--keep DIR]
+        [--threads 4] [--processes 1] [--database-url postgresql://...] [--keep DIR]
 
 Step 1 (setup): a temporary data directory; ``recuento serve --setup-only`` migrates it
 (SQLite in the directory, or the PostgreSQL database given; it must be empty) and creates
@@ -15,8 +15,8 @@ here** (and once more, replacing the largest list's records as a mapping fix doe
 finished linkage run is recorded with the simulation's true persons as its assignments
 (linking 100,000 records is not what this measures).
 
-Step 2 (timed): the site is served by ``recuento serve`` (waitress, ``--threads``
-threads) on 127.0.0.1; ``--clients`` threads, each logged in with its own session, request
+Step 2 (timed): the site is served by ``recuento serve`` (waitress, ``--processes``
+processes of ``--threads`` threads) on 127.0.0.1; ``--clients`` threads, each logged in with its own session, request
 pages back to back for ``--seconds`` (after a warm-up): half searches (a given name and a
 surname of a simulated record, a nickname now and then, through ``/persons/?q=``), half
 person pages (a random person of the run). Every page writes its audit entry, as in use.
@@ -282,6 +282,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--warmup", type=float, default=5.0)
     parser.add_argument("--threads", type=int, default=4, help="waitress threads")
+    parser.add_argument(
+        "--processes", type=int, default=1, help="web server processes (recuento serve)"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--database-url", default=None, help="an empty PostgreSQL database")
     parser.add_argument("--keep", type=Path, default=None, help="data directory to keep")
@@ -320,7 +323,8 @@ def main() -> None:
         with log.open("w") as log_file:  # a pipe nobody reads would block the server
             server = subprocess.Popen(
                 [str(Path(sys.executable).with_name("recuento")), "serve", "--data-dir",
-                 str(data), "--port", str(port), "--threads", str(args.threads)],
+                 str(data), "--port", str(port), "--threads", str(args.threads),
+                 "--processes", str(args.processes)],
                 env=env,
                 stderr=log_file,
             )  # fmt: skip
@@ -346,6 +350,7 @@ def main() -> None:
             "setup_seconds": round(setup_seconds, 1),
             "clients": args.clients,
             "waitress_threads": args.threads,
+            "processes": args.processes,
             "seconds": args.seconds,
             "cpus": os.cpu_count(),
             **latencies,
