@@ -191,13 +191,20 @@ def check_compatible(a: EncodedRoll, b: EncodedRoll, *, check_keys: bool = True)
     """Refuse two rolls that cannot be compared, saying why.
 
     Raises:
-        PPRLError: different secrets (key checks) or different encoding parameters.
+        PPRLError: different secrets (key checks), token schemes or encoding parameters.
     """
     if check_keys and a.key_check != b.key_check:
         raise PPRLError(
             f"{a.name} and {b.name} were encoded with different secrets (their key checks "
             "differ), so no record could ever match. Both sides must encode with the same "
             "shared secret; encode again with the right --secret-file."
+        )
+    if a.params.scheme != b.params.scheme:
+        raise PPRLError(
+            f"{a.name} and {b.name} were encoded by different versions of recuento's encoder "
+            f"(token schemes {a.params.scheme} and {b.params.scheme}): the same value gives "
+            "different filters, so they cannot be compared. Encode both lists again with "
+            "the same version."
         )
     if a.params != b.params:
         raise PPRLError(
