@@ -118,3 +118,16 @@ def test_mapping_file_that_is_not_toml_is_a_clear_error(tmp_path: Path) -> None:
     path.write_text("[columns\n", encoding="utf-8")
     with pytest.raises(MappingError, match="not valid TOML"):
         load_mapping_file(path)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Postcode", "Post code", "Postal code", "ZIP", "Zip code", "Código postal",
+        "Codigo Postal", "CP", "C.P.", "postal_code",
+    ],
+)  # fmt: skip
+def test_postcode_headers_in_english_and_spanish_map_to_postcode(header: str) -> None:
+    mapping = map_columns(["Folio", "Nombre", header])
+    assert mapping.described() == {"id": "Folio", "full_name": "Nombre", "postcode": header}
+    assert mapping.attributes == {}

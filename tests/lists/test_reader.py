@@ -272,3 +272,22 @@ def test_name_order_can_be_set_in_the_mapping_file(tmp_path: Path) -> None:
     mapping.write_text('[options]\nname_order = "surnames_first"\n', encoding="utf-8")
     record = read_list(path, mapping=load_mapping_file(mapping)).table.to_pylist()[0]
     assert record["given_std"] == "guillermo"
+
+
+def test_a_postcode_column_is_read_as_the_postcode_not_kept_as_an_attribute(
+    tmp_path: Path,
+) -> None:
+    path = write_csv(
+        tmp_path / "padron.csv",
+        [
+            ["folio", "nombre", "código postal", "observaciones"],
+            ["1", "Ana López", "C.P. 32000", "x"],
+            ["2", "Rosa Díaz", "N/D", ""],
+        ],
+    )
+    result = read_list(path)
+    assert result.table.column("postcode").to_pylist() == ["32000", None]
+    assert [json.loads(a or "{}") for a in result.table.column("attributes").to_pylist()] == [
+        {"observaciones": "x"},
+        {},
+    ]

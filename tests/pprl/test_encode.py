@@ -162,7 +162,8 @@ def test_a_plaintext_list_is_not_read_as_encodings(tmp_path):
 def test_unknown_fields_and_a_missing_postcode_column_are_clear_errors(uk_rolls):
     with pytest.raises(PPRLError, match="unknown field 'nhs_number'"):
         make_params(["given", "nhs_number"])
-    table = uk_rolls.party.slice(0, 5).drop_columns(["attributes"])
+    # No postcode column: none mapped by the reader and none kept among the attributes.
+    table = uk_rolls.party.slice(0, 5).drop_columns(["attributes", "postcode"])
     with pytest.raises(PPRLError, match="the list has no postcode column"):
         encode_table(table, SECRET)
 
@@ -175,3 +176,20 @@ def test_postcodes_are_read_from_attributes_under_spanish_or_chosen_headers():
     rows = ['{"Zona": "x", "Home PC": "M13 9PL"}']
     assert postcodes_from_attributes(rows, "home pc") == (["M139PL"], "Home PC")
     assert postcodes_from_attributes(rows) == ([None], None)
+
+
+def test_postcodes_come_from_the_column_the_reader_mapped_unless_another_is_named():
+    import pyarrow as pa
+
+    from recuento.pprl.encode import postcodes_of
+
+    table = pa.table(
+        {
+            "postcode": ["SW1A1AA", None],
+            "attributes": ['{"Home PC": "M13 9PL"}', None],
+        }
+    )
+    assert postcodes_of(table) == (["SW1A1AA", None], "postcode")
+    assert postcodes_of(table, "Post code") == (["SW1A1AA", None], "postcode")
+    assert postcodes_of(table, "home pc") == (["M139PL", None], "Home PC")
+    assert postcodes_of(table, "Zona") == ([None, None], None)

@@ -442,3 +442,14 @@ def test_search_form_keeps_what_was_asked_escaped_and_shows_errors(lists: Any, v
     assert 'value="&lt;b&gt;&quot;x"' in page and "<b>" not in page
     assert '<option value="F" selected>' in page
     assert "Enter a whole number." in page
+
+
+def test_a_postcode_column_is_kept_among_the_records_other_columns(
+    make_user: Any, media_root: Path
+) -> None:
+    # The reader maps the postcode for linkage; Record has no column for it, so it stays
+    # visible on the record's page among the other columns, normalised.
+    content = "folio,nombre,código postal,notas\n1,Ana Ruiz Soto,C.P. 32 000,x\n2,Rosa Díaz,,\n"
+    _bring("padron", content.encode(), make_user("analyst"))
+    records = Record.objects.filter(source__name="padron").order_by("record_id")
+    assert [r.attributes for r in records] == [{"notas": "x", "postcode": "32000"}, {}]

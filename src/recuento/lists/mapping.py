@@ -45,6 +45,7 @@ CANONICAL_COLUMNS: dict[str, str] = {
     "age": "age at the event, or an age range",
     "event_date": "date of the event (disappearance, death, finding)",
     "place": "place of the event (several columns are joined, most specific first)",
+    "postcode": "postcode or ZIP code (compared on its own, not as part of the place)",
     "curp": "CURP (Mexican population registry key), an exact identifier",
     "email": "e-mail address, an exact identifier",
 }
@@ -116,6 +117,10 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
         "fraccionamiento", "barrio", "localidad", "ciudad", "municipio", "estado", "entidad",
         "entidad federativa", "place", "location", "neighbourhood", "neighborhood", "town",
         "city", "municipality", "state", "county",
+    ),
+    "postcode": (
+        "postcode", "post code", "postal code", "postcode zip", "zip", "zip code", "zipcode",
+        "codigo postal", "cp", "c p",
     ),
     "curp": ("curp", "clave unica de registro de poblacion"),
     "email": (

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any, Literal
@@ -67,6 +68,7 @@ PERSON_SCHEMA = pa.schema(
         ("age_consistent", pa.bool_()),
         ("place", _STR),
         ("place_std", _STR),
+        ("postcode", _STR),
         ("curp", _STR),
         ("email", _STR),
         ("warnings", _LIST),
@@ -78,7 +80,8 @@ PERSON_SCHEMA = pa.schema(
 Display columns (``full_name``, ``given_names``, ``first_surname``, ``second_surname``,
 ``place``) keep the source's spelling, tidied; ``*_std`` columns are folded for comparison;
 ``name_tokens`` is the split-independent set of name tokens; dates are ISO strings with
-their precision (``1998``, ``1998-03``, ``1998-03-02``) and their parts; ``age_low`` and
+their precision (``1998``, ``1998-03``, ``1998-03-02``) and their parts; ``postcode`` is in
+capitals without spaces or punctuation (``SW1A 1AA`` -> ``SW1A1AA``); ``age_low`` and
 ``age_high`` bound the stated age; ``warnings`` lists the codes of the row's field warnings;
 ``attributes`` is a JSON object of the columns that map to nothing.
 """
@@ -370,9 +373,27 @@ def standardise_columns(
     out["place"] = [p for p, _ in places]
     out["place_std"] = [s for _, s in places]
 
+    out["postcode"] = [_postcode(v) for v in fields.get("postcode", nothing)]
     out["curp"] = _identifier(fields.get("curp", nothing), _curp, "malformed_curp", warnings)
     out["email"] = _identifier(fields.get("email", nothing), _email, "malformed_email", warnings)
     return out, warnings
+
+
+_POSTCODE_PREFIX = re.compile(r"^CP(?=\d+$)")
+
+
+@lru_cache(maxsize=1 << 16)
+def _postcode(value: object) -> str | None:
+    """A postcode in capitals, letters and digits only: ``sw1a 1aa`` -> ``SW1A1AA``.
+
+    A leading ``C.P.`` before the digits (Mexican practice) goes: ``C.P. 32000`` -> ``32000``.
+    """
+    text = text_of(value)
+    if text is None:
+        return None
+    folded = unicodedata.normalize("NFKD", text.upper())
+    kept = "".join(c for c in folded if c.isascii() and c.isalnum())
+    return _POSTCODE_PREFIX.sub("", kept) or None
 
 
 def _curp(text: str) -> tuple[str, bool]:

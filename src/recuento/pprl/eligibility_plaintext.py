@@ -10,7 +10,7 @@ thresholds are the same as in PPRL mode.
 Fields: name, date of birth and postcode by default (what the PPRL mode encodes, so the two
 can be compared on the same data); ``use_email=True`` adds the email as an exact
 identifier. The postcode is read from the same columns as in PPRL mode
-(:func:`recuento.pprl.encode.postcodes_from_attributes`) and compared as the model's place
+(:func:`recuento.pprl.encode.postcodes_of`) and compared as the model's place
 (exact, term-frequency adjusted, or nearly equal).
 
 The statuses file has the same columns: ``roll_token`` and ``expelled_token`` hold the
@@ -29,7 +29,7 @@ import numpy as np
 import pyarrow as pa
 
 from recuento.pprl.eligibility import Best, Thresholds, _check, statuses
-from recuento.pprl.encode import postcodes_from_attributes
+from recuento.pprl.encode import postcodes_of
 
 MEMBERS, ROLL, EXPELLED = "__recuento__members", "__recuento__roll", "__recuento__expelled"
 
@@ -45,9 +45,7 @@ def _prepare(
     table = table.set_column(
         table.schema.get_field_index("source"), "source", pa.array([source] * n, pa.string())
     )
-    postcodes, header = postcodes_from_attributes(
-        table.column("attributes").to_pylist(), postcode_column
-    )
+    postcodes, header = postcodes_of(table, postcode_column)
     if header is None:
         notes.append("no postcode column: matched on name and date of birth only")
     else:

@@ -334,6 +334,31 @@ def postcodes_from_attributes(
     return out, key
 
 
+def postcodes_of(table: pa.Table, column: str | None = None) -> tuple[list[str | None], str | None]:
+    """Postcodes of a standardised table: from its attributes, else its ``postcode`` column.
+
+    The list reader maps the usual postcode headers to the ``postcode`` column (already
+    normalised); a column named by ``column`` that it did not map is still found among the
+    attributes (:func:`postcodes_from_attributes`).
+
+    Returns:
+        The normalised postcodes (None where absent) and the header used (``"postcode"`` for
+        the mapped column; None if there is none).
+    """
+    n = table.num_rows
+    names = table.column_names
+    attributes = table.column("attributes").to_pylist() if "attributes" in names else [None] * n
+    values, key = postcodes_from_attributes(attributes, column)
+    if key is not None or "postcode" not in names:
+        return values, key
+    if column is not None and fold_header(column) not in POSTCODE_HEADERS:
+        return values, key
+    mapped = table.column("postcode").to_pylist()
+    if all(v is None for v in mapped):
+        return values, key
+    return mapped, "postcode"
+
+
 def field_values(
     table: pa.Table, fields: Sequence[str], postcode_column: str | None = None
 ) -> tuple[dict[str, list[str | None]], list[str]]:
@@ -366,9 +391,7 @@ def field_values(
         elif name == "birth_date":
             out[name] = [date_tokens(d) for d in column("birth_date") or [None] * n]
         elif name == "postcode":
-            values, key = postcodes_from_attributes(
-                column("attributes") or [None] * n, postcode_column
-            )
+            values, key = postcodes_of(table, postcode_column)
             if key is None and n:
                 wanted = (
                     f"a column named {postcode_column!r}"

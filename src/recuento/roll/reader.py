@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,6 +119,16 @@ def _day(value: Any) -> tuple[dt.date | None, bool]:
     return dt.date(parsed.year, parsed.month or 1, parsed.day or 1), partial
 
 
+_UK_POSTCODE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?)(\d[A-Z]{2})$")
+
+
+def _display_postcode(postcode: str | None) -> str:
+    """A normalised postcode as written: UK postcodes get their space back (SW1A 1AA)."""
+    if not postcode:
+        return ""
+    return _UK_POSTCODE.sub(r"\1 \2", postcode)
+
+
 def _find(attributes: dict[str, Any], wanted: tuple[str, ...]) -> str | None:
     for header in attributes:
         if fold_header(header) in wanted:
@@ -149,6 +160,12 @@ def read_roll(path: Path, *, name: str | None = None, **options: Any) -> RollRea
     second = table.column("second_surname").to_pylist()
     births = table.column("birth_date").to_pylist()
     emails = table.column("email").to_pylist()
+    # The list reader maps a postcode column (normalised: SW1A1AA); a mapping file that
+    # keeps it as an attribute leaves it among the attributes, read as before.
+    postcodes = table.column("postcode").to_pylist()
+    mapped = result.mapping.columns.get("postcode")
+    if mapped:
+        header_of["postcode"] = result.mapping.header[mapped[0]]
     rows = table.column("row").to_pylist()
     event_dates = table.column("event_date").to_pylist()
     for k, raw in enumerate(table.column("attributes").to_pylist()):
@@ -178,7 +195,9 @@ def read_roll(path: Path, *, name: str | None = None, **options: Any) -> RollRea
                 full_name=full or "",
                 birth_date=births[k] or "",
                 email=emails[k] or "",
-                postcode=str(value("postcode") or "").strip(),
+                postcode=_display_postcode(postcodes[k])
+                if mapped
+                else str(value("postcode") or "").strip(),
                 group=str(value("group") or "").strip(),
                 join=join,
                 end=end,

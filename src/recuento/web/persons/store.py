@@ -34,6 +34,7 @@ _COLUMNS = (
     "age_high",
     "event_date",
     "place",
+    "postcode",
     "attributes",
     "name_tokens",
     "given_formal",
@@ -80,6 +81,18 @@ def _attributes(raw: object) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _with_postcode(attributes: dict[str, Any], postcode: object) -> dict[str, Any]:
+    """The record's other columns, with its postcode (``Record`` has no column for it).
+
+    The list reader maps a postcode column for linkage, so it is no longer among the
+    attributes; it is kept here, normalised, under ``postcode`` so that a record's page
+    still shows it.
+    """
+    if postcode:
+        attributes.setdefault("postcode", str(postcode))
+    return attributes
+
+
 _RECORD_COLUMNS = (
     "source_id",
     "record_id",
@@ -122,7 +135,7 @@ def _row(
         low if low is not None and low == high and 0 <= low < 32768 else None,
         _text(row["event_date"], "event_date"),
         _text(row["place"], "place"),
-        dump(_attributes(row["attributes"])),
+        dump(_with_postcode(_attributes(row["attributes"]), row["postcode"])),
         search_text(keys),
     )
     return values, record_id, keys
