@@ -148,3 +148,24 @@ def test_weights_add_up_to_splinks_score_of_the_pair() -> None:
 def test_to_dict_holds_the_four_fields_the_review_queue_stores() -> None:
     [explained] = explain_pairs(hand_model(), [PRENSA, ONG], [("prensa", "1", "ong", "a")])
     assert set(explained[0].to_dict()) == {"column", "level", "agrees", "weight"}
+
+
+def test_a_pair_explained_among_many_records_is_scored_with_the_names_rare_among_them() -> None:
+    # Rarity is a property of every record the linkage saw: explained alone, two records'
+    # surname would look common (each holds it), and the pair would get another level.
+    model = hand_model()
+    crowd = [
+        person_row("prensa", str(k), full_name=f"Ana {surname} López", birth_date="1990")
+        for k, surname in enumerate(["Pérez", "García", "Hernández", "Martínez"] * 500)
+    ]
+    left = person_row("prensa", "x", full_name="Rosa Armendáriz Cruz")
+    right = person_row("ong", "y", full_name="Ana Armendáriz Cruz")
+    tables = [table(*crowd, left), table(right)]
+    [explained] = explain_pairs(model, tables, [("prensa", "x", "ong", "y")])
+    assert explained is not None
+    assert by_column(explained)["name"].level == (
+        "two names in common, surnames alike, a rare name among them"
+    )
+    [alone] = explain_pairs(model, [table(left), table(right)], [("prensa", "x", "ong", "y")])
+    assert alone is not None
+    assert by_column(alone)["name"].level == "two names in common, surnames alike"

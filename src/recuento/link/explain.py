@@ -69,8 +69,9 @@ def explain_pairs(
 
     Args:
         model: a trained model (``LinkResult.model``: Splink's JSON settings).
-        tables: the lists' person tables (what ``read_list`` returns as ``.table``); only
-            the records named in ``pairs`` are used.
+        tables: the lists' person tables (what ``read_list`` returns as ``.table``): the
+            records the linkage saw. Only those named in ``pairs`` are compared; all of
+            them decide which names are rare, as they did in the linkage.
         pairs: ``(source_l, id_l, source_r, id_r)``.
 
     Returns:
@@ -82,7 +83,7 @@ def explain_pairs(
     """
     from splink import DuckDBAPI, Linker, block_on
 
-    from recuento.link.prepare import prepare
+    from recuento.link.prepare import prepare, rare_name_keys
 
     if not model or not model.get("comparisons"):
         raise ExplainError(
@@ -96,7 +97,8 @@ def explain_pairs(
     out: list[list[ComparisonExplained] | None] = [None] * len(pairs)
     if not subset:
         return out
-    prepared = prepare(subset)
+    # Which names are rare depends on every record the linkage saw, not on these few.
+    prepared = prepare(subset, rare_keys=rare_name_keys(tables))
     uid = {
         key: k
         for k, key in enumerate(

@@ -24,14 +24,22 @@ rules use, some derived here:
   that gives only ages can still be compared with one that gives dates of birth;
 - ``event_day``: the event date as a day number (its first possible day), for windows;
 - ``place_key`` / ``place_words``: the place without its generic words (*colonia*,
-  *ciudad*...), so that *Col. Barrio Alto, Cd. Juárez* and *BARRIO ALTO, JUAREZ* agree.
+  *ciudad*...), so that *Col. Barrio Alto, Cd. Juárez* and *BARRIO ALTO, JUAREZ* agree;
+- ``postcode_district``: the postcode's district (:func:`postcode_district`): the outward
+  code of a UK postcode (``SW1A`` of ``SW1A1AA``), the first three digits of a numeric
+  one (``260`` of FEBRL's ``2607``, ``320`` of Ciudad Juárez's ``32000``);
+- ``postcode_keys``: the postcode with one name token by sound (``2607|smiz``), kept only
+  where that block is small: records that share a postcode and any one name, in whatever
+  part of the name it was written, are compared however the other names and the date of
+  birth were mistyped.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import lru_cache
 from itertools import combinations
 
@@ -70,6 +78,9 @@ PREPARED_COLUMNS = (
     "place_std",
     "place_key",
     "place_words",
+    "postcode",
+    "postcode_district",
+    "postcode_keys",
     "curp",
     "email",
 )
@@ -98,6 +109,25 @@ def _place_key(place: str | None) -> str | None:
     return place_key(place) if place else None
 
 
+_UK_POSTCODE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?)\d[A-Z]{2}$")
+
+
+@lru_cache(maxsize=1 << 16)
+def postcode_district(postcode: str | None) -> str | None:
+    """The district of a normalised postcode, or None when its form is not known.
+
+    UK postcodes give their outward code (``SW1A1AA`` -> ``SW1A``, ``M139PL`` -> ``M13``);
+    numeric postcodes of four digits or more their first three (``2607`` -> ``260``,
+    ``32000`` -> ``320``: a Mexican state's municipality or a US sectional centre).
+    """
+    if not postcode:
+        return None
+    if postcode.isdigit():
+        return postcode[:3] if len(postcode) >= 4 else None
+    found = _UK_POSTCODE.match(postcode)
+    return found.group(1) if found else None
+
+
 def _pairs(tokens: Sequence[str] | None) -> list[str] | None:
     if not tokens:
         return None
@@ -112,10 +142,38 @@ def _pairs(tokens: Sequence[str] | None) -> list[str] | None:
 RARE_NAME_SHARE = 1e-3
 
 
-def _rare_keys(all_keys: list[list[str] | None]) -> list[list[str] | None]:
+def _without_weak(sounds: Sequence[str] | None) -> list[str] | None:
+    """A record's name keys: its name's sounds without the weak tokens."""
+    return [k for k in sounds if k not in _WEAK_TOKENS] or None if sounds else None
+
+
+def _rare_set(all_keys: Sequence[Sequence[str] | None]) -> set[str]:
     counts = Counter(k for keys in all_keys if keys for k in keys)
     limit = RARE_NAME_SHARE * len(all_keys)
-    return [[k for k in keys if counts[k] < limit] or None if keys else None for keys in all_keys]
+    return {k for k, c in counts.items() if c < limit}
+
+
+def rare_name_keys(tables: Sequence[pa.Table]) -> set[str]:
+    """The name keys that are rare among all the records of ``tables``.
+
+    For scoring a few of those records apart from the rest (explaining a pair) as the
+    linkage of all of them scored them: rarity is a property of the whole set.
+    """
+    tokens: list[Sequence[str] | None] = []
+    formal: list[Sequence[str] | None] = []
+    for table in tables:
+        tokens.extend(table.column("name_tokens").to_pylist())
+        formal.extend(table.column("given_formal").to_pylist())
+    return _rare_set(
+        [_without_weak(_phonetic_tokens(t, f)) for t, f in zip(tokens, formal, strict=True)]
+    )
+
+
+def _rare_keys(
+    all_keys: list[list[str] | None], rare: Collection[str] | None = None
+) -> list[list[str] | None]:
+    chosen = _rare_set(all_keys) if rare is None else rare
+    return [[k for k in keys if k in chosen] or None if keys else None for keys in all_keys]
 
 
 #: A token pair shared by more records than this is refined by year of birth: unrefined,
@@ -167,6 +225,23 @@ def _token_years(
     return [[k for k in keys if sizes[k] <= MAX_TOKEN_YEAR_BLOCK] or None for keys in keyed]
 
 
+#: A postcode and one name make a block only when it is at most this large (a postcode
+#: alone can hold thousands of people: a US ZIP code, a Mexican código postal).
+MAX_POSTCODE_NAME_BLOCK = 60
+
+
+def _postcode_keys(
+    postcodes: list[str | None], all_keys: list[list[str] | None]
+) -> list[list[str] | None]:
+    """The postcode with each name key, where that block is small."""
+    keyed = [
+        sorted({f"{p}|{k}" for k in keys or ()}) if p else []
+        for p, keys in zip(postcodes, all_keys, strict=True)
+    ]
+    sizes = Counter(k for keys in keyed for k in keys)
+    return [[k for k in keys if sizes[k] <= MAX_POSTCODE_NAME_BLOCK] or None for keys in keyed]
+
+
 def _event_day(year: int | None, month: int | None, day: int | None) -> int | None:
     if year is None:
         return None
@@ -176,11 +251,13 @@ def _event_day(year: int | None, month: int | None, day: int | None) -> int | No
         return None
 
 
-def prepare(tables: Sequence[pa.Table]) -> pa.Table:
+def prepare(tables: Sequence[pa.Table], rare_keys: Collection[str] | None = None) -> pa.Table:
     """Stack person tables (one per list) and add the derived linkage columns.
 
     Args:
         tables: tables with the columns of :data:`recuento.people.record.PERSON_SCHEMA`.
+        rare_keys: the name keys to count as rare (:func:`rare_name_keys` of a larger set
+            these records come from); by default, those rare among ``tables``.
 
     Returns:
         One table with ``unique_id`` (0, 1, 2... in input order), ``source``, ``id`` and
@@ -232,16 +309,20 @@ def prepare(tables: Sequence[pa.Table]) -> pa.Table:
     )
     keys = [_place_key(p) for p in stacked.column("place_std").to_pylist()]
     columns["name_keys"] = pa.array(
-        [
-            [k for k in sounds if k not in _WEAK_TOKENS] or None if sounds else None
-            for sounds in columns["name_tokens_phonetic"].to_pylist()
-        ],
+        [_without_weak(sounds) for sounds in columns["name_tokens_phonetic"].to_pylist()],
         pa.list_(pa.string()),
     )
     columns["rare_keys"] = pa.array(
-        _rare_keys(columns["name_keys"].to_pylist()), pa.list_(pa.string())
+        _rare_keys(columns["name_keys"].to_pylist(), rare_keys), pa.list_(pa.string())
     )
     columns["place_key"] = pa.array(keys, pa.string())
+    if "postcode" not in columns:  # a table standardised before postcodes were read
+        columns["postcode"] = pa.nulls(n, pa.string())
+    postcodes = columns["postcode"].to_pylist()
+    columns["postcode_district"] = pa.array([postcode_district(p) for p in postcodes], pa.string())
+    columns["postcode_keys"] = pa.array(
+        _postcode_keys(postcodes, columns["name_keys"].to_pylist()), pa.list_(pa.string())
+    )
     columns["place_words"] = pa.array(
         [sorted(set(k.split())) if k else None for k in keys], pa.list_(pa.string())
     )
