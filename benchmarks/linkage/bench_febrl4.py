@@ -124,7 +124,6 @@ def as_list(table: pa.Table) -> pa.Table:
             " ".join(p for p in (r["street_number"], r["address_1"]) if p) or None,
             r["address_2"],
             r["suburb"],
-            r["postcode"],
             r["state"],
         )
         for r in rows
@@ -136,6 +135,7 @@ def as_list(table: pa.Table) -> pa.Table:
             "surname": table.column("surname"),
             "date of birth": table.column("date_of_birth"),
             "place": pa.array(place, pa.string()),
+            "postcode": table.column("postcode"),
             "curp": table.column("soc_sec_id"),
         }
     )

@@ -15,15 +15,27 @@ if shutil.which("java") is None:
     pytest.skip("Java is not installed: Spark needs Java 17", allow_module_level=True)
 
 
-def test_spark_backend_gives_the_same_persons_as_duckdb(tmp_path) -> None:
-    population = simulate_population(300, seed=21)
-    written = write_lists(simulate_lists(population, seed=22), tmp_path)
-    tables = [
+def _tables(written) -> list:
+    return [
         read_list(p).table
         for p in written
         if p.suffix in {".csv", ".xlsx"} and p.stem not in {"truth", "histories"}
     ]
+
+
+def test_spark_backend_gives_the_same_persons_as_duckdb(tmp_path) -> None:
+    population = simulate_population(300, seed=21)
+    tables = _tables(write_lists(simulate_lists(population, seed=22), tmp_path / "mx"))
+    # A UK roll carries postcodes: the postcode comparison (Damerau-Levenshtein, district)
+    # and its blocking rules run in Spark's SQL too. (One Spark linkage per test process:
+    # a second one in the same session finds its records' view already registered.)
+    uk = simulate_population(600, seed=23, setting="uk")
+    uk_tables = _tables(
+        write_lists(simulate_lists(uk, scenario="uk_roll", seed=24), tmp_path / "uk")
+    )
+    tables += [t for t in uk_tables if t.column("postcode").null_count < t.num_rows]
     duck = link_tables(tables)
+    assert any(c["output_column_name"] == "postcode" for c in duck.model["comparisons"])
     spark = link_tables(tables, model=duck.model, backend="spark", spark_master="local[2]")
     assert spark.persons.column("person_id").to_pylist() == (
         duck.persons.column("person_id").to_pylist()

@@ -10,8 +10,8 @@ thresholds are the same as in PPRL mode.
 Fields: name, date of birth and postcode by default (what the PPRL mode encodes, so the two
 can be compared on the same data); ``use_email=True`` adds the email as an exact
 identifier. The postcode is read from the same columns as in PPRL mode
-(:func:`recuento.pprl.encode.postcodes_of`) and compared as the model's place
-(exact, term-frequency adjusted, or nearly equal).
+(:func:`recuento.pprl.encode.postcodes_of`) and compared by the model's postcode comparison
+(exact, term-frequency adjusted; the same outward code; one typo apart).
 
 The statuses file has the same columns: ``roll_token`` and ``expelled_token`` hold the
 other list's record id (the rolls are shared in this mode), and ``roll_similarity`` the
@@ -37,9 +37,7 @@ MEMBERS, ROLL, EXPELLED = "__recuento__members", "__recuento__roll", "__recuento
 def _prepare(
     table: pa.Table, source: str, use_email: bool, postcode_column: str | None
 ) -> tuple[pa.Table, list[str]]:
-    """The table under a fixed source name, the postcode as its place, email on request."""
-    from recuento.people.places import normalise_place
-
+    """The table under a fixed source name, its postcode column filled, email on request."""
     notes: list[str] = []
     n = table.num_rows
     table = table.set_column(
@@ -49,9 +47,12 @@ def _prepare(
     if header is None:
         notes.append("no postcode column: matched on name and date of birth only")
     else:
+        # The model's postcode comparison (and blocking rule) read this column; the place
+        # is left out, as in PPRL mode (name, date of birth and postcode).
         for name, values in (
-            ("place", postcodes),
-            ("place_std", [normalise_place(p) if p else None for p in postcodes]),
+            ("postcode", postcodes),
+            ("place", [None] * n),
+            ("place_std", [None] * n),
         ):
             table = table.set_column(
                 table.schema.get_field_index(name), name, pa.array(values, pa.string())

@@ -499,6 +499,7 @@ COMPARISONS: dict[str, dict[Lang, str]] = {
     "sex": {"en": "sex", "es": "sexo"},
     "event": {"en": "date of the event", "es": "fecha del hecho"},
     "place": {"en": "place of the event", "es": "lugar del hecho"},
+    "postcode": {"en": "postcode", "es": "código postal"},
     "curp": {"en": "CURP", "es": "CURP"},
     "email": {"en": "e-mail", "es": "correo electrónico"},
 }
