@@ -4,6 +4,7 @@ Not a test: run it by hand, alone on the machine, and record its output in BENCH
 
     python benchmarks/linkage/bench_scale.py generate --people 815000 --dir /tmp/scale/m1
     python benchmarks/linkage/bench_scale.py link --dir /tmp/scale/m1 [--backend spark]
+        [--model saved.json [--prior P]]
 
 ``generate`` simulates Juárez-like lists with ``recuento.simulate`` (seed 11, the lists'
 seed 12, as ``bench_link.py synthetic``), reads them with the list reader (four workers'
@@ -14,8 +15,10 @@ about 1,000,000 records; 200,000 people about 245,000.
 ``link`` runs :func:`recuento.link.api.link_tables` on the saved records, samples the
 process's resident memory (with its children: Spark's JVM) every half second, and prints
 the time of each step, the peak memory, the count error and the pairwise and B-cubed
-scores. The standard Splink model is not run at this size: at 245k it over-counted by
-50% (BENCHMARKS.md), and its time is not the question here.
+scores. ``--model`` reuses a saved model instead of training (a reused model keeps its
+prior unless ``--prior`` gives the one for this size). The standard Splink model is not
+run at this size: at 245k it over-counted by 50% (BENCHMARKS.md), and its time is not
+the question here.
 """
 
 from __future__ import annotations
@@ -114,7 +117,8 @@ def _truth_labels(records: pa.Table, truth: pa.Table) -> list[str]:
     return [person[k] for k in keys]
 
 
-def link(folder: Path, backend: str) -> None:
+def link(folder: Path, backend: str, model_path: Path | None, prior: float | None) -> None:
+    import json
     import os
 
     from recuento.link.api import link_tables
@@ -137,8 +141,11 @@ def link(folder: Path, backend: str) -> None:
     def say(step: str) -> None:
         print(f"  {time.perf_counter() - start:7.1f} s  {step}", flush=True)
 
+    model = json.loads(model_path.read_text()) if model_path else None
+    if model is not None and prior is not None:
+        model["probability_two_random_records_match"] = prior
     with PeakMemory() as memory:
-        result = link_tables(tables, backend=backend, progress=say)
+        result = link_tables(tables, backend=backend, progress=say, model=model)
     seconds = time.perf_counter() - start
     e = evaluate(result.persons.column("person_id").to_pylist(), truth)
     print(
@@ -162,11 +169,13 @@ def main(argv: list[str] | None = None) -> int:
     k = sub.add_parser("link")
     k.add_argument("--dir", type=Path, required=True)
     k.add_argument("--backend", default="duckdb", choices=("duckdb", "spark"))
+    k.add_argument("--model", type=Path, help="a saved model to reuse (no training)")
+    k.add_argument("--prior", type=float, help="with --model: the prior to score with")
     args = parser.parse_args(argv)
     if args.command == "generate":
         generate(args.people, args.seed, args.dir)
     else:
-        link(args.dir, args.backend)
+        link(args.dir, args.backend, args.model, args.prior)
     return 0
 
 
