@@ -122,3 +122,23 @@ def test_a_level_em_never_saw_weighs_nothing_and_one_it_drove_to_zero_is_floored
     _floor_m(linker)
     assert same.m_probability == same.u_probability  # log2(m / u) = 0: no evidence
     assert other.m_probability == M_FLOOR
+
+
+def test_em_is_not_blocked_on_a_column_few_records_fill() -> None:
+    # FEBRL4: a few surnames with a space filled second_surname for a handful of records;
+    # EM blocked on it saw a handful of pairs and left the date of birth untrained.
+    import pyarrow as pa
+
+    from recuento.link.api import _present_columns
+    from recuento.link.prepare import prepare
+    from recuento.link.train import EM_MIN_FILLED
+    from recuento.people.record import PERSON_SCHEMA
+
+    from .conftest import person_row
+
+    rows = [person_row("a", str(k), full_name=f"Ana López{k}") for k in range(18)]
+    rows += [person_row("a", f"s{k}", full_name="Ana López Cruz") for k in range(2)]
+    prepared = prepare([pa.Table.from_pylist(rows, schema=PERSON_SCHEMA)])
+    assert "second_surname_std" in _present_columns(prepared)
+    assert "second_surname_std" not in _present_columns(prepared, EM_MIN_FILLED)
+    assert "first_surname_std" in _present_columns(prepared, EM_MIN_FILLED)

@@ -25,6 +25,7 @@ from recuento.link.cluster import cluster_pairs
 from recuento.link.prepare import PREPARED_COLUMNS, prepare
 from recuento.link.recall import BlockingRecall, clustered_blocking_recall
 from recuento.link.train import (
+    EM_MIN_FILLED,
     PRIOR_FLOOR_WEIGHT,
     logit2,
     prior_fixed_point,
@@ -97,11 +98,13 @@ class LinkResult:
         return self.pairs.filter(pa.array(keep, pa.bool_()))
 
 
-def _present_columns(prepared: pa.Table) -> set[str]:
+def _present_columns(prepared: pa.Table, share: float = 0.0) -> set[str]:
+    """The prepared columns filled in at least two records (and ``share`` of them)."""
     present = set()
     for name in PREPARED_COLUMNS:
         column = prepared.column(name)
-        if column.length() - column.null_count >= 2:
+        filled = column.length() - column.null_count
+        if filled >= 2 and filled >= share * column.length():
             present.add(name)
     return present
 
@@ -170,6 +173,7 @@ def link_tables(
     api = database_api(backend, spark_master=spark_master)
     records = register(api, prepared, "__recuento__records")
     present = _present_columns(prepared)
+    em_present = _present_columns(prepared, EM_MIN_FILLED)
     linker = Linker(records, settings(present, dialect=backend), log_level=logging.ERROR)
     if model is not None:
         apply_model(linker, model)
@@ -185,13 +189,13 @@ def link_tables(
         rows = np.sort(np.random.default_rng(seed).choice(n, training_sample, replace=False))
         sample = register(api, prepared.take(pa.array(rows)), "__recuento__training")
         trainer = Linker(sample, settings(present, dialect=backend), log_level=logging.ERROR)
-        prior = train(trainer, training_sample, seed=seed, progress=say, present=present)
+        prior = train(trainer, training_sample, seed=seed, progress=say, present=em_present)
         apply_model(linker, trainer.misc.save_model_to_json())
         set_prior(linker, prior)
         seconds["train"] = time.perf_counter() - step
     else:
         step = time.perf_counter()
-        prior = train(linker, n, seed=seed, progress=say, present=present)
+        prior = train(linker, n, seed=seed, progress=say, present=em_present)
         seconds["train"] = time.perf_counter() - step
 
     step = time.perf_counter()

@@ -59,8 +59,8 @@ def train(
         seed: seed of the random sampling of pairs for ``u``.
         max_u_pairs: how many random pairs to sample for ``u``.
         progress: called with a short description of each step.
-        present: the prepared columns that hold data (EM sessions blocked on others are
-            skipped); all when None.
+        present: the prepared columns filled in at least :data:`EM_MIN_FILLED` of the
+            records (EM sessions blocked on others are skipped); all when None.
     """
     say = progress or (lambda _: None)
     say("estimating u from random pairs")
@@ -90,6 +90,8 @@ def train(
     ):
         # A rule on a column no record fills (English names have no second surname) yields
         # no pairs, and EM then "finishes" without training birth, sex or place: skip it.
+        # So does one that few records fill (FEBRL4's few surnames with a space): its
+        # handful of pairs left every date-of-birth level but the same date untrained.
         if present is not None and not set(columns) <= present:
             continue
         if _em(linker, block_on(*columns), description):
@@ -98,6 +100,9 @@ def train(
     _floor_m(linker)
     return float(linker._settings_obj._probability_two_random_records_match)
 
+
+#: EM sessions are blocked only on columns filled in at least this share of records.
+EM_MIN_FILLED = 0.2
 
 #: No level's m probability is taken below this after EM: a level that no match in the
 #: training pairs fell in (a sex recorded wrongly, a day of birth mistyped) is rare
