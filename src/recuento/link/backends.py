@@ -27,6 +27,7 @@ import os
 import re
 import shutil
 import tempfile
+import uuid
 import weakref
 from typing import Any
 
@@ -106,11 +107,17 @@ def _duckdb_api() -> Any:
 
 
 def register(api: Any, table: pa.Table, name: str) -> Any:
-    """Register a prepared Arrow table with the engine; return Splink's handle."""
+    """Register a prepared Arrow table with the engine; return Splink's handle.
+
+    The table gets a name of its own (``name`` and a random suffix): a Spark session
+    outlives a linkage (the web worker runs one after another in one process), and a
+    second linkage registering the same name found the first one's view in its way.
+    """
+    unique = f"{name}_{uuid.uuid4().hex[:12]}"
     if type(api).__name__ == "SparkAPI":
         frame = api.spark.createDataFrame(table)
-        return api.register(frame, dataset_display_name=name)
-    return api.register(table, dataset_display_name=name)
+        return api.register(frame, dataset_display_name=name, table_name=unique)
+    return api.register(table, dataset_display_name=name, table_name=unique)
 
 
 def _spark_api(master: str | None) -> Any:
