@@ -48,7 +48,8 @@ Finer than :data:`LEVELS` between 0.60 and 0.90, where the hardened filters put 
 partial agreements: with balanced filters and 2% randomised response, random pairs have a
 Dice around 0.5-0.65 (0.77 at their 99th percentile for birth dates), while a year-only
 birth date against the full date gives 0.78-0.85, a day-month swap 0.74-0.86, a nickname
-or an initial 0.6-0.75 (measured on the uk_roll benchmark rolls, seed 8). With the coarse
+or an initial 0.6-0.75 (measured on the uk_roll benchmark rolls, seed 8, with token
+scheme 1; scheme 2 moves these, see :mod:`recuento.pprl.encode`). With the coarse
 levels a year-only date fell half in the level of random pairs; with these, ``m`` and
 ``u`` (both estimated, see :func:`estimate_m`) separate them. On the 4k x 100k benchmark
 rolls (seed 8) the best recall at precision >= 0.99 went from 0.979 to 0.982.
