@@ -18,6 +18,7 @@ COMPARISONS = {
     "place": gettext_noop("Place"),
     "curp": gettext_noop("CURP"),
     "email": gettext_noop("E-mail"),
+    "postcode": gettext_noop("Postcode"),
 }
 
 #: The record fields each comparison looks at (shown side by side on its row).
@@ -29,6 +30,7 @@ FIELDS = {
     "place": ("place",),
     "curp": (),
     "email": (),
+    "postcode": (),
 }
 
 FIELD_LABELS = {
@@ -75,9 +77,16 @@ LEVELS = {
         gettext_noop("one place within the other"),
         gettext_noop("Jaro-Winkler distance of place_key >= 0.9"),
         gettext_noop("Exact match on curp"),
+        gettext_noop("one typo apart"),
         gettext_noop("Exact match on email"),
+        gettext_noop("Exact match on postcode"),
+        gettext_noop("same district (outward code)"),
     )
 }
+
+#: The model's name levels come twice, the second time with this ending when a rare name
+#: is among those in common (:func:`recuento.link.model._with_rarity`).
+RARE_ENDING = ", a rare name among them"
 
 
 def comparison_text(name: str) -> str:
@@ -87,6 +96,9 @@ def comparison_text(name: str) -> str:
 def level_text(label: str) -> str:
     if label == "null":
         return _("missing in one record or both")
+    if label.endswith(RARE_ENDING) and label.removesuffix(RARE_ENDING) in LEVELS:
+        base = label.removesuffix(RARE_ENDING)
+        return _("%(level)s, a rare name among them") % {"level": _(LEVELS[base])}
     return _(LEVELS[label]) if label in LEVELS else label
 
 
