@@ -134,12 +134,51 @@ def test_one_process_serves_in_this_process(monkeypatch: pytest.MonkeyPatch) -> 
     assert seen == [os.getpid()]
 
 
-def test_the_default_is_one_process_per_core_at_most_four(monkeypatch: pytest.MonkeyPatch) -> None:
-    from recuento.cli import web_processes
+def test_several_processes_share_the_failed_login_counts_in_the_data_directory(
+    tmp_path: Path,
+) -> None:
+    # The lockout counts failures in the site's cache; one per process would let N
+    # processes take N times as many guesses.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("RECUENTO_", "DJANGO_"))}
+    shared = tmp_path / "data" / "cache"
+    script = (
+        "import django; django.setup(); "
+        "from django.core.cache import caches; "
+        "print(type(caches['default']).__name__, caches['default']._dir)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        env={
+            **env,
+            "DJANGO_SETTINGS_MODULE": "recuento.web.settings",
+            "RECUENTO_DATA_DIR": str(tmp_path / "data"),
+            "RECUENTO_SHARED_CACHE_DIR": str(shared),
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert out == ["FileBasedCache", str(shared)]
 
-    monkeypatch.setattr(os, "cpu_count", lambda: 16)
-    assert web_processes.default_processes() == 4
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    assert web_processes.default_processes() == 2
-    monkeypatch.setattr(web_processes, "can_fork", lambda: False)
-    assert web_processes.default_processes() == 1
+
+def test_serve_with_several_processes_points_the_cache_at_the_data_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from recuento.cli import serve_cmd
+
+    seen = {}
+
+    def stop(*args: object) -> None:
+        seen["cache"] = os.environ.get(serve_cmd.SHARED_CACHE_ENV)
+        raise SystemExit(0)
+
+    monkeypatch.delenv(serve_cmd.SHARED_CACHE_ENV, raising=False)
+    monkeypatch.setattr(serve_cmd, "_configure", stop)
+    data = tmp_path / "data"
+    CliRunner().invoke(serve_cmd.serve, ["--data-dir", str(data), "--processes", "2"])
+    assert seen["cache"] == str(data.resolve() / "cache")
+    monkeypatch.delenv(serve_cmd.SHARED_CACHE_ENV, raising=False)
+    CliRunner().invoke(serve_cmd.serve, ["--data-dir", str(data)])
+    assert seen["cache"] is None  # one process: the cache stays in its memory

@@ -24,6 +24,7 @@ from recuento.errors import RecuentoError
 
 ADMIN_USERNAME_ENV = "RECUENTO_ADMIN_USERNAME"
 ADMIN_PASSWORD_ENV = "RECUENTO_ADMIN_PASSWORD"
+SHARED_CACHE_ENV = "RECUENTO_SHARED_CACHE_DIR"
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 _ANY = {"0.0.0.0", "::"}
 
@@ -71,10 +72,12 @@ class ServeError(RecuentoError):
 @click.option(
     "--processes",
     type=click.IntRange(1, 32),
-    default=None,
-    help="Web server processes, each serving --threads requests at once (default: one per "
-    "core, at most 4; 1 where the system cannot fork). Python runs one thread at a time in "
-    "a process, so more processes serve more pages per second on a machine with more cores.",
+    default=1,
+    show_default=True,
+    help="Web server processes, each serving --threads requests at once (Unix only). "
+    "Python runs one thread at a time in a process, so a busy site serves more pages per "
+    "second with one process per core. With several, failed logins are counted in a "
+    "directory of the data directory, and the limit on anonymous tips counts per process.",
 )
 @click.option(
     "--worker/--no-worker",
@@ -96,7 +99,7 @@ def serve(
     host: str,
     port: int,
     threads: int,
-    processes: int | None,
+    processes: int,
     worker: bool,
     setup_only: bool,
 ) -> None:
@@ -113,6 +116,9 @@ def serve(
         recuento serve --data-dir ./observatorio
         RECUENTO_DATABASE_URL=postgresql://recuento@db/recuento recuento serve
     """
+    if processes > 1:
+        # Every process must count the same failed logins (see recuento.web.settings).
+        os.environ[SHARED_CACHE_ENV] = str(data_dir.resolve() / "cache")
     _configure(data_dir, database_url, host)
     _migrate()
     _first_administrator()
@@ -122,7 +128,7 @@ def serve(
     from django.db import connections
     from waitress import serve as waitress_serve
 
-    from recuento.cli.web_processes import default_processes, listen, serve_processes
+    from recuento.cli.web_processes import listen, serve_processes
     from recuento.web.wsgi import application
 
     try:
@@ -151,7 +157,7 @@ def serve(
         serve_processes(
             serve_one,
             sock,
-            processes or default_processes(),
+            processes,
             before_fork=connections.close_all,
         )
     finally:
@@ -214,8 +220,8 @@ class WorkerSupervisor:
 def start_worker() -> subprocess.Popen[bytes]:
     """Start the task worker beside the web server, with the same settings.
 
-    It marks runs left ``running`` by an earlier worker as failed, then carries out queued
-    tasks until it is stopped or this process goes away.
+    It marks as failed what a killed worker left running (task rows, runs, lists being
+    stored), then carries out queued tasks until it is stopped or this process goes away.
     """
     return subprocess.Popen(
         [

@@ -10,6 +10,10 @@ of them). It needs ``fork``: where there is none (Windows), one process serves.
 The parent only watches: a child that dies is replaced after a pause; SIGTERM or Ctrl-C
 stops every child. Children die with the parent on Linux (``PR_SET_PDEATHSIG``), so a
 killed parent leaves no process holding the port.
+
+What lives in a process's memory is no longer seen by every request: ``serve`` moves the
+cache that counts failed logins to a directory shared by the processes, and the limit on
+anonymous tips (whose salt must never leave memory) counts per process.
 """
 
 from __future__ import annotations
@@ -26,19 +30,9 @@ from typing import Any
 
 import click
 
-#: At most this many processes by default, whatever the number of cores.
-MAX_DEFAULT_PROCESSES = 4
-
 
 def can_fork() -> bool:
     return hasattr(os, "fork") and sys.platform != "win32"
-
-
-def default_processes() -> int:
-    """One per core, at most :data:`MAX_DEFAULT_PROCESSES`; 1 without fork."""
-    if not can_fork():
-        return 1
-    return max(1, min(MAX_DEFAULT_PROCESSES, os.cpu_count() or 1))
 
 
 def listen(host: str, port: int) -> socket.socket:

@@ -96,6 +96,20 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": config.database(os.environ.get(config.DATABASE_URL_ENV), DATA_DIR)}
+
+# The cache counts failed logins per username (the lockout). Django's default keeps it in
+# each process's memory; when the site is served by several processes (`recuento serve
+# --processes N`), serve points RECUENTO_SHARED_CACHE_DIR at a private directory of the
+# data directory so that every process counts the same failures. (Its counter is read and
+# written without a lock across processes: a failure counted at the same instant by two
+# processes may be counted once.)
+if os.environ.get("RECUENTO_SHARED_CACHE_DIR"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ["RECUENTO_SHARED_CACHE_DIR"],
+        }
+    }
 # A request that fails leaves the database as it was.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
