@@ -16,10 +16,11 @@ finished linkage run is recorded with the simulation's true persons as its assig
 (linking 100,000 records is not what this measures).
 
 Step 2 (timed): the site is served by ``recuento serve`` (waitress, ``--processes``
-processes of ``--threads`` threads) on 127.0.0.1; ``--clients`` threads, each logged in
-with its own session, request pages back to back for ``--seconds`` (after a warm-up): half searches (a given name and a
-surname of a simulated record, a nickname now and then, through ``/persons/?q=``), half
-person pages (a random person of the run). Every page writes its audit entry, as in use.
+processes of ``--threads`` threads) on 127.0.0.1; ``--clients`` threads, each logged in with
+its own session, request pages back to back for ``--seconds`` (after a warm-up): half
+searches (a given name and a surname of a simulated record, a nickname now and then, through
+``/persons/?q=``), half person pages (a random person of the run).
+Every page writes its audit entry, as in use.
 p50, p95 and p99 latency per kind of page, throughput and errors are printed as JSON.
 
 ``--home`` requests the site's home page instead (no query of ours, no audit entry): the
