@@ -188,7 +188,7 @@ def store_source_records(source_pk: int, lang: str = "es") -> None:
 def _store(source: Source) -> None:
     try:
         path = Path(default_storage.path(source.file.name))
-        _check_file(source, path)
+        check_stored_file(source, path)
         try:
             result = _read(path, source.name, source.column_entries or None)
         except RecuentoError as e:
@@ -215,9 +215,14 @@ def _store(source: Source) -> None:
         )
 
 
-def _check_file(source: Source, path: Path) -> None:
+def check_stored_file(source: Source, path: Path, error: type[Exception] = UploadError) -> None:
+    """Raise ``error`` unless ``path`` is the file ``source`` was brought in as (SHA-256).
+
+    Storing the records and every linkage run read the stored file again; both check it
+    first, so that a file replaced or lost on disk is never read as the list.
+    """
     if not path.exists():
-        raise UploadError(
+        raise error(
             gettext(
                 "The stored file of list %(name)s is missing from the data directory; "
                 "bring the list in again."
@@ -229,7 +234,7 @@ def _check_file(source: Source, path: Path) -> None:
         for chunk in iter(lambda: f.read(_CHUNK_BYTES), b""):
             digest.update(chunk)
     if digest.hexdigest() != source.sha256:
-        raise UploadError(
+        raise error(
             gettext(
                 "The stored file of list %(name)s has changed since it was brought in (its "
                 "SHA-256 differs); bring the list in again."

@@ -12,7 +12,6 @@ touched.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import math
@@ -30,6 +29,7 @@ from django.utils.translation import gettext
 
 from recuento.errors import RecuentoError
 from recuento.web.registry.models import Source
+from recuento.web.registry.services import check_stored_file
 from recuento.web.runs.models import Assignment, Run, UncertainPair
 
 logger = logging.getLogger(__name__)
@@ -216,26 +216,7 @@ def _read(source: Source) -> Any:
     from recuento.lists.reader import read_list
 
     path = Path(default_storage.path(source.file.name))
-    if not path.exists():
-        raise RunError(
-            gettext(
-                "The stored file of list %(name)s is missing from the data directory; "
-                "bring the list in again."
-            )
-            % {"name": source.name}
-        )
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    if digest.hexdigest() != source.sha256:
-        raise RunError(
-            gettext(
-                "The stored file of list %(name)s has changed since it was brought in (its "
-                "SHA-256 differs); bring the list in again."
-            )
-            % {"name": source.name}
-        )
+    check_stored_file(source, path, RunError)
     entries = source.column_entries or None
     mapping = MappingFile(lists={source.name: entries}) if entries else None
     try:
