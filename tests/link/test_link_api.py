@@ -109,3 +109,23 @@ def test_a_model_trained_on_a_sample_of_the_records_links_as_well(tables, model_
     sampled = link_tables(tables, seed=2, training_sample=n * 2 // 3)
     assert sampled.model != model_free.model  # trained on other pairs
     assert abs(sampled.n_persons - model_free.n_persons) <= 0.02 * model_free.n_persons
+
+
+def test_a_reused_model_gets_the_prior_of_the_lists_it_links(
+    tables: list, model_free, tmp_path: Path
+) -> None:
+    # m and u carry over between lists; the prior (the share of all record pairs that are
+    # the same person) falls as lists grow, so a model trained on 300 people and reused on
+    # 3,000 must not keep its prior.
+    import math
+
+    write_lists(simulate_lists(simulate_population(3000, seed=7), seed=8), tmp_path)
+    bigger = [read_list(tmp_path / name).table for name in LISTS]
+    fresh = link_tables(bigger, seed=2)
+    reused = link_tables(bigger, model=model_free.model)
+    saved = model_free.model["probability_two_random_records_match"]
+    assert saved == model_free.prior
+    assert abs(math.log(reused.prior / fresh.prior)) < abs(math.log(saved / fresh.prior)) / 3
+    # The same lists and model: the prior it was saved with.
+    again = link_tables(tables, model=model_free.model)
+    assert again.prior == pytest.approx(model_free.prior, rel=1e-3)

@@ -101,14 +101,15 @@ def test_a_saved_model_links_again_without_training(lists: Path, linked) -> None
     )
     assert result.exit_code == 0, result.output
     first, second = read_csv(out), read_csv(again)
-    # The same persons; the links' probabilities agree up to floating-point rounding (the
-    # saved prior is applied by Splink instead of shifting the weights).
+    # The same persons; the links' probabilities agree up to the prior's fixed point, which
+    # is estimated again on the same pairs (each estimate stops within 1e-4 of a step, so
+    # two of them differ by a few parts in 10,000).
     strip = [{k: v for k, v in r.items() if k != "weakest_link"} for r in first]
     assert strip == [{k: v for k, v in r.items() if k != "weakest_link"} for r in second]
     for a, b in zip(first, second, strict=True):
         assert (a["weakest_link"] == "") == (b["weakest_link"] == "")
         if a["weakest_link"]:
-            assert float(a["weakest_link"]) == pytest.approx(float(b["weakest_link"]), rel=1e-9)
+            assert float(a["weakest_link"]) == pytest.approx(float(b["weakest_link"]), rel=1e-3)
 
 
 def test_a_model_file_that_is_not_a_model_is_refused(lists: Path, tmp_path: Path) -> None:

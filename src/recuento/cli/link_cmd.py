@@ -39,7 +39,8 @@ from recuento.errors import InputError
     "--model",
     "model_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Reuse a model saved with --save-model instead of training one.",
+    help="Reuse a model saved with --save-model instead of training one (its m and u "
+    "probabilities; the prior is estimated again for these lists).",
 )
 @click.option(
     "--save-model", type=click.Path(dir_okay=False, path_type=Path), help="Save the model (JSON)."

@@ -128,7 +128,8 @@ def link_tables(
     Args:
         tables: one table per list, with the columns of
             :data:`recuento.people.record.PERSON_SCHEMA` (what ``read_list`` returns).
-        model: a saved model (``LinkResult.model``) to reuse instead of training.
+        model: a saved model (``LinkResult.model``) to reuse instead of training: its m and
+            u; the prior is estimated again for these records.
         min_edge: links weaker than this never join records (the ``--threshold``).
         min_average: groups join only if their average link reaches this.
         seed: seed of the random pair sampling in training.
@@ -200,16 +201,17 @@ def link_tables(
 
     step = time.perf_counter()
     left, right, w = _score(linker, n, backend, say)
-    shift = 0.0
-    if model is None:
-        # One scoring serves both: the prior's fixed point from the weights of every
-        # scored pair (0.01 bins of log2 odds), then every weight moved to the new prior
-        # (a prior only shifts every weight by a constant).
-        bins, counts = np.unique(np.round(w, 2), return_counts=True)
-        new = prior_fixed_point(bins, prior, n * (n - 1) / 2, counts=counts)
-        shift = logit2(new) - logit2(prior)
-        prior = new
-        set_prior(linker, prior)
+    # One scoring serves both: the prior's fixed point from the weights of every scored
+    # pair (0.01 bins of log2 odds), then every weight moved to the new prior (a prior only
+    # shifts every weight by a constant). A reused model's prior is estimated again too:
+    # m and u carry over between lists, the prior does not (it falls as lists grow: a
+    # model trained on 245,000 records and reused on a million would score with a prior
+    # four times too high).
+    bins, counts = np.unique(np.round(w, 2), return_counts=True)
+    new = prior_fixed_point(bins, prior, n * (n - 1) / 2, counts=counts)
+    shift = logit2(new) - logit2(prior)
+    prior = new
+    set_prior(linker, prior)
     w = w + shift
     keep = w >= logit2(_KEEP_PROBABILITY)
     w = w[keep]
