@@ -93,6 +93,23 @@ def _stored(data: Path) -> tuple[set[str], int]:
     return statuses, int(records)
 
 
+def _set_up_with_a_queued_run(data: Path) -> int:
+    """A new site in ``data`` (migrated, administrator) with one linkage run queued."""
+    setup = subprocess.run(
+        [sys.executable, "-c", "from recuento.cli import cli; cli()", "serve", "--setup-only",
+         "--data-dir", str(data)],
+        env=_environment(data), stdin=subprocess.DEVNULL, capture_output=True, text=True,
+        timeout=120, check=False,
+    )  # fmt: skip
+    assert setup.returncode == 0, setup.stderr
+    queued = subprocess.run(
+        [sys.executable, "-c", QUEUE_A_RUN],
+        env=_environment(data), capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert queued.returncode == 0, queued.stderr
+    return int(queued.stdout.strip().splitlines()[-1])
+
+
 def _start(data: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
     with log.open("wb") as err:
         return subprocess.Popen(
@@ -130,19 +147,7 @@ def test_serve_runs_queued_linkage_restarts_a_dead_worker_and_its_worker_ends_wi
     tmp_path: Path,
 ) -> None:
     data = tmp_path / "datos"
-    setup = subprocess.run(
-        [sys.executable, "-c", "from recuento.cli import cli; cli()", "serve", "--setup-only",
-         "--data-dir", str(data)],
-        env=_environment(data), stdin=subprocess.DEVNULL, capture_output=True, text=True,
-        timeout=120, check=False,
-    )  # fmt: skip
-    assert setup.returncode == 0, setup.stderr
-    queued = subprocess.run(
-        [sys.executable, "-c", QUEUE_A_RUN],
-        env=_environment(data), capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
-    assert queued.returncode == 0, queued.stderr
-    run = int(queued.stdout.strip().splitlines()[-1])
+    run = _set_up_with_a_queued_run(data)
     assert _status(data, run) == "queued"
 
     port = _free_port()
@@ -199,19 +204,7 @@ def test_a_worker_killed_mid_run_leaves_nothing_running_once_serve_restarts_it(
     # django-tasks-db has no heartbeat: without the recovery the task row stayed RUNNING
     # and the run "running" for ever.
     data = tmp_path / "datos"
-    setup = subprocess.run(
-        [sys.executable, "-c", "from recuento.cli import cli; cli()", "serve", "--setup-only",
-         "--data-dir", str(data)],
-        env=_environment(data), stdin=subprocess.DEVNULL, capture_output=True, text=True,
-        timeout=120, check=False,
-    )  # fmt: skip
-    assert setup.returncode == 0, setup.stderr
-    queued = subprocess.run(
-        [sys.executable, "-c", QUEUE_A_RUN],
-        env=_environment(data), capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
-    assert queued.returncode == 0, queued.stderr
-    run = int(queued.stdout.strip().splitlines()[-1])
+    run = _set_up_with_a_queued_run(data)
     log = tmp_path / "serve.log"
     site = _start(data, _free_port(), log)
     try:
