@@ -194,6 +194,12 @@ def _years(low: int | None, high: int | None) -> list[int]:
     return [low] if low == high else [low, high]
 
 
+def _small_blocks(keyed: list[list[str]], limit: int) -> list[list[str] | None]:
+    """Each record's blocking keys, without those shared by more than ``limit`` records."""
+    sizes = Counter(k for keys in keyed for k in keys)
+    return [[k for k in keys if sizes[k] <= limit] or None for keys in keyed]
+
+
 def _blocking_pairs(
     all_pairs: list[list[str] | None], years: list[list[int]]
 ) -> list[list[str] | None]:
@@ -209,8 +215,7 @@ def _blocking_pairs(
             else:
                 keys.append(p)
         keyed.append(keys)
-    sizes = Counter(k for keys in keyed for k in keys)
-    return [[k for k in keys if sizes[k] <= MAX_PAIR_BLOCK] or None for keys in keyed]
+    return _small_blocks(keyed, MAX_PAIR_BLOCK)
 
 
 def _token_years(
@@ -221,8 +226,7 @@ def _token_years(
         sorted({f"{k}|{y}" for k in keys or () for y in ys})
         for keys, ys in zip(all_keys, years, strict=True)
     ]
-    sizes = Counter(k for keys in keyed for k in keys)
-    return [[k for k in keys if sizes[k] <= MAX_TOKEN_YEAR_BLOCK] or None for keys in keyed]
+    return _small_blocks(keyed, MAX_TOKEN_YEAR_BLOCK)
 
 
 #: A postcode and one name make a block only when it is at most this large (a postcode
@@ -238,8 +242,7 @@ def _postcode_keys(
         sorted({f"{p}|{k}" for k in keys or ()}) if p else []
         for p, keys in zip(postcodes, all_keys, strict=True)
     ]
-    sizes = Counter(k for keys in keyed for k in keys)
-    return [[k for k in keys if sizes[k] <= MAX_POSTCODE_NAME_BLOCK] or None for keys in keyed]
+    return _small_blocks(keyed, MAX_POSTCODE_NAME_BLOCK)
 
 
 def _event_day(year: int | None, month: int | None, day: int | None) -> int | None:
