@@ -194,3 +194,12 @@ def test_postcodes_come_from_the_column_the_reader_mapped_unless_another_is_name
     assert postcodes_of(table, "Post code") == (["SW1A1AA", None], "postcode")
     assert postcodes_of(table, "home pc") == (["M139PL", None], "Home PC")
     assert postcodes_of(table, "Zona") == ([None, None], None)
+
+
+def test_a_postcode_from_an_unmapped_column_is_normalised_as_the_reader_does() -> None:
+    from recuento.people.record import standardise_postcode
+    from recuento.pprl.encode import normalise_postcode
+
+    for raw in ("sw1a 1aa", "C.P. 32000", "Ñ1 2ÁB", "  ", None):
+        assert normalise_postcode(raw) == standardise_postcode(raw)
+    assert normalise_postcode("C.P. 32000") == "32000"

@@ -373,7 +373,7 @@ def standardise_columns(
     out["place"] = [p for p, _ in places]
     out["place_std"] = [s for _, s in places]
 
-    out["postcode"] = [_postcode(v) for v in fields.get("postcode", nothing)]
+    out["postcode"] = [standardise_postcode(v) for v in fields.get("postcode", nothing)]
     out["curp"] = _identifier(fields.get("curp", nothing), _curp, "malformed_curp", warnings)
     out["email"] = _identifier(fields.get("email", nothing), _email, "malformed_email", warnings)
     return out, warnings
@@ -383,7 +383,7 @@ _POSTCODE_PREFIX = re.compile(r"^CP(?=\d+$)")
 
 
 @lru_cache(maxsize=1 << 16)
-def _postcode(value: object) -> str | None:
+def standardise_postcode(value: object) -> str | None:
     """A postcode in capitals, letters and digits only: ``sw1a 1aa`` -> ``SW1A1AA``.
 
     A leading ``C.P.`` before the digits (Mexican practice) goes: ``C.P. 32000`` -> ``32000``.

@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from recuento.people.record import standardise_postcode
 from recuento.pprl.bloom import (
     FieldHasher,
     FieldSpec,
@@ -228,11 +229,10 @@ def fold_header(header: str) -> str:
 
 
 def normalise_postcode(value: str | None) -> str | None:
-    """A postcode in capitals without spaces or punctuation (None when empty)."""
-    if value is None:
-        return None
-    out = re.sub(r"[^A-Z0-9]", "", value.upper())
-    return out or None
+    """A postcode in capitals without spaces or punctuation (None when empty): the list
+    reader's standardisation, so that a postcode read from an unmapped column encodes as
+    one the reader mapped."""
+    return standardise_postcode(value)
 
 
 def postcode_tokens(postcode: str | None) -> str | None:
