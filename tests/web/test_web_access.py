@@ -232,3 +232,51 @@ def test_the_menu_shows_only_the_pages_a_role_may_open(client: Any, make_user: A
     page = client.get(reverse("home")).content.decode()
     assert reverse("review:queue") in page and reverse("persons:search") in page
     assert reverse("audit:log") not in page and reverse("runs:runs") not in page
+
+
+def test_a_users_permissions_are_read_in_one_query_with_the_same_answer_as_djangos(
+    make_user: Any, django_assert_num_queries: Any
+) -> None:
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.backends import ModelBackend
+    from django.contrib.auth.models import Permission
+
+    from recuento.web.accounts.backends import RoleBackend
+
+    user = make_user("reviewer")
+    user.user_permissions.add(Permission.objects.get(codename="view_audit_log"))
+    superuser = get_user_model().objects.create_superuser("jefa", password="x" * 16)
+    for someone in (user, superuser, make_user(None)):
+        fresh = get_user_model().objects.get(pk=someone.pk)
+        with django_assert_num_queries(1):
+            ours = RoleBackend().get_all_permissions(fresh)
+            assert RoleBackend().get_all_permissions(fresh) is ours  # cached on the user
+        expected = ModelBackend().get_all_permissions(get_user_model().objects.get(pk=someone.pk))
+        assert ours == expected
+    assert "accounts.view_audit_log" in RoleBackend().get_all_permissions(user)
+    assert "accounts.review_pairs" in RoleBackend().get_all_permissions(user)
+
+
+def test_the_menu_follows_each_users_roles_request_after_request(
+    client: Any, make_user: Any
+) -> None:
+    for role, shown, hidden in (
+        ("reviewer", "review:queue", "audit:log"),
+        ("administrator", "audit:log", None),
+        ("analyst", "runs:runs", "review:queue"),
+    ):
+        client.force_login(make_user(role))
+        page = client.get(reverse("home")).content.decode()
+        assert f'href="{reverse(shown)}"' in page
+        if hidden is not None:
+            assert f'href="{reverse(hidden)}"' not in page
+
+
+def test_the_home_page_reads_the_session_the_user_and_the_permissions_only(
+    client: Any, make_user: Any, django_assert_num_queries: Any
+) -> None:
+    client.force_login(make_user("coordinator"))
+    client.get(reverse("home"))
+    # No transaction around it (it only reads) and the permissions in one query.
+    with django_assert_num_queries(3):
+        assert client.get(reverse("home")).status_code == 200

@@ -213,7 +213,7 @@ def test_dashboard_query_count_is_fixed(
 ) -> None:
     _run(make_user("analyst"), STRATIFIED)
     analyst.get(reverse("counts:dashboard"))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         analyst.get(reverse("counts:dashboard"))
 
 

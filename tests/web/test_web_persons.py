@@ -254,10 +254,10 @@ def test_search_query_count_does_not_grow_with_the_results(
     viewer.get(url, {"q": "rosa soto"})  # warm the session and permission caches
     from django.db import connection
 
-    # Session, user, two permission lookups, run, the words' key counts, the matching records,
-    # the page's assignments and records, and
+    # Session, user, the permissions (one query), run, the words' key counts, the matching
+    # records, the page's assignments and records, and
     # the audit entry (BEGIN, last digest, INSERT, COMMIT on SQLite; one more on PostgreSQL).
-    expected = {"sqlite": 13, "postgresql": 14}[connection.vendor]
+    expected = {"sqlite": 12, "postgresql": 13}[connection.vendor]
     with django_assert_num_queries(expected) as few:
         viewer.get(url, {"q": "guadalupe perez"})
     _many(41, Source.objects.get(name="ong"), run)
@@ -294,6 +294,35 @@ def test_person_page_is_audited_with_counts_not_values(run: Run, viewer: Any) ->
         "records": 2,
         "sources": sorted(Source.objects.values_list("pk", flat=True)),
     }
+
+
+def test_person_page_reads_the_newest_run_once(
+    run: Run, viewer: Any, django_assert_num_queries: Any
+) -> None:
+    url = reverse("persons:person", kwargs={"run": run.pk, "person_id": "P1"})
+    viewer.get(url)  # warm the session
+    from django.db import connection
+
+    # Session, user, the permissions (one query), the newest finished run (the person's run
+    # here: not read again), the person's assignments and records, and the audit entry
+    # (BEGIN, last digest, INSERT, COMMIT on SQLite; one more on PostgreSQL).
+    expected = {"sqlite": 10, "postgresql": 11}[connection.vendor]
+    with django_assert_num_queries(expected):
+        assert viewer.get(url).status_code == 200
+
+
+def test_person_page_of_an_older_run_says_a_newer_one_has_finished(
+    run: Run, viewer: Any, make_user: Any
+) -> None:
+    newer = _run(make_user("analyst"), finished_at=timezone.now() + timezone.timedelta(hours=1))
+    url = reverse("persons:person", kwargs={"run": run.pk, "person_id": "P1"})
+    text = viewer.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Guadalupe Pérez Cruz" in text
+    assert f"A newer run ({newer.pk}) has finished" in text
+    body = viewer.get(
+        reverse("persons:person_json", kwargs={"run": run.pk, "person_id": "P1"})
+    ).json()
+    assert body["newest_run"] == newer.pk and body["person"]["run"] == run.pk
 
 
 def test_unknown_person_or_unfinished_run_is_404(run: Run, viewer: Any, make_user: Any) -> None:

@@ -325,14 +325,14 @@ def test_runs_list_pins_its_query_count(
     for _ in range(3):
         make_run(Run.Status.DONE)
     client.get(reverse("runs:runs"))
-    # session, user, savepoint, permissions (2), lists for the form (2), runs, release
-    with django_assert_num_queries(9):
+    # session, user, savepoint, permissions (one query), lists for the form (2), runs, release
+    with django_assert_num_queries(8):
         client.get(reverse("runs:runs"))
     for _ in range(3):
         make_run(Run.Status.FAILED)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get(reverse("runs:runs"))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get(reverse("runs:runs_json"))
 
 

@@ -135,9 +135,9 @@ def test_source_list_pins_its_query_count(
         make_source(f"lista{i}")
     client.force_login(make_user("analyst"))
     # session, user, the request's savepoint and its release, permissions (the user's and
-    # their groups'), then one query for every source with its uploader: 7, whatever the
-    # number of sources.
-    with django_assert_num_queries(7):
+    # their groups', one query), then one query for every source with its uploader: 6,
+    # whatever the number of sources.
+    with django_assert_num_queries(6):
         assert client.get(reverse("registry:sources")).status_code == 200
 
 

@@ -7,12 +7,14 @@ order of ``INSTALLED_APPS``, so no app edits a shared template to appear in the 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
+from django.core.signals import setting_changed
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.functional import Promise
 
 
@@ -36,6 +38,30 @@ def items() -> list[NavItem]:
     return [item for config in apps.get_app_configs() for item in getattr(config, "nav", ())]
 
 
+@functools.cache
+def _links(prefix: str) -> tuple[tuple[str, str | Promise, str], ...]:
+    """``(url, label, action)`` of every item whose page is wired, for one script prefix:
+    the same on every request, so worked out once per process (reversing a URL name is not
+    free, and every page shows the header)."""
+    links = []
+    for item in items():
+        try:
+            links.append((reverse(item.url_name), item.label, item.action))
+        except NoReverseMatch:
+            # An app whose pages are not wired yet; tests check every item resolves.
+            continue
+    return tuple(links)
+
+
+def _forget_links(*, setting: str, **kwargs: Any) -> None:
+    """A test that points the site at other URLs gets links reversed anew."""
+    if setting in ("ROOT_URLCONF", "INSTALLED_APPS"):
+        _links.cache_clear()
+
+
+setting_changed.connect(_forget_links)
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """Template context: ``nav``, the ``(url, label)`` pairs this user may follow."""
     from recuento.web.accounts.permissions import allowed
@@ -43,13 +69,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     if not user.is_authenticated:
         return {"nav": []}
-    links = []
-    for item in items():
-        if not allowed(user, action=item.action):
-            continue
-        try:
-            links.append((reverse(item.url_name), item.label))
-        except NoReverseMatch:
-            # An app whose pages are not wired yet; tests check every item resolves.
-            continue
-    return {"nav": links}
+    links = _links(get_script_prefix())
+    return {"nav": [(url, label) for url, label, action in links if allowed(user, action=action)]}

@@ -16,9 +16,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 
+@transaction.non_atomic_requests
 @never_cache
 def home(request: HttpRequest) -> HttpResponse:
-    """What the user may do, as links (the navigation shows only allowed pages)."""
+    """What the user may do, as links (the navigation shows only allowed pages).
+
+    It only reads: outside the request's transaction, it never takes SQLite's write lock.
+    """
     return render(request, "home.html")
 
 

@@ -28,11 +28,15 @@ from django.db.models import (
 from recuento.people.name_fold import fold
 from recuento.web.persons.keys import QueryWord, prefix_upper_bound
 from recuento.web.persons.models import NameKey
-from recuento.web.registry.models import Record
+from recuento.web.registry.models import Record, Source
 from recuento.web.runs.models import Assignment, Run
 
 PERSON = "p:"
 RECORD = "r:"
+
+
+#: What the persons pages read of a run (not its result nor its report, which are large).
+RUN_FIELDS = ("pk", "finished_at", "created_at", "status")
 
 
 def newest_run() -> Run | None:
@@ -40,9 +44,16 @@ def newest_run() -> Run | None:
     return (
         Run.objects.filter(status=Run.Status.DONE)
         .order_by(F("finished_at").desc(nulls_last=True), "-pk")
-        .only("pk", "finished_at", "created_at", "status")
+        .only(*RUN_FIELDS)
         .first()
     )
+
+
+#: A record's list as the pages show it: its name (a source's row also holds its header,
+#: mapping and rejects, read as JSON for nothing).
+_SOURCE_UNSHOWN = tuple(
+    f"source__{f.name}" for f in Source._meta.concrete_fields if f.name not in ("id", "name")
+)
 
 
 #: Keys counted per word to find the rarest (more than this is "common").
@@ -274,6 +285,7 @@ def person(run: Run, person_id: str) -> Person | None:
             source_id__in={s for s, _ in wanted}, record_id__in={i for _, i in wanted}
         )
         .select_related("source")
+        .defer(*_SOURCE_UNSHOWN)
         .order_by("source__name", "record_id")
         if (r.source_id, r.record_id) in wanted
     ]

@@ -22,6 +22,7 @@ from recuento.web.audit.log import record as audit
 from recuento.web.persons.forms import SEX_CHOICES, SearchForm
 from recuento.web.persons.keys import parse_query
 from recuento.web.persons.search import (
+    RUN_FIELDS,
     Person,
     grouped,
     matching_records,
@@ -171,12 +172,15 @@ def person_detail(
 ) -> HttpResponse:
     """One person of a finished run: every record from every source, the lists, the
     weakest link."""
-    the_run = get_object_or_404(Run, pk=run, status=Run.Status.DONE)
+    newest = newest_run()
+    if newest is not None and newest.pk == run:
+        the_run = newest  # the common case: one query for both
+    else:
+        the_run = get_object_or_404(Run.objects.only(*RUN_FIELDS), pk=run, status=Run.Status.DONE)
     found = person(the_run, person_id)
     if found is None:
         raise Http404(person_id)
     _audit_person(request, found)
-    newest = newest_run()
     if fmt == "json":
         return JsonResponse(
             {

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,8 +33,32 @@ PAGE_SIZE = 50
 
 
 def newest_run() -> Run | None:
-    """The newest run that finished: its pairs are the queue."""
-    return Run.objects.filter(status=Run.Status.DONE).order_by("-created_at", "-pk").first()
+    """The newest run that finished: its pairs are the queue (its number only: a run's
+    result and report are large and these pages do not show them)."""
+    return (
+        Run.objects.filter(status=Run.Status.DONE)
+        .order_by("-created_at", "-pk")
+        .only("pk", "created_at", "status")
+        .first()
+    )
+
+
+#: What the pages show of a pair's two lists: their names (a source's row also holds its
+#: header, mapping and rejects, read as JSON for nothing).
+_SOURCE_NAMES = ("left_source__name", "right_source__name")
+#: A pair's columns the queue shows (not its comparisons nor the records as read).
+_QUEUE_FIELDS = (
+    "run_id",
+    "left_source_id",
+    "left_id",
+    "right_source_id",
+    "right_id",
+    "probability",
+    "match_weight",
+    "impact",
+    "same_person",
+    *_SOURCE_NAMES,
+)
 
 
 def _decision_json(d: PairDecision | None) -> dict[str, Any] | None:
@@ -60,20 +85,31 @@ def _pair_json(pair: UncertainPair, decision: PairDecision | None) -> dict[str, 
     }
 
 
+@transaction.non_atomic_requests
 @requires("review_pairs")
 def queue(request: HttpRequest, fmt: str = "html") -> HttpResponse:
-    """The uncertain pairs of the newest finished run, by impact (``index.json``: the same)."""
+    """The uncertain pairs of the newest finished run, by impact (``index.json``: the same).
+
+    It only reads, so it runs outside the request's transaction: on SQLite, where a
+    transaction takes the write lock when it begins, it would otherwise keep every other
+    page's writes (their audit entries) waiting while it is served.
+    """
     run = newest_run()
-    pairs = (
-        UncertainPair.objects.filter(run=run)
-        .select_related("left_source", "right_source")
-        .order_by("-impact", "pk")
-    )
+    ordered = UncertainPair.objects.filter(run=run).order_by("-impact", "pk")
     undecided = request.GET.get("undecided") == "1"
     if undecided:
-        pairs = pairs.exclude(_decided())
-    page = Paginator(pairs, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
+        ordered = ordered.exclude(_decided())
+    # The page's pairs are picked by their numbers alone (read from the run's impact index,
+    # without visiting the pairs skipped on the way to a far page), then read in full.
+    page = Paginator(ordered.values_list("pk", flat=True), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = list(
+        UncertainPair.objects.filter(pk__in=page.object_list)
+        .select_related("left_source", "right_source")
+        .only(*_QUEUE_FIELDS)
+        .order_by("-impact", "pk")
+    )
     decided = latest_for(rows)
     if fmt == "json":
         return JsonResponse(
@@ -199,11 +235,20 @@ def _rows(pair: UncertainPair, left: dict[str, Any], right: dict[str, Any]) -> l
     return rows
 
 
+@transaction.non_atomic_requests
 @requires("review_pairs")
 def pair_detail(request: HttpRequest, pk: int, fmt: str = "html") -> HttpResponse:
-    """One pair side by side: each comparison's fields, level and weight; decide it."""
+    """One pair side by side: each comparison's fields, level and weight; decide it.
+
+    It writes only its audit entry (in a transaction of its own), so like the persons
+    pages it runs outside the request's transaction and holds SQLite's write lock only
+    while that entry is written.
+    """
     pair = get_object_or_404(
-        UncertainPair.objects.select_related("left_source", "right_source", "run"), pk=pk
+        UncertainPair.objects.select_related("left_source", "right_source").only(
+            *_QUEUE_FIELDS, "comparisons", "records"
+        ),
+        pk=pk,
     )
     left, right = _records(pair)
     history = list(
