@@ -191,6 +191,59 @@ def test_dashboard_draws_its_charts_as_inline_svg(analyst: Any, make_user: Any) 
     assert "0.5/0.5" in text  # the linkage configurations chart
 
 
+def _recall(estimate: float | None, compared: int, pairs: int) -> dict[str, Any]:
+    """A count's ``blocking_recall`` entry (``recuento.count.api.blocking_recall_dict``)."""
+    return {"estimate": estimate, "pairs_compared": compared, "pairs_in_persons": pairs}
+
+
+def test_dashboard_shows_the_blocking_recall_estimate_in_english_and_spanish(
+    analyst: Any, make_user: Any
+) -> None:
+    _run(make_user("analyst"), {**TOTAL, "blocking_recall": _recall(0.987, 1234, 1250)})
+    text = _page(analyst)
+    assert "Linkage diagnostics" in text
+    assert "Blocking recall estimate" in text
+    assert "98.7% (1,234 of 1,250)" in text
+    assert 'data-value="0.987"' in text
+    assert "an upper bound on the share of true pairs ever compared" in text
+    assert "blocking-recall-low" not in text  # 98.7% is not low
+    spanish = analyst.get(reverse("counts:dashboard"), HTTP_ACCEPT_LANGUAGE="es")
+    text = spanish.content.decode()
+    assert "Diagnóstico del enlace" in text
+    assert "cobertura del bloqueo" in text
+    assert "98,7\u00a0% (1\u202f234 de 1\u202f250)" in text
+    assert "Blocking recall" not in text
+
+
+def test_a_low_blocking_recall_estimate_is_a_warning_on_the_dashboard(
+    analyst: Any, make_user: Any
+) -> None:
+    _run(make_user("analyst"), {**TOTAL, "blocking_recall": _recall(0.8, 80, 100)})
+    text = _page(analyst)
+    assert "80.0% (80 of 100)" in text
+    assert 'id="blocking-recall-low"' in text
+    assert "the blocking recall estimate is below 95%" in text
+    text = analyst.get(reverse("counts:dashboard"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "está por debajo del 95\u00a0%" in text
+
+
+def test_the_dashboard_says_when_blocking_recall_had_nothing_to_measure(
+    analyst: Any, make_user: Any
+) -> None:
+    _run(make_user("analyst"), {**TOTAL, "blocking_recall": _recall(None, 0, 0)})
+    text = _page(analyst)
+    assert "nothing to measure (no person has two records)" in text
+    assert "blocking-recall-low" not in text
+
+
+def test_a_count_without_a_blocking_recall_estimate_shows_no_diagnostics(
+    analyst: Any, make_user: Any
+) -> None:
+    _run(make_user("analyst"), TOTAL)  # counts stored before the estimate was kept
+    text = _page(analyst)
+    assert "Linkage diagnostics" not in text and "Blocking recall" not in text
+
+
 def test_the_newest_finished_run_is_shown_not_a_newer_unfinished_one(
     analyst: Any, make_user: Any
 ) -> None:

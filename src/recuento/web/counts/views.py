@@ -22,8 +22,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from recuento.count.api import BLOCKING_RECALL_WARN_BELOW
 from recuento.report import svg
-from recuento.report.text import Lang, number, percent
+from recuento.report.text import Lang, number, percent, share
 from recuento.web.accounts.permissions import requires
 from recuento.web.audit.log import record as audit
 from recuento.web.runs.models import Run
@@ -68,6 +69,46 @@ def _line(label: str, part: dict[str, Any], lang: Lang) -> Line:
         undocumented=number(missing, lang) if missing is not None else "",
         method=str(part.get("method") or ""),
         warnings=[str(w) for w in part.get("warnings") or []],
+    )
+
+
+@dataclass(frozen=True)
+class BlockingRecall:
+    """The blocking recall estimate of the count's linkage, formatted for the language.
+
+    Attributes:
+        value: ``98.7% (1,234 of 1,250)``: the share of pairs of records put in one person
+            that a blocking rule compared directly, and the two counts; or a sentence
+            saying there was nothing to measure (no person has two records).
+        estimate: the share itself (None: nothing to measure).
+        low: below :data:`recuento.count.api.BLOCKING_RECALL_WARN_BELOW`.
+        limit: that threshold as a percentage.
+    """
+
+    value: str
+    estimate: float | None
+    low: bool
+    limit: str
+
+
+def _blocking_recall(result: dict[str, Any], lang: Lang) -> BlockingRecall | None:
+    """The ``blocking_recall`` entry of a stored count (None: a count made before it was
+    measured, or without it)."""
+    recall = result.get("blocking_recall")
+    if not isinstance(recall, dict):
+        return None
+    estimate = _finite(recall.get("estimate"))
+    limit = percent(BLOCKING_RECALL_WARN_BELOW, lang)
+    if estimate is None:
+        value = _("nothing to measure (no person has two records)")
+        return BlockingRecall(value=value, estimate=None, low=False, limit=limit)
+    value = _("%(share)s (%(compared)s of %(pairs)s)") % {
+        "share": share(estimate, lang),
+        "compared": number(_finite(recall.get("pairs_compared")), lang),
+        "pairs": number(_finite(recall.get("pairs_in_persons")), lang),
+    }
+    return BlockingRecall(
+        value=value, estimate=estimate, low=estimate < BLOCKING_RECALL_WARN_BELOW, limit=limit
     )
 
 
@@ -127,6 +168,7 @@ def _context(run: Run | None) -> dict[str, Any]:
         "lists": [str(x) for x in result.get("lists") or []],
         "warnings": [str(w) for w in result.get("warnings") or []],
         "persons": result.get("persons"),
+        "blocking_recall": _blocking_recall(result, lang),
         "charts": _charts(result, lang),
         "has_report": bool(run is not None and run.report),
     }
