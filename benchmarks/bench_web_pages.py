@@ -1,9 +1,10 @@
-"""Benchmark: latency of the persons pages with 100,000 records and 20 concurrent clients.
+"""Benchmark: latency of the persons and review pages with 100,000 records and 20 clients.
 
 Not a test: run it by hand and record its output.
 
     python benchmarks/bench_web_pages.py [--records 100000] [--clients 20] [--seconds 60]
-        [--threads 4] [--processes 1] [--database-url postgresql://...] [--keep DIR]
+        [--threads 4] [--processes 1] [--pages search,person,queue,pair]
+        [--database-url postgresql://...] [--keep DIR [--reuse]]
 
 Step 1 (setup): a temporary data directory; ``recuento serve --setup-only`` migrates it
 (SQLite in the directory, or the PostgreSQL database given; it must be empty) and creates
@@ -13,27 +14,32 @@ an administrator. ``recuento.simulate`` makes a Juárez-like population and its 
 their search keys, in one transaction): **the time to store the records is measured
 here** (and once more, replacing the largest list's records as a mapping fix does). A
 finished linkage run is recorded with the simulation's true persons as its assignments
-(linking 100,000 records is not what this measures).
+(linking 100,000 records is not what this measures), with a review queue of 5,000
+uncertain pairs (4,000 two records of one person on two lists, 1,000 of two persons; five
+comparisons each with levels and weights, the records as read), a tenth of them decided.
 
 Step 2 (timed): the site is served by ``recuento serve`` (waitress, ``--processes``
-processes of ``--threads`` threads) on 127.0.0.1; ``--clients`` threads, each logged in with
-its own session, request pages back to back for ``--seconds`` (after a warm-up): half
-searches (a given name and a surname of a simulated record, a nickname now and then, through
-``/persons/?q=``), half person pages (a random person of the run).
-Every page writes its audit entry, as in use.
-p50, p95 and p99 latency per kind of page, throughput and errors are printed as JSON.
+processes of ``--threads`` threads) on 127.0.0.1; ``--clients`` clients, each logged in
+with its own session and keeping its connection open as a browser does, request pages
+back to back for ``--seconds`` (after a warm-up), each page one of ``--pages`` with equal
+chances: ``search`` (a given name and a surname of a simulated record, a nickname now and
+then, through ``/persons/?q=``), ``person`` (a random person of the run), ``queue`` (a
+random page of the review queue, 50 pairs a page) and ``pair`` (a random pair of the
+queue, side by side). The person, search and pair pages write their audit entry, as in
+use. p50, p95 and p99 latency per kind of page, throughput, errors and the CPU time the
+client itself took (it runs on the same cores as the server) are printed as JSON.
 
 ``--home`` requests the site's home page instead (no query of ours, no audit entry): the
 floor every page pays for the session, the user, the roles and the layout. ``--keep DIR``
 keeps the data directory and ``--reuse`` serves it again without the setup.
 
-Uses only the standard library (urllib) on the client side.
+Uses only the standard library (http.client, in threads) on the client side.
 """
 
 from __future__ import annotations
 
 import argparse
-import http.cookiejar
+import http.client
 import json
 import os
 import random
@@ -47,7 +53,6 @@ import tempfile
 import threading
 import time
 import urllib.parse
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +122,56 @@ Assignment.objects.bulk_create(
                 person_id=t["person_id"], strength=strength[t["person_id"]]) for t in truth],
     batch_size=5000,
 )
+# The review queue: uncertain pairs as a run stores them (comparisons with their levels and
+# weights, the records as read); most are two records of one person on two lists, some are
+# two persons; a tenth of them decided.
+from recuento.web.review.models import PairDecision
+from recuento.web.review.services import canonical
+from recuento.web.runs.models import UncertainPair
+from recuento.web.runs.services import DISPLAY_FIELDS, impact
+by_person = {}
+for t in truth:
+    by_person.setdefault(t["person_id"], []).append((by_name[t["source"]].pk, t["id"]))
+linked = [ids for ids in by_person.values() if len({s for s, _ in ids}) > 1]
+rng.shuffle(linked)
+singles = [ids[0] for ids in by_person.values()]
+wanted = [(ids[0], ids[1]) for ids in linked[:4000]]
+wanted += [(rng.choice(singles), rng.choice(singles)) for _ in range(1000)]
+wanted = [(a, b) for a, b in wanted if a != b]
+keys = {k for pair in wanted for k in pair}
+display = {}
+for r in Record.objects.filter(record_id__in={i for _, i in keys}).values(
+        "source_id", "record_id", *DISPLAY_FIELDS):
+    if (r["source_id"], r["record_id"]) in keys:
+        display[(r["source_id"], r["record_id"])] = {
+            f: (str(r[f]) if r[f] is not None else None) for f in DISPLAY_FIELDS}
+LEVELS = {"name": ("the same names", "two names in common", "All other comparisons"),
+          "birth": ("the same date", "the same year", "All other comparisons"),
+          "sex": ("the same", "All other comparisons"),
+          "event": ("within a year", "All other comparisons"),
+          "place": ("the same", "All other comparisons")}
+pairs = []
+for (ls, li), (rs, ri) in wanted:
+    p = rng.uniform(0.05, 0.95)
+    comparisons = []
+    for column, levels in LEVELS.items():
+        level = rng.choice(levels)
+        agrees = None if rng.random() < 0.1 else level != "All other comparisons"
+        weight = 0.0 if agrees is None else round(rng.uniform(1, 8) * (1 if agrees else -1), 2)
+        comparisons.append({"column": column, "level": level, "agrees": agrees, "weight": weight})
+    pairs.append(UncertainPair(
+        run=run, left_source_id=ls, left_id=li, right_source_id=rs, right_id=ri,
+        probability=p, match_weight=round(rng.uniform(-6, 6), 2), comparisons=comparisons,
+        impact=impact(p, p >= 0.5, ls != rs), same_person=p >= 0.5,
+        records={"left": display.get((ls, li), {}), "right": display.get((rs, ri), {})}))
+UncertainPair.objects.bulk_create(pairs, batch_size=2000)
+KEY = ("left_source_id", "left_id", "right_source_id", "right_id")
+PairDecision.objects.bulk_create(
+    [PairDecision(**dict(zip(KEY, canonical(*(getattr(p, k) for k in KEY)))),
+                  decision=rng.choice(["same", "different", "unsure"]), decided_by=user)
+     for p in pairs[::10]], batch_size=2000)
+pair_pks = list(UncertainPair.objects.filter(run=run).values_list("pk", flat=True))
+rng.shuffle(pair_pks)
 # The workload: names of stored records (given name + first surname) and persons.
 sample = list(Record.objects.order_by("?").values_list("given_names", "first_surname")[:2000])
 queries = [f"{g.split()[0]} {s}" for g, s in sample if g and s]
@@ -127,7 +182,8 @@ print(json.dumps({
     "read_seconds": read_seconds, "store_seconds": store_seconds,
     "replace_records": replaced, "replace_seconds": replace_seconds,
     "assignments": len(truth), "n_persons": len(sizes), "run": run.pk, "queries": queries,
-    "persons": persons[:5000],
+    "persons": persons[:5000], "uncertain_pairs": len(pairs), "pairs": pair_pks[:5000],
+    "queue_pages": -(-len(pairs) // 50),
 }))
 """
 
@@ -158,33 +214,68 @@ def _recuento(*args: str, env: dict[str, str], **kw: Any) -> Any:
 
 
 class Client:
-    """One logged-in browser session (its own cookies), timing each page it asks for."""
+    """One logged-in browser session (its own cookies, one kept-alive connection, as a
+    browser keeps one), timing each page it asks for. Plain ``http.client``: the client
+    shares the machine's cores with the server, so it does as little as it can."""
 
     def __init__(self, base: str) -> None:
-        self.base = base
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        parts = urllib.parse.urlsplit(base)
+        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
+        self.cookies: dict[str, str] = {}
+        self.connection: http.client.HTTPConnection | None = None
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, bytes, http.client.HTTPResponse]:
+        sent = dict(headers or {})
+        if self.cookies:
+            sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        for attempt in (0, 1):
+            if self.connection is None:
+                self.connection = http.client.HTTPConnection(self.host, self.port, timeout=60)
+            try:
+                self.connection.request(method, path, body=body, headers=sent)
+                response = self.connection.getresponse()
+                data = response.read()
+                break
+            except (http.client.HTTPException, OSError):
+                self.connection.close()
+                self.connection = None
+                if attempt:
+                    raise
+        for header in response.msg.get_all("Set-Cookie") or []:
+            name, _, value = header.split(";", 1)[0].partition("=")
+            self.cookies[name.strip()] = value.strip()
+        if response.will_close:
+            self.connection.close()
+            self.connection = None
+        return response.status, data, response
 
     def login(self) -> None:
-        url = self.base + "/accounts/login/"
-        self.opener.open(url, timeout=60).read()
-        token = next(c.value for c in self.jar if c.name == "csrftoken")
+        path = "/accounts/login/"
+        self._request("GET", path)
         data = urllib.parse.urlencode(
-            {"username": USER, "password": PASSWORD, "csrfmiddlewaretoken": token}
+            {
+                "username": USER,
+                "password": PASSWORD,
+                "csrfmiddlewaretoken": self.cookies["csrftoken"],
+            }
         ).encode()
-        request = urllib.request.Request(url, data=data, headers={"Referer": url})
-        with self.opener.open(request, timeout=60) as response:
-            if "/accounts/login/" in response.geturl():
-                raise SystemExit("bench: could not log in")
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Referer": f"http://{self.host}:{self.port}{path}",
+        }
+        status, _, response = self._request("POST", path, body=data, headers=headers)
+        if status != 302 or "/accounts/login/" in (response.getheader("Location") or ""):
+            raise SystemExit("bench: could not log in")
 
     def get(self, path: str) -> tuple[float, int]:
         start = time.perf_counter()
-        try:
-            with self.opener.open(self.base + path, timeout=60) as response:
-                response.read()
-                status = response.status
-        except urllib.error.HTTPError as e:
-            status = e.code
+        status, _, _ = self._request("GET", path)
         return time.perf_counter() - start, status
 
 
@@ -196,6 +287,9 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[k]
 
 
+KINDS = ("search", "person", "queue", "pair")
+
+
 def drive(
     base: str,
     workload: dict[str, Any],
@@ -203,14 +297,19 @@ def drive(
     seconds: float,
     warmup: float,
     seed: int,
-    home: bool = False,
+    kinds: tuple[str, ...] = KINDS,
 ) -> dict[str, Any]:
-    """Run the clients; return latency statistics per kind of page (``home``: the site's
-    home page only, the floor any page of the site pays: session, user, roles, layout)."""
+    """Run the clients, each asking for a page of one of ``kinds`` at random (equal
+    chances) back to back; return latency statistics per kind of page (``home``: the
+    site's home page only, the floor any page of the site pays: session, user, roles,
+    layout) and the CPU time the client itself took (it shares the machine's cores)."""
     queries = workload["queries"]
     persons = workload["persons"]
+    pairs = workload.get("pairs") or []
+    queue_pages = workload.get("queue_pages") or 1
+    if ("pair" in kinds or "queue" in kinds) and not pairs:
+        raise SystemExit("bench: this data directory has no review queue: set it up again")
     run = workload["run"]
-    kinds = ("home",) if home else ("search", "person")
     results: dict[str, list[float]] = {k: [] for k in kinds}
     errors: dict[str, int] = {k: 0 for k in kinds}
     lock = threading.Lock()
@@ -220,6 +319,7 @@ def drive(
     start_at = time.perf_counter() + 0.5
     measure_from = start_at + warmup
     stop_at = measure_from + seconds
+    cpu: dict[str, float] = {}
 
     def work(i: int) -> None:
         rng = random.Random(seed * 1000 + i)
@@ -230,18 +330,24 @@ def drive(
             now = time.perf_counter()
             if now >= stop_at:
                 return
-            if home:
-                kind, path = "home", "/"
-            elif rng.random() < 0.5:
-                kind = "search"
+            if i == 0 and now >= measure_from and "from" not in cpu:
+                cpu["from"] = time.process_time()
+            kind = rng.choice(kinds)
+            if kind == "home":
+                path = "/"
+            elif kind == "search":
                 q = rng.choice(queries)
                 if rng.random() < 0.1:
                     q = f"{rng.choice(NICKNAMES)} {q.split()[-1]}"
                 path = "/persons/?" + urllib.parse.urlencode({"q": q})
-            else:
-                kind = "person"
+            elif kind == "person":
                 pid = urllib.parse.quote(rng.choice(persons))
                 path = f"/persons/{run}/{pid}/"
+            elif kind == "queue":
+                page = rng.randint(1, queue_pages)
+                path = "/review/" if page == 1 else f"/review/?page={page}"
+            else:
+                path = f"/review/{rng.choice(pairs)}/"
             elapsed, status = client.get(path)
             if now >= measure_from:
                 with lock:
@@ -254,6 +360,7 @@ def drive(
         t.start()
     for t in threads:
         t.join()
+    client_cpu = time.process_time() - cpu.get("from", time.process_time())
     out: dict[str, Any] = {}
     total = 0
     for kind, values in results.items():
@@ -273,6 +380,9 @@ def drive(
         "p50_ms": round(1000 * _percentile(everything, 0.50), 1),
         "p95_ms": round(1000 * _percentile(everything, 0.95), 1),
     }
+    # The client's share of the machine while measured (its threads, in this process).
+    out["client_cpu_seconds"] = round(client_cpu, 1)
+    out["client_cpu_share_of_machine"] = round(client_cpu / seconds / (os.cpu_count() or 1), 3)
     return out
 
 
@@ -291,6 +401,11 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, default=None, help="data directory to keep")
     parser.add_argument(
         "--home", action="store_true", help="request the home page only (the site's floor)"
+    )
+    parser.add_argument(
+        "--pages",
+        default=",".join(KINDS),
+        help=f"kinds of page asked for, with equal chances (of {', '.join(KINDS)})",
     )
     parser.add_argument(
         "--reuse", action="store_true", help="serve the --keep directory as it is (no setup)"
@@ -334,14 +449,17 @@ def main() -> None:
                 raise SystemExit(f"bench: the server did not start:\n{log.read_text()}")
             time.sleep(0.2)
         base = found.group(0)
-        latencies = drive(
-            base, workload, args.clients, args.seconds, args.warmup, args.seed, args.home
-        )
+        kinds = ("home",) if args.home else tuple(k for k in args.pages.split(",") if k)
+        if not set(kinds) <= {*KINDS, "home"}:
+            raise SystemExit(f"bench: --pages takes some of {', '.join(KINDS)}")
+        latencies = drive(base, workload, args.clients, args.seconds, args.warmup, args.seed, kinds)
         report = {
             "database": "postgresql" if args.database_url else "sqlite",
             "records": workload["records"],
             "lists": workload["lists"],
             "assignments": workload["assignments"],
+            "uncertain_pairs": workload.get("uncertain_pairs"),
+            "pages": list(kinds),
             "persons": workload["n_persons"],
             "read_seconds": round(workload["read_seconds"], 1),
             "store_records_seconds": round(workload["store_seconds"], 1),
