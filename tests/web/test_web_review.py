@@ -441,3 +441,22 @@ def test_queue_pages_past_the_first_keep_the_order_by_impact(
         f'href="/review/{expected[-1]}/"'
     )
     assert f'href="/review/{expected[99]}/"' not in html
+
+
+def test_queue_lines_are_written_in_the_readers_language(
+    client: Any, make_user: Any, queue: dict[str, Any]
+) -> None:
+    reviewer = make_user("reviewer")
+    client.force_login(reviewer)
+    decide(reviewer, queue["pairs"][0], "same")
+    english = client.get(reverse("review:queue"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    # pairs[0]: probability 0.7, impact 1.2, joined by the run, decided "same".
+    first, second = (p.pk for p in queue["pairs"][:2])
+    line = english[english.index(f'href="/review/{first}/">{first}</a>') :]
+    line = line[: line.index("</tr>")]
+    assert "0.70" in line and "1.20" in line and "one person" in line
+    assert f"same person ({reviewer.get_username()})" in line
+    spanish = client.get(reverse("review:queue"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    line = spanish[spanish.index(f'href="/review/{second}/">{second}</a>') :]
+    line = line[: line.index("</tr>")]
+    assert "0,50" in line and "2,00" in line and "dos personas" in line and "—" in line
