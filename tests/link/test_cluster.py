@@ -121,3 +121,80 @@ def test_clustering_component_by_component_gives_the_same_persons(case) -> None:
     assert split.labels.tolist() == whole.labels.tolist()
     assert split.weakest_link == whole.weakest_link
     assert split.conflicts == sorted(whole.conflicts)
+
+
+def test_pairs_inside_a_group_of_links_that_were_never_scored_are_listed() -> None:
+    from recuento.link.cluster import unscored_pairs_within
+
+    # 0-1-2 linked in a chain (0-2 never scored); 3-4 a pair; 5-6 scored below the edge.
+    left = np.array([0, 1, 3, 5])
+    right = np.array([1, 2, 4, 6])
+    probability = np.array([0.9, 0.8, 0.95, 0.1])
+    a, b = unscored_pairs_within(7, left, right, probability, min_edge=0.3, max_records=10)
+    assert list(zip(a.tolist(), b.tolist(), strict=True)) == [(0, 2)]
+
+
+def test_a_pair_scored_low_inside_a_group_is_not_listed_again() -> None:
+    from recuento.link.cluster import unscored_pairs_within
+
+    left, right = np.array([0, 1, 2]), np.array([1, 2, 0])
+    probability = np.array([0.9, 0.9, 0.02])
+    a, _ = unscored_pairs_within(3, left, right, probability, min_edge=0.3, max_records=10)
+    assert a.size == 0
+
+
+def test_groups_larger_than_the_limit_are_left_as_they_are() -> None:
+    from recuento.link.cluster import unscored_pairs_within
+
+    chain = np.arange(5)
+    a, _ = unscored_pairs_within(
+        6, chain[:-1], chain[1:], np.full(4, 0.9), min_edge=0.3, max_records=4
+    )
+    assert a.size == 0
+    a, _ = unscored_pairs_within(
+        6, chain[:-1], chain[1:], np.full(4, 0.9), min_edge=0.3, max_records=5
+    )
+    assert a.size == 10 - 4
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(2, 12).flatmap(
+        lambda n: st.tuples(
+            st.just(n),
+            st.lists(
+                st.tuples(st.integers(0, n - 1), st.integers(0, n - 1), st.floats(0.0, 1.0)).filter(
+                    lambda t: t[0] != t[1]
+                ),
+                max_size=30,
+                unique_by=lambda t: (min(t[0], t[1]), max(t[0], t[1])),
+            ),
+            st.integers(0, 12),
+        )
+    )
+)
+def test_the_unscored_pairs_are_those_of_small_components_not_yet_scored(case) -> None:
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    from recuento.link.cluster import unscored_pairs_within
+
+    n, pairs, limit = case
+    left = np.array([a for a, _, _ in pairs], dtype=np.int64)
+    right = np.array([b for _, b, _ in pairs], dtype=np.int64)
+    probability = np.array([p for _, _, p in pairs])
+    a, b = unscored_pairs_within(n, left, right, probability, min_edge=0.5, max_records=limit)
+    strong = [(x, y) for x, y, p in pairs if p >= 0.5]
+    graph = coo_matrix(
+        ([1] * len(strong), ([x for x, _ in strong], [y for _, y in strong])), shape=(n, n)
+    )
+    label = connected_components(graph, directed=False)[1]
+    size = np.bincount(label)
+    scored = {(min(x, y), max(x, y)) for x, y, _ in pairs}
+    expected = sorted(
+        (x, y)
+        for x in range(n)
+        for y in range(x + 1, n)
+        if label[x] == label[y] and 3 <= size[label[x]] <= limit and (x, y) not in scored
+    )
+    assert list(zip(a.tolist(), b.tolist(), strict=True)) == expected

@@ -129,3 +129,37 @@ def test_a_reused_model_gets_the_prior_of_the_lists_it_links(
     # The same lists and model: the prior it was saved with.
     again = link_tables(tables, model=model_free.model)
     assert again.prior == pytest.approx(model_free.prior, rel=1e-3)
+
+
+def test_a_pair_no_rule_compared_inside_a_group_is_scored_by_the_model(tables, model_free) -> None:
+    # Three records of one woman: the first two share two names, the last two share
+    # "Lupita Armendáriz"; the first and the last share only the surname (no rule compares
+    # them: no year, no place, another given name). Clustering weighs every pair between
+    # two groups, so the first and last are scored too, by the model (as 0 before).
+    import pyarrow as pa
+
+    from recuento.people.record import PERSON_SCHEMA
+
+    from .conftest import person_row
+
+    woman = pa.Table.from_pylist(
+        [
+            person_row("x", "1", full_name="Guadalupe Armendáriz Soto", birth_date="1985-03-02"),
+            person_row("x", "2", full_name="Lupita Armendáriz Soto", birth_date="1985-03-02"),
+            person_row("x", "3", full_name="Lupita Armendáriz"),
+        ],
+        schema=PERSON_SCHEMA,
+    )
+    first_last = ("x", "1", "x", "3")
+
+    def pairs(result) -> dict:
+        rows = result.pairs.to_pylist()
+        return {(r["source_l"], r["id_l"], r["source_r"], r["id_r"]): r for r in rows}
+
+    with_groups = pairs(link_tables([*tables, woman], model=model_free.model))
+    blocked_only = pairs(link_tables([*tables, woman], model=model_free.model, group_limit=0))
+    assert first_last in with_groups
+    assert first_last not in blocked_only
+    # Every pair the rules compare scores alike in both.
+    for key, row in blocked_only.items():
+        assert with_groups[key]["match_probability"] == pytest.approx(row["match_probability"])

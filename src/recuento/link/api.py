@@ -21,7 +21,7 @@ import numpy as np
 import pyarrow as pa
 
 from recuento.errors import RecuentoError
-from recuento.link.cluster import cluster_pairs
+from recuento.link.cluster import cluster_pairs, unscored_pairs_within
 from recuento.link.prepare import PREPARED_COLUMNS, prepare
 from recuento.link.recall import BlockingRecall, clustered_blocking_recall
 from recuento.link.train import (
@@ -44,6 +44,9 @@ TRAINING_SAMPLE = 250_000
 #: scoring a million records at once spilled to disk and took 1,311 s; in eight parts,
 #: 204 s and a third of the memory (BENCHMARKS.md).
 SCORING_PART_RECORDS = 125_000
+#: Unblocked pairs inside groups of links of at most this many records are scored as well,
+#: so that clustering weighs them by the model and not as zeros (docs/linkage.md).
+GROUP_SCORING_LIMIT = 100
 #: Pairs with a probability in this band are "uncertain" and listed for review.
 UNCERTAIN_BAND = (0.2, 0.8)
 
@@ -122,6 +125,7 @@ def link_tables(
     decisions: Sequence[Decision] = (),
     training_sample: int = TRAINING_SAMPLE,
     estimate_blocking_recall: bool = False,
+    group_limit: int = GROUP_SCORING_LIMIT,
 ) -> LinkResult:
     """Link and deduplicate the records of several lists at once.
 
@@ -147,6 +151,10 @@ def link_tables(
             pairs of records that some blocking rule compares directly
             (``LinkResult.blocking_recall``). It joins only records within one person, so
             it costs little beside the linkage.
+        group_limit: pairs that no blocking rule compared are scored too when both
+            records lie in one group of at most this many records joined by links of at
+            least ``min_edge`` (:func:`recuento.link.cluster.unscored_pairs_within`); 0
+            scores only the blocked pairs.
 
     Raises:
         LinkageError: there is nothing to link.
@@ -213,6 +221,16 @@ def link_tables(
     prior = new
     set_prior(linker, prior)
     w = w + shift
+    if group_limit > 2:
+        extra_l, extra_r = unscored_pairs_within(
+            n, left, right, 1.0 / (1.0 + np.exp2(-w)), min_edge=min_edge, max_records=group_limit
+        )
+        if extra_l.size:
+            say(f"scoring {extra_l.size:,} pairs that may join a person and no rule compared")
+            extra_w = _score_listed(linker, api, extra_l, extra_r)
+            left = np.concatenate([left, extra_l])
+            right = np.concatenate([right, extra_r])
+            w = np.concatenate([w, extra_w])
     keep = w >= logit2(_KEEP_PROBABILITY)
     w = w[keep]
     probability = 1.0 / (1.0 + np.exp2(-w))
@@ -308,6 +326,49 @@ def _score(
         np.concatenate(rights).astype(np.int64),
         np.concatenate(weights).astype(float),
     )
+
+
+def _score_listed(linker: Any, api: Any, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Match weights of the listed pairs (record numbers, left < right), in their order.
+
+    Pairs scoring under the kept probability come back at that floor's weight minus one:
+    they are dropped with the rest below it.
+    """
+    from recuento.link.backends import register
+
+    listed = register(
+        api,
+        pa.table(
+            {
+                "match_key": pa.array(np.zeros(left.size, dtype=np.int64)).cast(pa.string()),
+                "join_key_l": pa.array(left, pa.int64()),
+                "join_key_r": pa.array(right, pa.int64()),
+            }
+        ),
+        "__recuento__listed_pairs",
+    )
+    linker.table_management.register_blocked_pairs_for_predict(listed)
+    floor = logit2(_KEEP_PROBABILITY)
+    scored = linker.inference.predict(threshold_match_weight=floor, warning_mode="never")
+    try:
+        table = _query(
+            linker,
+            f"select unique_id_l, unique_id_r, match_weight from {scored.physical_name}",
+        )
+    finally:
+        scored.drop_table_from_database_and_remove_from_cache()
+        listed.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
+    n = int(max(left.max(), right.max())) + 1
+    weight = np.full(left.size, floor - 1.0)
+    keys = left * n + right
+    got = table.column("unique_id_l").to_numpy(zero_copy_only=False).astype(np.int64) * n + (
+        table.column("unique_id_r").to_numpy(zero_copy_only=False).astype(np.int64)
+    )
+    order = np.argsort(keys)
+    weight[order[np.searchsorted(keys[order], got)]] = table.column("match_weight").to_numpy(
+        zero_copy_only=False
+    )
+    return weight
 
 
 #: A person's decision on a pair: ``(source_l, id_l, source_r, id_r, same_person)``.

@@ -19,7 +19,7 @@ first, whatever the averages say, and two groups holding a pair decided differen
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -156,23 +156,12 @@ def cluster_pairs(
     objects at a time (at a million records the whole graph's dictionaries alone took
     gigabytes).
     """
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
     left = np.asarray(left, dtype=np.int64)
     right = np.asarray(right, dtype=np.int64)
     probability = np.asarray(probability, dtype=np.float64)
     must = [(int(a), int(b)) for a, b in must]
     cannot = [(int(a), int(b)) for a, b in cannot]
-    strong = probability >= min_edge
-    must_l = np.array([a for a, _ in must], dtype=np.int64)
-    must_r = np.array([b for _, b in must], dtype=np.int64)
-    edges_l = np.concatenate([left[strong], must_l])
-    edges_r = np.concatenate([right[strong], must_r])
-    graph = coo_matrix(
-        (np.ones(edges_l.size, dtype=np.int8), (edges_l, edges_r)), shape=(n_records, n_records)
-    )
-    _, component = connected_components(graph, directed=False)
+    component = components(n_records, left, right, probability, min_edge=min_edge, must=must)
     labels = np.arange(n_records, dtype=np.int64)
     weakest_link: dict[int, float] = {}
     conflicts: list[tuple[int, int]] = []
@@ -217,3 +206,89 @@ def cluster_pairs(
             weakest_link[int(members[label])] = weakest
         conflicts.extend((int(members[a]), int(members[b])) for a, b in result.conflicts)
     return Clustering(labels, weakest_link, sorted(conflicts))
+
+
+def components(
+    n_records: int,
+    left: np.ndarray,
+    right: np.ndarray,
+    probability: np.ndarray,
+    *,
+    min_edge: float,
+    must: Sequence[tuple[int, int]] = (),
+) -> np.ndarray:
+    """The connected component of each record in the graph of links of at least ``min_edge``
+    (and of pairs decided the same person): no person found can span two of them."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    strong = probability >= min_edge
+    must_l = np.array([a for a, _ in must], dtype=np.int64)
+    must_r = np.array([b for _, b in must], dtype=np.int64)
+    edges_l = np.concatenate([left[strong], must_l])
+    edges_r = np.concatenate([right[strong], must_r])
+    graph = coo_matrix(
+        (np.ones(edges_l.size, dtype=np.int8), (edges_l, edges_r)), shape=(n_records, n_records)
+    )
+    return np.asarray(connected_components(graph, directed=False)[1], dtype=np.int64)
+
+
+def unscored_pairs_within(
+    n_records: int,
+    left: np.ndarray,
+    right: np.ndarray,
+    probability: np.ndarray,
+    *,
+    min_edge: float,
+    max_records: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of records that could end up in one person but were never scored.
+
+    :func:`cluster` counts a pair that was never scored as probability 0 when it weighs
+    whether two groups belong together. When blocking compared only some of a person's
+    pairs (on Splink's historical_50k, 63% of true pairs: dates of birth missing, names
+    abbreviated), those zeros keep the parts of one person apart however well the compared
+    pairs agree. Every merge happens inside a connected component of the links of at least
+    ``min_edge``, so scoring the unscored pairs inside each component gives the averages
+    the model's evidence instead of zeros, at a cost bounded by the components' sizes.
+
+    Args:
+        n_records: the number of records.
+        left, right, probability: the scored pairs.
+        min_edge: the clustering's edge threshold (the components are those of
+            :func:`cluster_pairs`).
+        max_records: components with more records than this are left as they are (a
+            component of ``m`` records holds ``m (m - 1) / 2`` pairs).
+
+    Returns:
+        Left and right record numbers (left < right) of the pairs to score, sorted.
+    """
+    left = np.asarray(left, dtype=np.int64)
+    right = np.asarray(right, dtype=np.int64)
+    component = components(
+        n_records, left, right, np.asarray(probability, dtype=np.float64), min_edge=min_edge
+    )
+    sizes = np.bincount(component, minlength=1)
+    # Components of two records have their only pair scored already.
+    wanted = (sizes >= 3) & (sizes <= max_records)
+    records = np.flatnonzero(wanted[component])
+    records = records[np.argsort(component[records], kind="stable")]
+    found_l, found_r = [], []
+    # Components of one size at a time: their members form a matrix, one row per
+    # component, and every pair of columns is a pair of records.
+    record_sizes = sizes[component[records]]
+    for size in np.unique(record_sizes):
+        members = records[record_sizes == size].reshape(-1, size)
+        i, j = np.triu_indices(int(size), k=1)
+        found_l.append(members[:, i].ravel())
+        found_r.append(members[:, j].ravel())
+    if not found_l:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty
+    a = np.concatenate(found_l)
+    b = np.concatenate(found_r)
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    keys = lo * n_records + hi
+    scored = np.minimum(left, right) * n_records + np.maximum(left, right)
+    keys = np.setdiff1d(keys, scored)
+    return keys // n_records, keys % n_records
