@@ -297,14 +297,22 @@ def historical() -> None:
 
 
 #: The historical_50k columns recuento reads, and the headers they are given.
-HISTORICAL_COLUMNS = ["unique_id", "first_name", "surname", "dob", "gender", "birth_place"]
+HISTORICAL_COLUMNS = [
+    "unique_id",
+    "first_name",
+    "surname",
+    "dob",
+    "gender",
+    "birth_place",
+    "postcode_fake",
+]
 HISTORICAL_HEADERS = {
     "unique_id": "id",
     "first_name": "first name",
     "surname": "surname",
     "dob": "dob",
     "gender": "gender",
-    "postcode_fake": "place",
+    "postcode_fake": "postcode",
     "birth_place": "place",
     "full_name": "full name",
 }

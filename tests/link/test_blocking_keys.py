@@ -58,3 +58,51 @@ def test_rare_keys_hold_the_names_few_records_share() -> None:
     assert rare[-2] == ["armendaris"]
     assert rare[-1] is None
     assert all("garsia" not in (r or []) for r in rare)
+
+
+def test_a_shortened_given_name_meets_its_full_form_through_the_surname_and_initial() -> None:
+    from recuento.link.prepare import _context_keys
+
+    keyed = _context_keys(
+        [["tom", "klifort"], ["tomas", "klifort"]],
+        [None, None],
+        [None, None],
+        ["tom", "thomas"],
+        ["clifford", "clifford"],
+    )
+    assert set(keyed[0]) & set(keyed[1]) == {"s:clifford|t"}
+
+
+def test_a_mistyped_surname_meets_its_spelling_through_the_place() -> None:
+    from recuento.link.prepare import _context_keys
+
+    keyed = _context_keys(
+        [["arzur", "zili"], ["arzur", "zetli"]],
+        ["devon", "devon"],
+        ["TQ13", None],
+        ["arthur", "arthur"],
+        ["ceely", "cedly"],
+    )
+    assert set(keyed[0]) & set(keyed[1]) == {"p:devon|arzur"}
+    assert "d:TQ13|arzur" in keyed[0]
+
+
+def test_a_typo_past_the_fourth_letter_of_the_surname_keeps_the_spelling_prefixes() -> None:
+    from recuento.link.prepare import _context_keys
+
+    keyed = _context_keys(
+        [["alexander", "estrazklide"], ["alexander", "estrazkde"]],
+        [None, None],
+        [None, None],
+        ["alexander", "alexander"],
+        ["strathclyde", "strathcl7de"],
+    )
+    assert set(keyed[0]) & set(keyed[1]) == {"f:ale|stra"}
+
+
+def test_a_name_and_context_shared_by_too_many_records_makes_no_block() -> None:
+    from recuento.link.prepare import MAX_CONTEXT_BLOCK, _context_keys
+
+    n = MAX_CONTEXT_BLOCK + 1
+    keyed = _context_keys([["smiz"]] * n, ["london"] * n, [None] * n, [None] * n, [None] * n)
+    assert keyed == [None] * n

@@ -364,6 +364,14 @@ def blocking_rules(present: set[str] | None = None) -> list[BlockingRuleCreator]
             ("postcode", "birth_year"),
             block_on("postcode", "birth_year"),
         ),
+        (
+            # One name with the place or the postcode's district, or the surname with the
+            # given name's initial or spelling prefixes, in small blocks: a nickname or
+            # typo where the date of birth is missing (historical_50k: recall of these
+            # rules 0.63 without, 0.83 with).
+            ("context_keys",),
+            block_on("context_keys", arrays_to_explode=["context_keys"]),
+        ),
         (("curp",), block_on("curp")),
         (("email",), block_on("email")),
     ]
