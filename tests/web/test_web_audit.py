@@ -224,3 +224,51 @@ def test_the_pages_advice_restores_a_dropped_guard(tmp_path: Any) -> None:
     manage("migrate", "audit", "0001", "-v", "0")
     manage("migrate", "-v", "0")
     assert triggers() == set(schema.SQLITE_TRIGGERS)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_sqlite_a_writer_outside_a_transaction_waits_its_turn_in_the_sites_queue(
+    settings: Any,
+) -> None:
+    import fcntl
+    import threading
+    import time
+    from pathlib import Path
+
+    from django.db import connections
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the queue is SQLite's (PostgreSQL queues writers with its advisory lock)")
+    record(None, "view", "person", "first")
+    written: list[Any] = []
+
+    def write() -> None:
+        try:
+            written.append(record(None, "view", "person", "second"))
+        finally:
+            connections.close_all()
+
+    # Someone else (another process of the site) holds the queue: the entry waits for it.
+    with (Path(settings.DATA_DIR) / "audit.lock").open("a+b") as other:
+        fcntl.flock(other.fileno(), fcntl.LOCK_EX)
+        writer = threading.Thread(target=write)
+        writer.start()
+        time.sleep(0.3)
+        assert not written and Entry.objects.count() == 1
+        fcntl.flock(other.fileno(), fcntl.LOCK_UN)
+        writer.join(timeout=30)
+    assert len(written) == 1 and Entry.objects.count() == 2
+    assert verify().ok
+    # Inside a transaction (one that may hold SQLite's lock already) it does not queue.
+    with (Path(settings.DATA_DIR) / "audit.lock").open("a+b") as other:
+        fcntl.flock(other.fileno(), fcntl.LOCK_EX)
+        with transaction.atomic():
+            record(None, "view", "person", "third")
+        fcntl.flock(other.fileno(), fcntl.LOCK_UN)
+    assert Entry.objects.count() == 3 and verify().ok
+    # This test's entries were committed: empty the log, guard and all, for the next test
+    # (the database's flush after the test cannot remove them past the guard).
+    _drop_guard()
+    _raw("DELETE FROM audit_entry")
+    for statement in schema.install_sql(connection.vendor):
+        _raw(statement)

@@ -12,18 +12,33 @@ Two writers must never chain onto the same entry (a fork). Three things see to i
 - ``previous`` is unique in the table, so a fork is refused by the database whatever
   happens (the second writer gets an error, never a forked chain).
 
+On SQLite, writers that find the database locked are left by SQLite to sleep and try
+again after 1, 2, 5, 10, 25... ms, however soon the lock is free: with every page of a
+person writing an entry, pages wait for those sleeps, not for each other. So an entry
+written outside any transaction (the persons and review pages, which only read) first
+takes its turn in a queue of the site's own, a lock on a file in the data directory (held
+by one thread of one process at a time; the next one is woken as soon as it is released),
+and meets SQLite's lock free. Inside a transaction that may already hold SQLite's lock
+the queue is skipped (waiting for it there could wait for ourselves).
+
 The lock is held until the transaction ends; with ``ATOMIC_REQUESTS`` that is the end of
 the request, so views record at the end of their work, not before a long computation.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
+import os
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import connections, router, transaction
 from django.utils import timezone
 
@@ -83,6 +98,40 @@ def _as_stored(detail: dict[str, Any] | None) -> Any:
         ) from e
 
 
+_turn = threading.Lock()
+# The queue's file, opened once per process (after a fork, again: a descriptor inherited
+# from the parent would share its lock with it).
+_lock_file: tuple[int, Any] | None = None
+
+
+def _queue_file() -> Any:
+    global _lock_file
+    if _lock_file is None or _lock_file[0] != os.getpid():
+        path = Path(settings.DATA_DIR) / "audit.lock"
+        _lock_file = (os.getpid(), path.open("a+b"))
+    return _lock_file[1]
+
+
+@contextlib.contextmanager
+def _writers_queue(connection: Any) -> Iterator[None]:
+    """Wait for this entry's turn among the site's writers (SQLite, outside a transaction
+    only; elsewhere nothing)."""
+    try:
+        import fcntl
+    except ImportError:  # not on Unix: SQLite's own waiting only
+        fcntl = None  # type: ignore[assignment]
+    if connection.vendor != "sqlite" or connection.in_atomic_block or fcntl is None:
+        yield
+        return
+    with _turn:
+        handle = _queue_file()
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
 def record(
     user: Any,
     action: str,
@@ -109,7 +158,7 @@ def record(
     acting = user if user is not None and getattr(user, "is_authenticated", False) else None
     stored_detail = _as_stored(detail)
     using = router.db_for_write(Entry)
-    with transaction.atomic(using=using):
+    with _writers_queue(connections[using]), transaction.atomic(using=using):
         connection = connections[using]
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
