@@ -94,3 +94,49 @@ def test_unsupported_url_is_refused_without_showing_the_password(tmp_path: Path)
 def test_postgresql_url_without_a_database_is_refused(tmp_path: Path) -> None:
     with pytest.raises(WebConfigError, match="names no database"):
         config.database("postgresql://ana@db/", tmp_path)
+
+
+PRAGMA = """
+import django
+django.setup()
+from django.db import connection
+with connection.cursor() as cursor:
+    cursor.execute("PRAGMA synchronous")
+    print(cursor.fetchone()[0])
+    cursor.execute("PRAGMA journal_mode")
+    print(cursor.fetchone()[0])
+"""
+
+
+@pytest.mark.parametrize(("value", "pragma"), [(None, "2"), ("normal", "1"), ("FULL", "2")])
+def test_sqlite_waits_for_the_disk_at_each_commit_unless_told_not_to(
+    tmp_path: Path, value: str | None, pragma: str
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RECUENTO_")}
+    env.update(RECUENTO_DATA_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="recuento.web.settings")
+    if value is not None:
+        env["RECUENTO_SQLITE_SYNCHRONOUS"] = value
+    out = subprocess.run(
+        [sys.executable, "-c", PRAGMA], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split() == [pragma, "wal"]  # 2: FULL, 1: NORMAL
+
+
+def test_an_unknown_sqlite_synchronous_setting_is_refused(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RECUENTO_")}
+    env.update(
+        RECUENTO_DATA_DIR=str(tmp_path),
+        DJANGO_SETTINGS_MODULE="recuento.web.settings",
+        RECUENTO_SQLITE_SYNCHRONOUS="off",
+    )
+    out = subprocess.run([sys.executable, "-c", PRAGMA], env=env, capture_output=True, text=True)
+    assert out.returncode != 0
+    assert "RECUENTO_SQLITE_SYNCHRONOUS is full (the default) or normal" in out.stderr
