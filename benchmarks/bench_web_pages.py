@@ -20,7 +20,8 @@ comparisons each with levels and weights, the records as read), a tenth of them 
 
 Step 2 (timed): the site is served by ``recuento serve`` (waitress, ``--processes``
 processes of ``--threads`` threads) on 127.0.0.1; ``--clients`` clients, each logged in
-with its own session and keeping its connection open as a browser does, request pages
+with its own session and keeping its connection open as a browser does (``--close``: a
+new connection for every page), request pages
 back to back for ``--seconds`` (after a warm-up), each page one of ``--pages`` with equal
 chances: ``search`` (a given name and a surname of a simulated record, a nickname now and
 then, through ``/persons/?q=``), ``person`` (a random person of the run), ``queue`` (a
@@ -218,7 +219,8 @@ class Client:
     browser keeps one), timing each page it asks for. Plain ``http.client``: the client
     shares the machine's cores with the server, so it does as little as it can."""
 
-    def __init__(self, base: str) -> None:
+    def __init__(self, base: str, close: bool = False) -> None:
+        self.close = close
         parts = urllib.parse.urlsplit(base)
         self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
         self.cookies: dict[str, str] = {}
@@ -275,7 +277,8 @@ class Client:
 
     def get(self, path: str) -> tuple[float, int]:
         start = time.perf_counter()
-        status, _, _ = self._request("GET", path)
+        headers = {"Connection": "close"} if self.close else None
+        status, _, _ = self._request("GET", path, headers=headers)
         return time.perf_counter() - start, status
 
 
@@ -298,6 +301,7 @@ def drive(
     warmup: float,
     seed: int,
     kinds: tuple[str, ...] = KINDS,
+    close: bool = False,
 ) -> dict[str, Any]:
     """Run the clients, each asking for a page of one of ``kinds`` at random (equal
     chances) back to back; return latency statistics per kind of page (``home``: the
@@ -313,7 +317,7 @@ def drive(
     results: dict[str, list[float]] = {k: [] for k in kinds}
     errors: dict[str, int] = {k: 0 for k in kinds}
     lock = threading.Lock()
-    sessions = [Client(base) for _ in range(clients)]
+    sessions = [Client(base, close) for _ in range(clients)]
     for s in sessions:
         s.login()
     start_at = time.perf_counter() + 0.5
@@ -403,6 +407,12 @@ def main() -> None:
         "--home", action="store_true", help="request the home page only (the site's floor)"
     )
     parser.add_argument(
+        "--close",
+        action="store_true",
+        help="a new connection for every page (the server's processes share them out "
+        "page by page, not connection by connection)",
+    )
+    parser.add_argument(
         "--pages",
         default=",".join(KINDS),
         help=f"kinds of page asked for, with equal chances (of {', '.join(KINDS)})",
@@ -452,7 +462,9 @@ def main() -> None:
         kinds = ("home",) if args.home else tuple(k for k in args.pages.split(",") if k)
         if not set(kinds) <= {*KINDS, "home"}:
             raise SystemExit(f"bench: --pages takes some of {', '.join(KINDS)}")
-        latencies = drive(base, workload, args.clients, args.seconds, args.warmup, args.seed, kinds)
+        latencies = drive(
+            base, workload, args.clients, args.seconds, args.warmup, args.seed, kinds, args.close
+        )
         report = {
             "database": "postgresql" if args.database_url else "sqlite",
             "records": workload["records"],
@@ -460,6 +472,7 @@ def main() -> None:
             "assignments": workload["assignments"],
             "uncertain_pairs": workload.get("uncertain_pairs"),
             "pages": list(kinds),
+            "connection": "new per page" if args.close else "kept open",
             "persons": workload["n_persons"],
             "read_seconds": round(workload["read_seconds"], 1),
             "store_records_seconds": round(workload["store_seconds"], 1),
