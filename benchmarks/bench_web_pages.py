@@ -27,8 +27,10 @@ chances: ``search`` (a given name and a surname of a simulated record, a nicknam
 then, through ``/persons/?q=``), ``person`` (a random person of the run), ``queue`` (a
 random page of the review queue, 50 pairs a page) and ``pair`` (a random pair of the
 queue, side by side). The person, search and pair pages write their audit entry, as in
-use. p50, p95 and p99 latency per kind of page, throughput, errors and the CPU time the
-client itself took (it runs on the same cores as the server) are printed as JSON.
+use. p50, p95 and p99 latency per kind of page, throughput, errors, the CPU time the
+client itself took (it runs on the same cores as the server) and the server's CPU time per
+page (its processes, the linkage worker among them; what a page costs whatever else runs
+on the machine) are printed as JSON.
 
 ``--home`` requests the site's home page instead (no query of ours, no audit entry): the
 floor every page pays for the session, the user, the roles and the layout. ``--keep DIR``
@@ -293,6 +295,28 @@ def _percentile(values: list[float], q: float) -> float:
 KINDS = ("search", "person", "queue", "pair")
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by a process and its live descendants (Linux
+    /proc; 0 elsewhere)."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    stats: dict[int, tuple[int, float]] = {}
+    for entry in Path("/proc").iterdir() if Path("/proc").is_dir() else ():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # After the name: state, ppid, ..., utime and stime are the 12th and 13th.
+        stats[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        total += stats.get(current, (0, 0.0))[1]
+        todo += [child for child, (parent, _) in stats.items() if parent == current]
+    return total
+
+
 def drive(
     base: str,
     workload: dict[str, Any],
@@ -302,6 +326,7 @@ def drive(
     seed: int,
     kinds: tuple[str, ...] = KINDS,
     close: bool = False,
+    server_pid: int | None = None,
 ) -> dict[str, Any]:
     """Run the clients, each asking for a page of one of ``kinds`` at random (equal
     chances) back to back; return latency statistics per kind of page (``home``: the
@@ -336,6 +361,8 @@ def drive(
                 return
             if i == 0 and now >= measure_from and "from" not in cpu:
                 cpu["from"] = time.process_time()
+                if server_pid is not None:
+                    cpu["server_from"] = tree_cpu_seconds(server_pid)
             kind = rng.choice(kinds)
             if kind == "home":
                 path = "/"
@@ -365,6 +392,11 @@ def drive(
     for t in threads:
         t.join()
     client_cpu = time.process_time() - cpu.get("from", time.process_time())
+    server_cpu = (
+        tree_cpu_seconds(server_pid) - cpu["server_from"]
+        if server_pid is not None and "server_from" in cpu
+        else None
+    )
     out: dict[str, Any] = {}
     total = 0
     for kind, values in results.items():
@@ -387,6 +419,11 @@ def drive(
     # The client's share of the machine while measured (its threads, in this process).
     out["client_cpu_seconds"] = round(client_cpu, 1)
     out["client_cpu_share_of_machine"] = round(client_cpu / seconds / (os.cpu_count() or 1), 3)
+    # The server's CPU per page (its processes, while measured): what a page costs whatever
+    # else runs on the machine; the cores divided by it bound the pages per second.
+    if server_cpu is not None and total:
+        out["server_cpu_seconds"] = round(server_cpu, 1)
+        out["server_cpu_ms_per_page"] = round(1000 * server_cpu / total, 2)
     return out
 
 
@@ -463,7 +500,15 @@ def main() -> None:
         if not set(kinds) <= {*KINDS, "home"}:
             raise SystemExit(f"bench: --pages takes some of {', '.join(KINDS)}")
         latencies = drive(
-            base, workload, args.clients, args.seconds, args.warmup, args.seed, kinds, args.close
+            base,
+            workload,
+            args.clients,
+            args.seconds,
+            args.warmup,
+            args.seed,
+            kinds,
+            args.close,
+            server.pid,
         )
         report = {
             "database": "postgresql" if args.database_url else "sqlite",
