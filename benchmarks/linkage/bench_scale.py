@@ -4,7 +4,7 @@ Not a test: run it by hand, alone on the machine, and record its output in BENCH
 
     python benchmarks/linkage/bench_scale.py generate --people 815000 --dir /tmp/scale/m1
     python benchmarks/linkage/bench_scale.py link --dir /tmp/scale/m1 [--backend spark]
-        [--model saved.json [--prior P]]
+        [--model saved.json [--prior P]] [--group-limit N]
 
 ``generate`` simulates Juárez-like lists with ``recuento.simulate`` (seed 11, the lists'
 seed 12, as ``bench_link.py synthetic``), reads them with the list reader (four workers'
@@ -117,7 +117,13 @@ def _truth_labels(records: pa.Table, truth: pa.Table) -> list[str]:
     return [person[k] for k in keys]
 
 
-def link(folder: Path, backend: str, model_path: Path | None, prior: float | None) -> None:
+def link(
+    folder: Path,
+    backend: str,
+    model_path: Path | None,
+    prior: float | None,
+    group_limit: int | None = None,
+) -> None:
     import json
     import os
 
@@ -145,7 +151,8 @@ def link(folder: Path, backend: str, model_path: Path | None, prior: float | Non
     if model is not None and prior is not None:
         model["probability_two_random_records_match"] = prior
     with PeakMemory() as memory:
-        result = link_tables(tables, backend=backend, progress=say, model=model)
+        extra = {} if group_limit is None else {"group_limit": group_limit}
+        result = link_tables(tables, backend=backend, progress=say, model=model, **extra)
     seconds = time.perf_counter() - start
     e = evaluate(result.persons.column("person_id").to_pylist(), truth)
     print(
@@ -171,11 +178,16 @@ def main(argv: list[str] | None = None) -> int:
     k.add_argument("--backend", default="duckdb", choices=("duckdb", "spark"))
     k.add_argument("--model", type=Path, help="a saved model to reuse (no training)")
     k.add_argument("--prior", type=float, help="with --model: the prior to score with")
+    k.add_argument(
+        "--group-limit",
+        type=int,
+        help="link_tables' group_limit (0: score only the blocked pairs; default its own)",
+    )
     args = parser.parse_args(argv)
     if args.command == "generate":
         generate(args.people, args.seed, args.dir)
     else:
-        link(args.dir, args.backend, args.model, args.prior)
+        link(args.dir, args.backend, args.model, args.prior, args.group_limit)
     return 0
 
 

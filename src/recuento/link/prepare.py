@@ -248,7 +248,7 @@ def _postcode_keys(
 
 #: A name with the place, the postcode's district or a spelling prefix makes a block only
 #: when it is at most this large.
-MAX_CONTEXT_BLOCK = 60
+MAX_CONTEXT_BLOCK = 20
 
 
 def _context_keys(
