@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from recuento.pprl.candidates import _keys
+from recuento.pprl.candidates import _keys, word_columns
 from recuento.pprl.encode import EncodedRoll
 
 TF_FIELDS = ("given", "surname")
@@ -52,11 +52,13 @@ def value_counts(
     ok_a = np.flatnonzero(a.present[:, j])
     ok_b = np.flatnonzero(b.present[:, j])
     total = np.zeros(len(ok_a))
-    wa, wb = a.words[ok_a], b.words[ok_b]
+    # Only the field's own words are laid out by column (positions are shifted to them).
+    words = slice(start // 64, (start + width) // 64)
+    wa, wb = word_columns(a.words[:, words]), word_columns(b.words[:, words])
     for _ in range(tables):
-        positions = start + rng.choice(width, bits, replace=False)
-        key_b = np.sort(_keys(wb, positions))
-        key_a = _keys(wa, positions)
+        positions = rng.choice(width, bits, replace=False)
+        key_b = np.sort(_keys(wb, positions)[ok_b])
+        key_a = _keys(wa, positions)[ok_a]
         total += np.searchsorted(key_b, key_a, "right") - np.searchsorted(key_b, key_a, "left")
     out = np.full(len(a), np.nan)
     out[ok_a] = total / tables / p_same
