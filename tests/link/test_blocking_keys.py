@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from recuento.link.prepare import (
     MAX_PAIR_BLOCK,
     MAX_TOKEN_YEAR_BLOCK,
@@ -69,7 +72,7 @@ def test_a_shortened_given_name_meets_its_full_form_through_the_surname_and_init
         [None, None],
         ["tom", "thomas"],
         ["clifford", "clifford"],
-    )
+    ).to_pylist()
     assert set(keyed[0]) & set(keyed[1]) == {"s:clifford|t"}
 
 
@@ -82,7 +85,7 @@ def test_a_mistyped_surname_meets_its_spelling_through_the_place() -> None:
         ["TQ13", None],
         ["arthur", "arthur"],
         ["ceely", "cedly"],
-    )
+    ).to_pylist()
     assert set(keyed[0]) & set(keyed[1]) == {"p:devon|arzur"}
     assert "d:TQ13|arzur" in keyed[0]
 
@@ -96,7 +99,7 @@ def test_a_typo_past_the_fourth_letter_of_the_surname_keeps_the_spelling_prefixe
         [None, None],
         ["alexander", "alexander"],
         ["strathclyde", "strathcl7de"],
-    )
+    ).to_pylist()
     assert set(keyed[0]) & set(keyed[1]) == {"f:ale|stra"}
 
 
@@ -104,5 +107,42 @@ def test_a_name_and_context_shared_by_too_many_records_makes_no_block() -> None:
     from recuento.link.prepare import MAX_CONTEXT_BLOCK, _context_keys
 
     n = MAX_CONTEXT_BLOCK + 1
-    keyed = _context_keys([["smiz"]] * n, ["london"] * n, [None] * n, [None] * n, [None] * n)
+    keyed = _context_keys(
+        [["smiz"]] * n, ["london"] * n, [None] * n, [None] * n, [None] * n
+    ).to_pylist()
     assert keyed == [None] * n
+
+
+def _context_keys_by_hand(keys, places, districts, given, surname, limit):
+    from collections import Counter
+
+    keyed = []
+    for ks, place, district, g, sur in zip(keys, places, districts, given, surname, strict=True):
+        found = {f"p:{place}|{k}" for k in ks or () if place}
+        found |= {f"d:{district}|{k}" for k in ks or () if district}
+        if sur and g:
+            found |= {f"s:{sur}|{g[0]}", f"f:{g[:3]}|{sur[:4]}"}
+        keyed.append(sorted(found))
+    sizes = Counter(k for ks in keyed for k in ks)
+    return [[k for k in ks if sizes[k] <= limit] or None for ks in keyed]
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.lists(st.sampled_from(["ana", "lopes", "ruis"]), max_size=3)),
+            st.sampled_from([None, "", "centro", "norte"]),
+            st.sampled_from([None, "TQ13"]),
+            st.sampled_from([None, "", "ana", "anabel", "ñeli"]),
+            st.sampled_from([None, "lopez", "ruiz", "lopezz"]),
+        ),
+        max_size=40,
+    )
+)
+def test_the_context_keys_are_those_built_by_hand(rows) -> None:
+    from recuento.link.prepare import MAX_CONTEXT_BLOCK, _context_keys
+
+    columns = [list(c) for c in zip(*rows, strict=True)] if rows else [[]] * 5
+    expected = _context_keys_by_hand(*columns, MAX_CONTEXT_BLOCK)
+    assert _context_keys(*columns).to_pylist() == expected
