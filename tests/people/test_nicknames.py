@@ -151,3 +151,68 @@ def test_names_and_words_that_only_end_like_a_diminutive_are_left_alone() -> Non
     assert formal_names("Margarita") == ()  # a given name in its own right
     assert formal_names("Benito") == ()
     assert formal_names("bonita") == ()  # no given name "bona"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Becca", "Rebecca"),
+        ("Becca", "Becky"),
+        ("Jo", "Josephine"),
+        ("Jo", "Joanne"),
+        ("Jo", "Joanna"),
+        ("Pete", "Peter"),
+        ("Jon", "Jonathan"),
+        ("Jonny", "Jon"),
+        ("Steph", "Stephanie"),
+        ("Jackie", "Jacqueline"),
+        ("Trish", "Patricia"),
+        ("Nicky", "Nicola"),
+        ("Nicky", "Nicholas"),
+        ("Ollie", "Oliver"),
+        ("Abbie", "Abby"),
+        ("Charlie", "Charlotte"),
+        ("Sandy", "Sandra"),
+        ("Meg", "Megan"),
+    ],
+)
+def test_common_english_nicknames_share_a_formal_form_with_their_names(a: str, b: str) -> None:
+    assert could_be_same_given_name(a, b)
+    assert could_be_same_given_name(b, a)
+
+
+def test_english_nicknames_of_several_names_do_not_make_those_names_equal() -> None:
+    assert {"josephine", "joanne", "joanna"} <= set(formal_names("Jo"))
+    assert {"nicholas", "nicola"} <= set(formal_names("Nicky"))
+    assert not could_be_same_given_name("Josephine", "Joanne")
+    assert not could_be_same_given_name("Nicholas", "Nicola")
+    assert not could_be_same_given_name("Oliver", "Olivia")
+
+
+#: Variants in the UK simulator's table (recuento/simulate/data/uk_variants.csv) that are
+#: not nicknames, so the people table leaves them out: transliterations of one Arabic name
+#: (string similarity, not the nickname table, is what links them), translations of Polish
+#: names, and Eily for Eilidh, which is not a widely attested nickname of Eilidh (Eily is
+#: an Irish diminutive of Eileen).
+_UK_SIMULATOR_VARIANTS_NOT_NICKNAMES = {
+    ("Mohammed", "Mohammad"),
+    ("Mohammed", "Muhammad"),
+    ("Muhammad", "Mohammed"),
+    ("Piotr", "Peter"),
+    ("Tomasz", "Tom"),
+    ("Eilidh", "Eily"),
+}
+
+
+def test_every_nickname_the_uk_simulator_uses_is_known_with_its_formal_name() -> None:
+    from recuento.simulate.vocab import load_vocabulary
+
+    vocab = load_vocabulary("uk")
+    pairs = {(name, variant) for name, variants in vocab.nicknames.items() for variant in variants}
+    assert pairs >= _UK_SIMULATOR_VARIANTS_NOT_NICKNAMES  # the exceptions are still used
+    unknown = sorted(
+        (name, variant)
+        for name, variant in pairs - _UK_SIMULATOR_VARIANTS_NOT_NICKNAMES
+        if fold(name) not in formal_names(variant)
+    )
+    assert unknown == []
