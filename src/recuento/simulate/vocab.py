@@ -1,15 +1,16 @@
 """Vocabulary for synthetic people: given names, surnames, places and name variants.
 
 The vocabulary is frequency-weighted word lists, not personal records. Each *setting* (the
-Mexican ``"juarez"`` setting today; a UK membership roll is planned, see
+Mexican ``"juarez"`` setting and the UK membership roll ``"uk"``, see
 :data:`SETTINGS`) has its own files under ``recuento/simulate/data/``:
 
 - ``<prefix>_given_names.csv``: ``name,sex,role,weight``; ``role`` is ``single`` (used
   alone), ``first`` or ``second`` (the two elements of a compound given name such as
   *María Guadalupe* or *José Luis*).
 - ``<prefix>_surnames.csv``: ``surname,weight``. A synthetic rare tail is added in code
-  (:func:`_rare_surnames`) so that, at any size, some surnames are rare and term frequency
-  matters as it does in real lists.
+  (:func:`_rare_surnames`, :func:`_rare_english_surnames`), a share of draws set per setting
+  (:data:`RARE_SURNAME_SHARE`), so that, at any size, some surnames are rare and term
+  frequency matters as it does in real lists.
 - ``<prefix>_places.csv``: ``colonia,municipio,weight`` and, for the UK, ``postcode`` (the
   postcode area); in the UK setting the "colonia" is the local group and the "municipio"
   its town.
@@ -48,6 +49,21 @@ COMPOUND_SHARE: dict[str, dict[int, float]] = {
     "uk": {0: 0.2, 1: 0.2},
 }
 """Share of compound given names (a middle name, in the UK), by sex code."""
+
+RARE_SURNAME_SHARE: dict[str, float] = {"juarez": 0.08, "uk": 0.60}
+"""Share of surname draws that come from the synthetic rare tail, by setting.
+
+- ``juarez``: 8%, as since the first version of the simulator (changing it would change every
+  Juárez population drawn with a given seed).
+- ``uk``: 60%. The target shares are approximate, from general public knowledge of British
+  surname frequencies (not from a register): Smith is roughly 1.2% of people in Great
+  Britain, Jones under 1%, and the few hundred most common surnames cover well under half
+  of the population, about 40%. ``uk_surnames.csv`` weighs its 318 surnames in bearers per
+  100,000 (Smith 1,200; 39,460 in all), so with 60% in the tail Smith is about 1.2% of draws
+  and the listed surnames about 40%. (Before, with 8% in the tail and steeper weights, Smith
+  was 9.4% of a simulated roll and Jones 5.3%: a 500,000-member roll held thousands of
+  David Smiths.)
+"""
 
 FEMALE, MALE = 0, 1
 """Codes of the ``sex`` array of a population."""
@@ -150,13 +166,87 @@ def _rare_surnames(exclude: set[str]) -> list[str]:
     return sorted(set(out))
 
 
+# Pieces for the English synthetic tail (UK setting): the first and second elements of
+# English place-name surnames (Ash-ley, Brad-ford, Whit-worth, Kil-ington), with an optional
+# linking syllable (Thorn-er-ton, Sand-en-wood). Invented combinations, some of which happen
+# to be real surnames or places; they are not taken from any list of people.
+_EN_TAIL_FIRST = (
+    "Ash", "Ather", "Bain", "Bar", "Barn", "Bed", "Bell", "Birk",  # codespell:ignore
+    "Black", "Bland",
+    "Bol", "Brad", "Bram", "Brent", "Brid", "Brom", "Brook", "Bur", "Cal", "Cars",
+    "Chad", "Chat", "Chel", "Chis", "Clay", "Clif", "Cold", "Cot", "Crad", "Cran",
+    "Craw", "Dal", "Dar", "Den", "Dray", "Dun", "Eg", "Ell", "Els", "Em",
+    "Ever", "Fair", "Farn", "Fel", "Fen", "Foss", "Gar", "Glad", "Gold", "Grim",
+    "Hal", "Ham", "Har", "Hart", "Hat", "Haw", "Hay", "Hol", "Horn", "Hux",  # codespell:ignore
+    "Ick", "Ilk", "Kel", "Ken", "Kil", "Kings", "Kirk", "Lang", "Lath", "Lea",
+    "Lid", "Lin", "Lock", "Lof", "Mal", "Mar", "Mel", "Mid", "Mil", "Mor",
+    "Nor", "Oak", "Ock", "Ord", "Ot", "Pad", "Pen", "Pick", "Prest", "Rad",
+    "Ram", "Rav", "Red", "Rid", "Rock", "Rom", "Ros", "Rud", "Sal", "Sand",
+    "Shap", "Shel", "Sher", "Shir", "Sid", "Skel", "Stan", "Stap",  # codespell:ignore
+    "Stock", "Stow",
+    "Sut", "Swin", "Tad", "Tam", "Thorn", "Thurs", "Tod", "Tren", "Up", "Wad",
+    "Wal", "War", "Wel", "Wes", "Whit", "Wick", "Wil", "Win", "Wool", "Wor",  # codespell:ignore
+    "Wych", "Yar",
+)  # fmt: skip
+_EN_TAIL_LINKS = ("", "e", "er", "ing", "en", "el")
+_EN_TAIL_SECOND = (
+    "ley", "worth", "ington", "ford", "by", "ham", "ton", "field", "well", "wood", "more",
+    "stone", "bridge", "hurst", "combe", "den", "don", "stead", "thorpe", "wick", "cliffe",
+    "dale", "brook", "burn", "shaw", "croft", "gate", "low", "bury", "wright", "ridge", "cott",
+    "hall", "land", "sall", "mere",
+)  # fmt: skip
+_EN_VOWELS = set("aeiouy")
+_EN_TAIL_ORDER_SEED = 20260
+"""Seed of the fixed order in which English tail surnames get their weights (not alphabetical,
+so that common and rare tail surnames are spread over the alphabet)."""
+
+
+def _rare_english_surnames(exclude: set[str]) -> list[str]:
+    """Synthetic rare English surnames (about 27,700): a first element, an optional linking
+    syllable and a second element (``Ash`` + ``ley``, ``Thorn`` + ``er`` + ``ton``); no link
+    before a second element that starts with a vowel, no two vowels at the seam, no letter
+    three times in a row."""
+    out: set[str] = set()
+    for first in _EN_TAIL_FIRST:
+        for link in _EN_TAIL_LINKS:
+            left = first + link
+            for second in _EN_TAIL_SECOND:
+                starts_with_vowel = second[0] in _EN_VOWELS
+                if link and starts_with_vowel:
+                    continue
+                if left[-1] in _EN_VOWELS and starts_with_vowel:
+                    continue
+                if left[-2:] == second[0] * 2:
+                    continue
+                word = left + second
+                if word not in exclude:
+                    out.add(word)
+    return sorted(out)
+
+
+def _tail_weights(setting: str, n_listed: int, n_tail: int) -> np.ndarray:
+    """Relative weights of the tail surnames (before scaling to the tail's share).
+
+    Juárez: ``1 / rank**0.6`` in alphabetical order, as since the first simulator. UK: the
+    tail continues the listed surnames' ranks with a Zipf law, ``1 / (n_listed + rank)``,
+    ranks in a fixed shuffled order; its most common surname is then about 0.04% of draws,
+    below the least common listed one, and the median one a few per 500,000.
+    """
+    ranks = np.arange(1, n_tail + 1, dtype=np.float64)
+    if setting == "juarez":
+        return 1.0 / ranks**0.6
+    order = np.random.default_rng(_EN_TAIL_ORDER_SEED).permutation(n_tail)
+    return 1.0 / (n_listed + ranks[order])
+
+
 @cache
-def load_vocabulary(setting: str = "juarez", rare_surname_share: float = 0.08) -> Vocabulary:
+def load_vocabulary(setting: str = "juarez", rare_surname_share: float | None = None) -> Vocabulary:
     """Load the vocabulary of a setting (cached).
 
     Args:
         setting: one of :data:`SETTINGS`.
-        rare_surname_share: share of surname draws that come from the synthetic rare tail.
+        rare_surname_share: share of surname draws that come from the synthetic rare tail;
+            by default the setting's (:data:`RARE_SURNAME_SHARE`).
 
     Raises:
         SimulationError: the setting is unknown.
@@ -181,10 +271,14 @@ def load_vocabulary(setting: str = "juarez", rare_surname_share: float = 0.08) -
     surname_rows = _read_rows(f"{prefix}_surnames.csv")
     listed = [r["surname"] for r in surname_rows]
     listed_weights = [float(r["weight"]) for r in surname_rows]
-    tail = _rare_surnames(set(listed))
+    if rare_surname_share is None:
+        rare_surname_share = RARE_SURNAME_SHARE[setting]
+    if setting == "juarez":
+        tail = _rare_surnames(set(listed))
+    else:
+        tail = _rare_english_surnames(set(listed))
     # Zipf-like weights inside the tail, scaled so that the tail is `rare_surname_share`.
-    ranks = np.arange(1, len(tail) + 1, dtype=np.float64)
-    tail_w = 1.0 / ranks**0.6
+    tail_w = _tail_weights(setting, len(listed), len(tail))
     tail_w *= rare_surname_share / (1.0 - rare_surname_share) * sum(listed_weights) / tail_w.sum()
     surnames = np.array(listed + tail, dtype=object)
     surname_table = WeightedTable(
