@@ -118,20 +118,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # when another one writes meanwhile; taking the write lock when the transaction begins
     # makes concurrent requests wait their turn instead (up to 20 s). WAL lets the linkage
     # worker process read while a request writes.
-    #
-    # Every commit waits for the disk (synchronous=FULL, SQLite's default) while it holds
-    # the write lock, and every page of a person writes an audit entry, so the disk's
-    # flush time bounds how many such pages all processes serve per second.
-    # RECUENTO_SQLITE_SYNCHRONOUS=normal stops waiting for it: the database stays whole
-    # and a crash of the site loses nothing, but a power cut or a crash of the machine may
-    # lose the last transactions written before it (audit entries and decisions among them).
-    synchronous = os.environ.get("RECUENTO_SQLITE_SYNCHRONOUS", "full").strip().upper()
-    if synchronous not in ("FULL", "NORMAL"):
-        raise ValueError("RECUENTO_SQLITE_SYNCHRONOUS is full (the default) or normal")
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        transaction_mode="IMMEDIATE",
-        timeout=20,
-        init_command=f"PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous}",
+        transaction_mode="IMMEDIATE", timeout=20, init_command="PRAGMA journal_mode=WAL"
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
