@@ -311,16 +311,10 @@ def _score(
             threshold_match_weight=PRIOR_FLOOR_WEIGHT,
             warning_mode="never",
         )
-        try:
-            table = _query(
-                linker,
-                f"select unique_id_l, unique_id_r, match_weight from {scored.physical_name}",
-            )
-        finally:
-            scored.drop_table_from_database_and_remove_from_cache()
-        lefts.append(table.column("unique_id_l").to_numpy(zero_copy_only=False))
-        rights.append(table.column("unique_id_r").to_numpy(zero_copy_only=False))
-        weights.append(table.column("match_weight").to_numpy(zero_copy_only=False))
+        part_left, part_right, part_weight = _fetch_scored(linker, scored)
+        lefts.append(part_left)
+        rights.append(part_right)
+        weights.append(part_weight)
     return (
         np.concatenate(lefts).astype(np.int64),
         np.concatenate(rights).astype(np.int64),
@@ -349,26 +343,33 @@ def _score_listed(linker: Any, api: Any, left: np.ndarray, right: np.ndarray) ->
     )
     linker.table_management.register_blocked_pairs_for_predict(listed)
     floor = logit2(_KEEP_PROBABILITY)
-    scored = linker.inference.predict(threshold_match_weight=floor, warning_mode="never")
     try:
-        table = _query(
-            linker,
-            f"select unique_id_l, unique_id_r, match_weight from {scored.physical_name}",
-        )
+        scored = linker.inference.predict(threshold_match_weight=floor, warning_mode="never")
+        got_left, got_right, got_weight = _fetch_scored(linker, scored)
     finally:
-        scored.drop_table_from_database_and_remove_from_cache()
         listed.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
     n = int(max(left.max(), right.max())) + 1
     weight = np.full(left.size, floor - 1.0)
     keys = left * n + right
-    got = table.column("unique_id_l").to_numpy(zero_copy_only=False).astype(np.int64) * n + (
-        table.column("unique_id_r").to_numpy(zero_copy_only=False).astype(np.int64)
-    )
     order = np.argsort(keys)
-    weight[order[np.searchsorted(keys[order], got)]] = table.column("match_weight").to_numpy(
-        zero_copy_only=False
-    )
+    found = np.searchsorted(keys[order], got_left.astype(np.int64) * n + got_right)
+    weight[order[found]] = got_weight
     return weight
+
+
+def _fetch_scored(linker: Any, scored: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Left ids, right ids and match weights of Splink's scored pairs; their table dropped."""
+    try:
+        table = _query(
+            linker, f"select unique_id_l, unique_id_r, match_weight from {scored.physical_name}"
+        )
+    finally:
+        scored.drop_table_from_database_and_remove_from_cache()
+    return (
+        table.column("unique_id_l").to_numpy(zero_copy_only=False).astype(np.int64),
+        table.column("unique_id_r").to_numpy(zero_copy_only=False).astype(np.int64),
+        table.column("match_weight").to_numpy(zero_copy_only=False).astype(float),
+    )
 
 
 #: A person's decision on a pair: ``(source_l, id_l, source_r, id_r, same_person)``.
