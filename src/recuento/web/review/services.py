@@ -8,7 +8,7 @@ that counts, and *unsure* leaves the pair to the model.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import transaction
 
@@ -28,7 +28,21 @@ def canonical(source_a: int, id_a: str, source_b: int, id_b: str) -> PairKey:
     return (source_b, id_b, source_a, id_a)
 
 
-def key_of(pair: UncertainPair) -> PairKey:
+class NamesRecords(Protocol):
+    """Anything naming a pair's two records: an :class:`UncertainPair`, or its values as
+    the review queue reads them."""
+
+    @property
+    def left_source_id(self) -> int: ...
+    @property
+    def left_id(self) -> str: ...
+    @property
+    def right_source_id(self) -> int: ...
+    @property
+    def right_id(self) -> str: ...
+
+
+def key_of(pair: NamesRecords) -> PairKey:
     return canonical(pair.left_source_id, pair.left_id, pair.right_source_id, pair.right_id)
 
 
@@ -57,7 +71,7 @@ def decide(user: Any, pair: UncertainPair, decision: str, note: str = "") -> Pai
     return made
 
 
-def latest_for(pairs: Sequence[UncertainPair]) -> dict[PairKey, PairDecision]:
+def latest_for(pairs: Sequence[NamesRecords]) -> dict[PairKey, PairDecision]:
     """The newest decision on each of ``pairs`` that has one (one query).
 
     The query asks for decisions whose left and right record ids are among the pairs'
