@@ -140,7 +140,10 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Sessions end with the browser and after eight hours at most.
+# Sessions are kept in the database (Django's store, read with its query written out once:
+# see recuento.web.accounts.sessions). They end with the browser and after eight hours at
+# most.
+SESSION_ENGINE = "recuento.web.accounts.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
