@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from django.apps import apps
@@ -53,21 +54,46 @@ def _links(prefix: str) -> tuple[tuple[str, str | Promise, str], ...]:
     return tuple(links)
 
 
+#: The header's other links (home, the user's own pages, the language switch...), by the
+#: name the header uses.
+SITE_URLS = {
+    "home": "home",
+    "sources": "registry:sources",
+    "users": "accounts:users",
+    "profile": "accounts:profile",
+    "logout": "accounts:logout",
+    "set_language": "set_language",
+}
+
+
+@functools.cache
+def _site_urls(prefix: str) -> MappingProxyType[str, str]:
+    """The header's other links for one script prefix, reversed once per process (six
+    ``{% url %}`` tags on every page cost as much as the rest of the header's links)."""
+    return MappingProxyType({key: reverse(name) for key, name in SITE_URLS.items()})
+
+
 def _forget_links(*, setting: str, **kwargs: Any) -> None:
     """A test that points the site at other URLs gets links reversed anew."""
     if setting in ("ROOT_URLCONF", "INSTALLED_APPS"):
         _links.cache_clear()
+        _site_urls.cache_clear()
 
 
 setting_changed.connect(_forget_links)
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """Template context: ``nav``, the ``(url, label)`` pairs this user may follow."""
+    """Template context: ``nav``, the ``(url, label)`` pairs this user may follow, and
+    ``site_urls``, the header's other links (:data:`SITE_URLS`)."""
     from recuento.web.accounts.permissions import allowed
 
+    prefix = get_script_prefix()
     user = request.user
     if not user.is_authenticated:
-        return {"nav": []}
-    links = _links(get_script_prefix())
-    return {"nav": [(url, label) for url, label, action in links if allowed(user, action=action)]}
+        return {"nav": [], "site_urls": _site_urls(prefix)}
+    links = _links(prefix)
+    return {
+        "nav": [(url, label) for url, label, action in links if allowed(user, action=action)],
+        "site_urls": _site_urls(prefix),
+    }
