@@ -91,6 +91,8 @@ TEMPLATES = [
                 "recuento.web.accounts.context.allowed_actions",
                 "recuento.web.nav.navigation",
             ],
+            # {% link %}: {% url %} without reversing every address (recuento.web.links).
+            "libraries": {"links": "recuento.web.links"},
         },
     },
 ]

@@ -14,11 +14,11 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from recuento.web.accounts.permissions import requires
 from recuento.web.audit.log import record as audit
+from recuento.web.links import link
 from recuento.web.persons.forms import SEX_CHOICES, SearchForm
 from recuento.web.persons.keys import parse_query
 from recuento.web.persons.search import (
@@ -57,8 +57,8 @@ def _record_json(record: Record) -> dict[str, Any]:
 
 def _person_url(p: Person) -> str:
     if p.run is not None and p.person_id is not None:
-        return reverse("persons:person", kwargs={"run": p.run.pk, "person_id": p.person_id})
-    return reverse("persons:record", kwargs={"pk": p.records[0].pk})
+        return link("persons:person", run=p.run.pk, person_id=p.person_id)
+    return link("persons:record", pk=p.records[0].pk)
 
 
 def _person_json(p: Person, *, attributes: bool = False) -> dict[str, Any]:
