@@ -460,3 +460,38 @@ def test_queue_lines_are_written_in_the_readers_language(
     line = spanish[spanish.index(f'href="/review/{second}/">{second}</a>') :]
     line = line[: line.index("</tr>")]
     assert "0,50" in line and "2,00" in line and "dos personas" in line and "—" in line
+
+
+def test_queue_and_pair_pages_escape_every_value_they_show(
+    client: Any, make_user: Any, queue: dict[str, Any]
+) -> None:
+    # The queue's lines and the pair's comparison rows are written in Python, not by the
+    # template: what a list or the engine wrote must still reach the page escaped.
+    pair = UncertainPair.objects.create(
+        run=queue["run"],
+        left_source=queue["prensa"],
+        left_id="<i>x</i>",
+        right_source=queue["ong"],
+        right_id='"y"&',
+        probability=0.5,
+        match_weight=0.0,
+        impact=9.0,
+        comparisons=[
+            {"column": "<b>col</b>", "level": "<u>level</u>", "agrees": True, "weight": 1.25},
+            {"column": "name", "level": "null", "agrees": None, "weight": 0.0},
+        ],
+        records={"left": {"full_name": "<i>Ana</i>"}, "right": {"full_name": "Ana & Eva"}},
+    )
+    client.force_login(make_user("reviewer"))
+    page = client.get(reverse("review:queue"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "&lt;i&gt;x&lt;/i&gt;" in page and "&quot;y&quot;&amp;" in page
+    assert "<i>x</i>" not in page
+    text = client.get(
+        reverse("review:pair", kwargs={"pk": pair.pk}), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "&lt;i&gt;Ana&lt;/i&gt;" in text and "Ana &amp; Eva" in text
+    assert "&lt;b&gt;col&lt;/b&gt;" in text and "&lt;u&gt;level&lt;/u&gt;" in text
+    assert "<i>Ana</i>" not in text and "<b>col</b>" not in text and "<u>level</u>" not in text
+    assert '<tr class="agrees">' in text and '<tr class="missing">' in text
+    # The weight as floatformat:1 writes it (half up: 1.25 -> 1.3).
+    assert "✓ evidence for: &lt;u&gt;level&lt;/u&gt;" in text and ">1.3<" in text
