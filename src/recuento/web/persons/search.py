@@ -26,6 +26,7 @@ from django.db.models import (
 )
 
 from recuento.people.name_fold import fold
+from recuento.web.compiled import first
 from recuento.web.persons.keys import QueryWord, prefix_upper_bound
 from recuento.web.persons.models import NameKey
 from recuento.web.registry.models import Record, Source
@@ -39,14 +40,18 @@ RECORD = "r:"
 RUN_FIELDS = ("pk", "finished_at", "created_at", "status")
 
 
-def newest_run() -> Run | None:
-    """The newest finished run (status ``done``), or None."""
+def _newest_runs() -> QuerySet[Run]:
     return (
         Run.objects.filter(status=Run.Status.DONE)
         .order_by(F("finished_at").desc(nulls_last=True), "-pk")
         .only(*RUN_FIELDS)
-        .first()
     )
+
+
+def newest_run() -> Run | None:
+    """The newest finished run (status ``done``), or None (its query compiled once: see
+    :mod:`recuento.web.compiled`)."""
+    return first(Run, _newest_runs)
 
 
 #: A record's list as the pages show it: its name (a source's row also holds its header,

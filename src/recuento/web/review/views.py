@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from recuento.web.accounts.permissions import requires
 from recuento.web.audit.log import record
+from recuento.web.compiled import first
 from recuento.web.registry.models import Record
 from recuento.web.review.labels import FIELDS, comparison_text, field_text, level_text
 from recuento.web.review.models import PairDecision
@@ -36,15 +37,19 @@ from recuento.web.runs.services import DISPLAY_FIELDS
 PAGE_SIZE = 50
 
 
-def newest_run() -> Run | None:
-    """The newest run that finished: its pairs are the queue (its number only: a run's
-    result and report are large and these pages do not show them)."""
+def _newest_runs() -> QuerySet[Run]:
     return (
         Run.objects.filter(status=Run.Status.DONE)
         .order_by("-created_at", "-pk")
         .only("pk", "created_at", "status")
-        .first()
     )
+
+
+def newest_run() -> Run | None:
+    """The newest run that finished: its pairs are the queue (its number only: a run's
+    result and report are large and these pages do not show them; its query compiled
+    once: see :mod:`recuento.web.compiled`)."""
+    return first(Run, _newest_runs)
 
 
 #: What the pages show of a pair's two lists: their names (a source's row also holds its
