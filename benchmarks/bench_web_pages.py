@@ -295,11 +295,11 @@ def _percentile(values: list[float], q: float) -> float:
 KINDS = ("search", "person", "queue", "pair")
 
 
-def tree_cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) used so far by a process and its live descendants (Linux
+def tree_cpu_seconds(pid: int) -> tuple[float, float]:
+    """CPU time (user, system) used so far by a process and its live descendants (Linux
     /proc; 0 elsewhere)."""
     tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-    stats: dict[int, tuple[int, float]] = {}
+    stats: dict[int, tuple[int, float, float]] = {}
     for entry in Path("/proc").iterdir() if Path("/proc").is_dir() else ():
         if not entry.name.isdigit():
             continue
@@ -308,13 +308,15 @@ def tree_cpu_seconds(pid: int) -> float:
         except OSError:
             continue
         # After the name: state, ppid, ..., utime and stime are the 12th and 13th.
-        stats[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
-    total, todo = 0.0, [pid]
+        stats[int(entry.name)] = (int(fields[1]), int(fields[11]) / tick, int(fields[12]) / tick)
+    user = system = 0.0
+    todo = [pid]
     while todo:
         current = todo.pop()
-        total += stats.get(current, (0, 0.0))[1]
-        todo += [child for child, (parent, _) in stats.items() if parent == current]
-    return total
+        _parent, u, s = stats.get(current, (0, 0.0, 0.0))
+        user, system = user + u, system + s
+        todo += [child for child, (parent, _u, _s) in stats.items() if parent == current]
+    return user, system
 
 
 def drive(
@@ -348,7 +350,7 @@ def drive(
     start_at = time.perf_counter() + 0.5
     measure_from = start_at + warmup
     stop_at = measure_from + seconds
-    cpu: dict[str, float] = {}
+    cpu: dict[str, Any] = {}
 
     def work(i: int) -> None:
         rng = random.Random(seed * 1000 + i)
@@ -392,11 +394,13 @@ def drive(
     for t in threads:
         t.join()
     client_cpu = time.process_time() - cpu.get("from", time.process_time())
-    server_cpu = (
-        tree_cpu_seconds(server_pid) - cpu["server_from"]
-        if server_pid is not None and "server_from" in cpu
-        else None
-    )
+    server_cpu = None
+    if server_pid is not None and "server_from" in cpu:
+        (user_from, system_from), (user_to, system_to) = (
+            cpu["server_from"],
+            tree_cpu_seconds(server_pid),
+        )
+        server_cpu = (user_to - user_from, system_to - system_from)
     out: dict[str, Any] = {}
     total = 0
     for kind, values in results.items():
@@ -422,8 +426,11 @@ def drive(
     # The server's CPU per page (its processes, while measured): what a page costs whatever
     # else runs on the machine; the cores divided by it bound the pages per second.
     if server_cpu is not None and total:
-        out["server_cpu_seconds"] = round(server_cpu, 1)
-        out["server_cpu_ms_per_page"] = round(1000 * server_cpu / total, 2)
+        out["server_cpu_seconds"] = round(sum(server_cpu), 1)
+        out["server_cpu_ms_per_page"] = round(1000 * sum(server_cpu) / total, 2)
+        # In Python (user) and in the kernel for it (system: sockets, locks, files).
+        out["server_user_ms_per_page"] = round(1000 * server_cpu[0] / total, 2)
+        out["server_system_ms_per_page"] = round(1000 * server_cpu[1] / total, 2)
     return out
 
 
