@@ -353,6 +353,39 @@ def test_previous_and_next_follow_the_queues_order(
     assert f'id="next" href="/review/{third.pk}/"' in page
 
 
+def test_each_pairs_neighbours_are_the_ones_before_and_after_it_in_the_queue(
+    queue: dict[str, Any],
+) -> None:
+    from recuento.web.review.services import neighbours
+
+    run = queue["run"]
+    UncertainPair.objects.bulk_create(
+        [
+            UncertainPair(
+                run=run if k % 5 else queue["older"],
+                left_source=queue["prensa"],
+                left_id=f"t{k}",
+                right_source=queue["ong"],
+                right_id=f"u{k}",
+                probability=0.4,
+                match_weight=0.0,
+                impact=(k % 4) / 4,  # ties, broken by number
+            )
+            for k in range(40)
+        ]
+    )
+    for r in (run, queue["older"]):
+        order = list(
+            UncertainPair.objects.filter(run=r)
+            .order_by("-impact", "pk")
+            .values_list("pk", flat=True)
+        )
+        for i, pk in enumerate(order):
+            before, after = neighbours(UncertainPair.objects.get(pk=pk))
+            assert (before.pk if before else None) == (order[i - 1] if i else None)
+            assert (after.pk if after else None) == (order[i + 1] if i + 1 < len(order) else None)
+
+
 def test_queue_can_show_only_the_pairs_nobody_has_decided(
     client: Any, make_user: Any, queue: dict[str, Any]
 ) -> None:

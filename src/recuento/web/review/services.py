@@ -7,10 +7,12 @@ that counts, and *unsure* leaves the pair to the model.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
-from django.db import transaction
+from django.core.signals import setting_changed
+from django.db import connections, router, transaction
 
 from recuento.web.audit.log import record
 from recuento.web.registry.models import Source
@@ -118,3 +120,49 @@ def engine_decisions(sources: Sequence[Source]) -> list[tuple[str, str, str, str
         for (ls, li, rs, ri), decision in sorted(latest_decisions(sources).items())
         if decision != PairDecision.Decision.UNSURE
     ]
+
+
+class Neighbour(NamedTuple):
+    """A pair next to another in the queue's order (its number)."""
+
+    pk: int
+
+
+@functools.cache
+def _neighbours_sql(alias: str) -> tuple[str, str]:
+    """The pair before and the pair after a given one in the queue's order (``-impact``,
+    ``pk``) among its run's pairs: the ORM's queries, written out once per database (the
+    pair page reads both on every request; built through the ORM they took longer than
+    they ran)."""
+    q = connections[alias].ops.quote_name
+    meta = UncertainPair._meta
+    table, pk = q(meta.db_table), q(meta.pk.column)
+    run, impact = q(meta.get_field("run").column), q(meta.get_field("impact").column)
+    head = f"SELECT {pk} FROM {table} WHERE {run} = %s AND "
+    before = f"{head}({impact} > %s OR ({impact} = %s AND {pk} < %s)) "
+    after = f"{head}({impact} < %s OR ({impact} = %s AND {pk} > %s)) "
+    return (
+        f"{before}ORDER BY {impact} ASC, {pk} DESC LIMIT 1",
+        f"{after}ORDER BY {impact} DESC, {pk} ASC LIMIT 1",
+    )
+
+
+def _forget(*, setting: str, **kwargs: Any) -> None:
+    if setting == "DATABASES":
+        _neighbours_sql.cache_clear()
+
+
+setting_changed.connect(_forget)
+
+
+def neighbours(pair: UncertainPair) -> tuple[Neighbour | None, Neighbour | None]:
+    """The pairs just before and just after ``pair`` in the review queue's order."""
+    alias = router.db_for_read(UncertainPair)
+    params = [pair.run_id, pair.impact, pair.impact, pair.pk]
+    found: list[Neighbour | None] = []
+    with connections[alias].cursor() as cursor:
+        for sql in _neighbours_sql(alias):
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+            found.append(Neighbour(row[0]) if row is not None else None)
+    return found[0], found[1]

@@ -30,7 +30,7 @@ from recuento.web.compiled import first
 from recuento.web.registry.models import Record
 from recuento.web.review.labels import FIELDS, comparison_text, field_text, level_text
 from recuento.web.review.models import PairDecision
-from recuento.web.review.services import PairKey, decide, key_of, latest_for
+from recuento.web.review.services import PairKey, decide, key_of, latest_for, neighbours
 from recuento.web.runs.models import Run, UncertainPair
 from recuento.web.runs.services import DISPLAY_FIELDS
 
@@ -265,15 +265,6 @@ def _records(pair: UncertainPair) -> tuple[dict[str, Any], dict[str, Any]]:
     )
 
 
-def _neighbours(pair: UncertainPair) -> tuple[UncertainPair | None, UncertainPair | None]:
-    same_run = UncertainPair.objects.filter(run_id=pair.run_id)
-    after = Q(impact__lt=pair.impact) | Q(impact=pair.impact, pk__gt=pair.pk)
-    before = Q(impact__gt=pair.impact) | Q(impact=pair.impact, pk__lt=pair.pk)
-    following = same_run.filter(after).order_by("-impact", "pk").only("pk").first()
-    preceding = same_run.filter(before).order_by("impact", "-pk").only("pk").first()
-    return preceding, following
-
-
 def _decided() -> Exists:
     """Whether a decision exists on the outer query's pair (either order of its records)."""
     same_order = Q(
@@ -422,7 +413,7 @@ def pair_detail(request: HttpRequest, pk: int, fmt: str = "html") -> HttpRespons
                 },
             }
         )
-    preceding, following = _neighbours(pair)
+    preceding, following = neighbours(pair)
     return render(
         request,
         "review/pair.html",
