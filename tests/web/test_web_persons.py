@@ -482,3 +482,25 @@ def test_a_postcode_column_is_kept_among_the_records_other_columns(
     _bring("padron", content.encode(), make_user("analyst"))
     records = Record.objects.filter(source__name="padron").order_by("record_id")
     assert [r.attributes for r in records] == [{"notas": "x", "postcode": "32000"}, {}]
+
+
+def test_search_results_escape_the_names_they_show(lists: Any, viewer: Any) -> None:
+    # The result lines are written in Python, not by the template: names as a list wrote
+    # them must still reach the page escaped.
+    from recuento.web.persons.keys import record_keys, search_text
+    from recuento.web.persons.models import NameKey
+
+    record = Record.objects.create(
+        source=lists["ong"],
+        record_id="x1",
+        full_name="<i>Rosa</i> & Soto",
+        given_names="Rosa",
+        first_surname="Soto",
+        birth_date="1990",
+        search_text=search_text(record_keys(["rosa", "soto"])),
+    )
+    NameKey.objects.bulk_create([NameKey(record=record, key=k) for k in ["rosa", "soto"]])
+    page = viewer.get(reverse("persons:search"), {"q": "rosa soto"}).content.decode()
+    assert "&lt;i&gt;Rosa&lt;/i&gt; &amp; Soto" in page and "<i>Rosa</i>" not in page
+    assert f'href="{reverse("persons:record", kwargs={"pk": record.pk})}"' in page
+    assert ">1990<" in page and ">ong<" in page
