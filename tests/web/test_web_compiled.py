@@ -41,3 +41,42 @@ def test_the_newest_run_is_the_orms_first_row_and_follows_new_runs(make_user: An
                 orm.status,
             )
     assert first(Run, lambda: Run.objects.filter(status="queued").order_by("pk")) is None
+
+
+def test_a_query_with_a_value_is_the_orms_with_that_value(make_user: Any, make_source: Any) -> None:
+    from recuento.web.review.services import decide
+    from recuento.web.review.views import _undecided
+    from recuento.web.runs.models import UncertainPair
+
+    analyst, reviewer = make_user("analyst"), make_user("reviewer")
+    prensa, ong = make_source("prensa"), make_source("ong")
+    runs = [Run.objects.create(created_by=analyst, status=Run.Status.DONE) for _ in range(2)]
+    pairs = [
+        UncertainPair.objects.create(
+            run=runs[k % 2],
+            left_source=prensa,
+            left_id=f"l{k}",
+            right_source=ong,
+            right_id=f"r{k}",
+            probability=0.5,
+            match_weight=0.0,
+            impact=(k % 3) / 3,
+        )
+        for k in range(12)
+    ]
+    for pair in [None, *pairs]:
+        if pair is not None:
+            decide(reviewer, pair, "same")
+        for run in runs:
+            ours = first(UncertainPair, _undecided, run.pk)
+            assert ours == _undecided(run.pk).first()
+    assert first(UncertainPair, _undecided, runs[0].pk + 100) is None
+
+
+def test_a_value_the_orm_changes_on_its_way_is_refused() -> None:
+    from recuento.web.compiled import NotCompilableError
+
+    with pytest.raises(NotCompilableError):
+        first(Run, lambda v: Run.objects.filter(progress__gt=v).order_by("pk"), 1)
+    with pytest.raises(TypeError):
+        first(Run, lambda v: Run.objects.filter(pk=v).order_by("pk"), "1")  # type: ignore[arg-type]

@@ -175,13 +175,7 @@ def queue(request: HttpRequest, fmt: str = "html") -> HttpResponse:
             }
         )
     items = _queue_rows(rows, decided)
-    first = (
-        UncertainPair.objects.filter(run=run)
-        .exclude(_decided())
-        .order_by("-impact", "pk")
-        .only("pk")
-        .first()
-    )
+    first_undecided = None if run is None else first(UncertainPair, _undecided, run.pk)
     return render(
         request,
         "review/queue.html",
@@ -189,7 +183,7 @@ def queue(request: HttpRequest, fmt: str = "html") -> HttpResponse:
             "run": run,
             "page": page,
             "items": items,
-            "first_undecided": first,
+            "first_undecided": first_undecided,
             "undecided": undecided,
         },
     )
@@ -280,6 +274,16 @@ def _decided() -> Exists:
         right_id=OuterRef("left_id"),
     )
     return Exists(PairDecision.objects.filter(same_order | swapped))
+
+
+def _undecided(run: int) -> QuerySet[UncertainPair]:
+    """The run's pairs nobody has decided, in the queue's order (their numbers)."""
+    return (
+        UncertainPair.objects.filter(run_id=run)
+        .exclude(_decided())
+        .order_by("-impact", "pk")
+        .only("pk")
+    )
 
 
 def next_undecided(pair: UncertainPair) -> UncertainPair | None:
