@@ -30,7 +30,7 @@ queue, side by side). The person, search and pair pages write their audit entry,
 use. p50, p95 and p99 latency per kind of page, throughput, errors, the CPU time the
 client itself took (it runs on the same cores as the server) and the server's CPU time per
 page (its processes, the linkage worker among them; what a page costs whatever else runs
-on the machine) are printed as JSON.
+on the machine; also split into user and system time) are printed as JSON.
 
 ``--home`` requests the site's home page instead (no query of ours, no audit entry): the
 floor every page pays for the session, the user, the roles and the layout. ``--keep DIR``
