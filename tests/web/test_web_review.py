@@ -528,3 +528,39 @@ def test_queue_and_pair_pages_escape_every_value_they_show(
     assert '<tr class="agrees">' in text and '<tr class="missing">' in text
     # The weight as floatformat:1 writes it (half up: 1.25 -> 1.3).
     assert "✓ evidence for: &lt;u&gt;level&lt;/u&gt;" in text and ">1.3<" in text
+
+
+def test_the_newest_decision_on_each_pair_is_the_orms_with_who_and_when(
+    make_user: Any, queue: dict[str, Any]
+) -> None:
+    from recuento.web.review.services import key_of, latest_for
+
+    prensa, ong = queue["prensa"], queue["ong"]
+    pairs = queue["pairs"] + [
+        UncertainPair.objects.create(
+            run=queue["run"],
+            left_source=left,
+            left_id=f"k{k}",
+            right_source=right,
+            right_id=f"j{k}",
+            probability=0.4,
+            match_weight=0.0,
+        )
+        for k, (left, right) in enumerate([(ong, prensa), (prensa, ong)] * 6)
+    ]
+    reviewers = [make_user("reviewer"), make_user("coordinator")]
+    for k, pair in enumerate(pairs):
+        for j in range(k % 3):  # none, one or two decisions; the second one counts
+            decide(reviewers[j], pair, ["same", "different", "unsure"][(k + j) % 3])
+    ours = latest_for(pairs)
+    expected = {}
+    for d in PairDecision.objects.select_related("decided_by").order_by("-decided_at", "-pk"):
+        expected.setdefault((d.left_source_id, d.left_id, d.right_source_id, d.right_id), d)
+    expected = {key_of(p): expected[key_of(p)] for p in pairs if key_of(p) in expected}
+    assert ours.keys() == expected.keys() and len(ours) == 2 * len(pairs) // 3
+    for key, d in ours.items():
+        e = expected[key]
+        assert (d.pk, d.decision, d.decided_at, d.note) == (e.pk, e.decision, e.decided_at, e.note)
+        assert d.decided_by.get_username() == e.decided_by.get_username()
+        assert d.get_decision_display() == e.get_decision_display()
+    assert latest_for([]) == {}

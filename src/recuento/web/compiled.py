@@ -14,11 +14,11 @@ would (the same model instance, with the same fields deferred).
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from django.core.signals import setting_changed
-from django.db import models, router
+from django.db import connections, models, router
 
 M = TypeVar("M", bound=models.Model)
 
@@ -74,3 +74,19 @@ def first(model: type[M], build: Callable[..., models.QuerySet[M]], *values: int
     for row in model._default_manager.raw(sql, params, using=alias):
         return row
     return None
+
+
+def from_row(model: type[M], alias: str, fields: Sequence[Any], row: Sequence[Any]) -> M:
+    """A model instance from a row of ``fields``' columns read with written-out SQL,
+    each value converted as the ORM converts it (SQLite's dates are text, its booleans
+    numbers); the model's other fields are deferred, as with ``only()``."""
+    connection = connections[alias]
+    values = list(row)
+    for i, field in enumerate(fields):
+        column = field.get_col(model._meta.db_table)
+        for convert in (
+            *connection.ops.get_db_converters(column),
+            *column.get_db_converters(connection),
+        ):
+            values[i] = convert(values[i], column, connection)
+    return model.from_db(alias, [f.attname for f in fields], values)
