@@ -533,7 +533,7 @@ def test_queue_and_pair_pages_escape_every_value_they_show(
 def test_the_newest_decision_on_each_pair_is_the_orms_with_who_and_when(
     make_user: Any, queue: dict[str, Any]
 ) -> None:
-    from recuento.web.review.services import key_of, latest_for
+    from recuento.web.review.services import decisions_on, key_of, latest_for
 
     prensa, ong = queue["prensa"], queue["ong"]
     pairs = queue["pairs"] + [
@@ -564,3 +564,13 @@ def test_the_newest_decision_on_each_pair_is_the_orms_with_who_and_when(
         assert d.decided_by.get_username() == e.decided_by.get_username()
         assert d.get_decision_display() == e.get_decision_display()
     assert latest_for([]) == {}
+    for pair in pairs:  # and every decision on a pair, newest first
+        ls, li, rs, ri = key_of(pair)
+        orm = PairDecision.objects.filter(
+            left_source_id=ls, left_id=li, right_source_id=rs, right_id=ri
+        ).order_by("-decided_at", "-pk")
+        history = decisions_on(key_of(pair))
+        assert [d.pk for d in history] == [d.pk for d in orm]
+        assert [d.decided_by.get_username() for d in history] == [
+            d.decided_by.get_username() for d in orm
+        ]

@@ -75,34 +75,20 @@ def decide(user: Any, pair: UncertainPair, decision: str, note: str = "") -> Pai
     return made
 
 
-def latest_for(pairs: Sequence[NamesRecords]) -> dict[PairKey, PairDecision]:
-    """The newest decision on each of ``pairs`` that has one (one query), with who made it
-    (``decided_by``: their number and user name).
-
-    The query asks for decisions whose left and right record ids are among the pairs'
-    (an index range, simple to plan however many pairs a page shows); the exact pairs are
-    picked here. It is written out here: built through the ORM, its lists of record ids
-    (100 values for a page of the queue) took 0.58 ms of the page's time, and reading it
-    0.2 ms.
-    """
-    keys = {key_of(p) for p in pairs}
-    if not keys:
-        return {}
+def _decisions(conditions: list[tuple[str, list[Any]]]) -> list[PairDecision]:
+    """Decisions whose columns are among the given values (``[(field name, values)]``),
+    newest first, with who made each (``decided_by``: their number and user name), read
+    with the SQL written out: the ORM took longer to build these queries than to run them
+    (a queue page's 100 record ids in IN lists: 0.58 ms)."""
     alias = router.db_for_read(PairDecision)
     q = connections[alias].ops.quote_name
     user_model = get_user_model()
     meta, users = PairDecision._meta, user_model._meta
     fields = meta.concrete_fields
     user_fields = (users.pk, users.get_field(user_model.USERNAME_FIELD))
-    wanted: list[tuple[set[Any], str]] = [
-        ({k[1] for k in keys}, "left_id"),
-        ({k[3] for k in keys}, "right_id"),
-        ({k[0] for k in keys}, "left_source"),
-        ({k[2] for k in keys}, "right_source"),
-    ]
     where = " AND ".join(
         f"d.{q(meta.get_field(name).column)} IN ({', '.join(['%s'] * len(values))})"
-        for values, name in wanted
+        for name, values in conditions
     )
     sql = (
         f"SELECT {', '.join(f'd.{q(f.column)}' for f in fields)}, "
@@ -113,17 +99,46 @@ def latest_for(pairs: Sequence[NamesRecords]) -> dict[PairKey, PairDecision]:
         f"ORDER BY d.{q(meta.get_field('decided_at').column)} DESC, d.{q(meta.pk.column)} DESC"
     )
     with connections[alias].cursor() as cursor:
-        cursor.execute(sql, [v for values, _name in wanted for v in values])
+        cursor.execute(sql, [v for _name, values in conditions for v in values])
         rows = cursor.fetchall()
-    newest: dict[PairKey, PairDecision] = {}
+    found = []
     n = len(fields)
     for row in rows:
         d = from_row(PairDecision, alias, fields, row[:n])
+        # As select_related("decided_by") leaves it (the user's other fields deferred).
+        d._state.fields_cache["decided_by"] = from_row(user_model, alias, user_fields, row[n:])
+        found.append(d)
+    return found
+
+
+def decisions_on(key: PairKey) -> list[PairDecision]:
+    """Every decision on the pair ``key`` (canonical order), newest first (one query)."""
+    names = ("left_source", "left_id", "right_source", "right_id")
+    return _decisions([(name, [value]) for name, value in zip(names, key, strict=True)])
+
+
+def latest_for(pairs: Sequence[NamesRecords]) -> dict[PairKey, PairDecision]:
+    """The newest decision on each of ``pairs`` that has one (one query), with who made it.
+
+    The query asks for decisions whose left and right record ids are among the pairs'
+    (an index range, simple to plan however many pairs a page shows); the exact pairs are
+    picked here.
+    """
+    keys = {key_of(p) for p in pairs}
+    if not keys:
+        return {}
+    newest: dict[PairKey, PairDecision] = {}
+    for d in _decisions(
+        [
+            ("left_id", sorted({k[1] for k in keys})),
+            ("right_id", sorted({k[3] for k in keys})),
+            ("left_source", sorted({k[0] for k in keys})),
+            ("right_source", sorted({k[2] for k in keys})),
+        ]
+    ):
         key = (d.left_source_id, d.left_id, d.right_source_id, d.right_id)
-        if key in keys and key not in newest:
-            # As select_related("decided_by") leaves it (the user's other fields deferred).
-            d._state.fields_cache["decided_by"] = from_row(user_model, alias, user_fields, row[n:])
-            newest[key] = d
+        if key in keys:
+            newest.setdefault(key, d)
     return newest
 
 

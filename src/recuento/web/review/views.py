@@ -30,7 +30,14 @@ from recuento.web.compiled import first
 from recuento.web.registry.models import Record
 from recuento.web.review.labels import FIELDS, comparison_text, field_text, level_text
 from recuento.web.review.models import PairDecision
-from recuento.web.review.services import PairKey, decide, key_of, latest_for, neighbours
+from recuento.web.review.services import (
+    PairKey,
+    decide,
+    decisions_on,
+    key_of,
+    latest_for,
+    neighbours,
+)
 from recuento.web.runs.models import Run, UncertainPair
 from recuento.web.runs.services import DISPLAY_FIELDS
 
@@ -393,16 +400,7 @@ def pair_detail(request: HttpRequest, pk: int, fmt: str = "html") -> HttpRespons
         pk=pk,
     )
     left, right = _records(pair)
-    history = list(
-        PairDecision.objects.filter(
-            left_source_id=key_of(pair)[0],
-            left_id=key_of(pair)[1],
-            right_source_id=key_of(pair)[2],
-            right_id=key_of(pair)[3],
-        )
-        .select_related("decided_by")
-        .order_by("-decided_at", "-pk")
-    )
+    history = decisions_on(key_of(pair))
     current = history[0] if history else None
     record(request.user, "view", "pair", pair.pk, {"run": pair.run_id})
     if fmt == "json":
