@@ -504,3 +504,41 @@ def test_search_results_escape_the_names_they_show(lists: Any, viewer: Any) -> N
     assert "&lt;i&gt;Rosa&lt;/i&gt; &amp; Soto" in page and "<i>Rosa</i>" not in page
     assert f'href="{reverse("persons:record", kwargs={"pk": record.pk})}"' in page
     assert ">1990<" in page and ">ong<" in page
+
+
+def test_a_person_reads_the_records_and_lists_the_orm_reads(
+    run: Run, lists: Any, make_user: Any
+) -> None:
+    from recuento.web.persons.search import person
+
+    # A record the run assigned that is no longer stored, and a record of another person.
+    Assignment.objects.create(run=run, source=lists["ong"], record_id="gone", person_id="P1")
+    for person_id in ("P1", *Assignment.objects.values_list("person_id", flat=True)):
+        found = person(run, person_id)
+        assert found is not None
+        assigned = Assignment.objects.filter(run=run, person_id=person_id)
+        orm = [
+            r
+            for r in Record.objects.filter(
+                source_id__in={a.source_id for a in assigned},
+                record_id__in={a.record_id for a in assigned},
+            )
+            .select_related("source")
+            .order_by("source__name", "record_id")
+            if (r.source_id, r.record_id) in {(a.source_id, a.record_id) for a in assigned}
+        ]
+        assert [r.pk for r in found.records] == [r.pk for r in orm]
+        for ours, theirs in zip(found.records, orm, strict=True):
+            for field in Record._meta.concrete_fields:
+                assert getattr(ours, field.attname) == getattr(theirs, field.attname)
+            assert ours.source.name == theirs.source.name and ours.source.pk == theirs.source_id
+        stored = {(r.source_id, r.record_id) for r in orm}
+        assert found.missing == sorted(
+            (a.source.name, a.record_id)
+            for a in assigned
+            if (a.source_id, a.record_id) not in stored
+        )
+        strengths = [a.strength for a in assigned if a.strength is not None]
+        assert found.weakest == (min(strengths) if strengths else None)
+    assert ("ong", "gone") in person(run, "P1").missing  # type: ignore[union-attr]
+    assert person(run, "nobody") is None

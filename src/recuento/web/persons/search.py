@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import (
     CharField,
     Exists,
@@ -26,7 +26,7 @@ from django.db.models import (
 )
 
 from recuento.people.name_fold import fold
-from recuento.web.compiled import first
+from recuento.web.compiled import first, from_row
 from recuento.web.persons.keys import QueryWord, prefix_upper_bound
 from recuento.web.persons.models import NameKey
 from recuento.web.registry.models import Record, Source
@@ -52,13 +52,6 @@ def newest_run() -> Run | None:
     """The newest finished run (status ``done``), or None (its query compiled once: see
     :mod:`recuento.web.compiled`)."""
     return first(Run, _newest_runs)
-
-
-#: A record's list as the pages show it: its name (a source's row also holds its header,
-#: mapping and rejects, read as JSON for nothing).
-_SOURCE_UNSHOWN = tuple(
-    f"source__{f.name}" for f in Source._meta.concrete_fields if f.name not in ("id", "name")
-)
 
 
 #: Keys counted per word to find the rarest (more than this is "common").
@@ -272,31 +265,69 @@ def persons_of(groups: Sequence[dict[str, Any]], run: Run | None) -> list[Person
     return persons
 
 
+def _person_rows(run: Run, person_id: str) -> tuple[list[tuple[Any, ...]], list[Record]]:
+    """A person's assignments ``(source id, list name, record id, strength)`` and their
+    stored records (with their list's name only: a list's row also holds its header,
+    mapping and rejects, read as JSON for nothing), by list name
+    then record id: two queries written out here, as the ORM would write them (building
+    them through the ORM took 0.9 ms of the person page, running them 0.03 ms)."""
+    alias = router.db_for_read(Record)
+    q = connections[alias].ops.quote_name
+    a, source, record = Assignment._meta, Source._meta, Record._meta
+    name = q(source.get_field("name").column)
+    join = f"INNER JOIN {q(source.db_table)} s ON s.{q(source.pk.column)} = "
+    assignments = (
+        f"SELECT a.{q(a.get_field('source').column)}, s.{name}, "
+        f"a.{q(a.get_field('record_id').column)}, a.{q(a.get_field('strength').column)} "
+        f"FROM {q(a.db_table)} a {join}a.{q(a.get_field('source').column)} "
+        f"WHERE a.{q(a.get_field('run').column)} = %s "
+        f"AND a.{q(a.get_field('person_id').column)} = %s"
+    )
+    with connections[alias].cursor() as cursor:
+        cursor.execute(assignments, [run.pk, person_id])
+        rows = cursor.fetchall()
+        if not rows:
+            return [], []
+        sources = sorted({r[0] for r in rows})
+        ids = sorted({r[2] for r in rows})
+        fields = record.concrete_fields
+        source_column = q(record.get_field("source").column)
+        record_id = q(record.get_field("record_id").column)
+        cursor.execute(
+            f"SELECT {', '.join(f'r.{q(f.column)}' for f in fields)}, s.{name} "
+            f"FROM {q(record.db_table)} r {join}r.{source_column} "
+            f"WHERE r.{source_column} IN ({', '.join(['%s'] * len(sources))}) "
+            f"AND r.{record_id} IN ({', '.join(['%s'] * len(ids))}) "
+            f"ORDER BY s.{name} ASC, r.{record_id} ASC",
+            [*sources, *ids],
+        )
+        found = cursor.fetchall()
+    records = []
+    source_fields = (source.pk, source.get_field("name"))
+    for row in found:
+        r = from_row(Record, alias, fields, row[:-1])
+        # As select_related("source") leaves it (the list's other fields deferred).
+        r._state.fields_cache["source"] = from_row(
+            Source, alias, source_fields, (r.source_id, row[-1])
+        )
+        records.append(r)
+    return rows, records
+
+
 def person(run: Run, person_id: str) -> Person | None:
     """One person of a run with every record from every source, or None if the run has no
     such person."""
-    rows = list(
-        Assignment.objects.filter(run=run, person_id=person_id)
-        .select_related("source")
-        .only("source_id", "source__name", "record_id", "strength")
-    )
+    rows, stored = _person_rows(run, person_id)
     if not rows:
         return None
-    strengths = [a.strength for a in rows if a.strength is not None]
-    wanted = {(a.source_id, a.record_id) for a in rows}
-    records = [
-        r
-        for r in Record.objects.filter(
-            source_id__in={s for s, _ in wanted}, record_id__in={i for _, i in wanted}
-        )
-        .select_related("source")
-        .defer(*_SOURCE_UNSHOWN)
-        .order_by("source__name", "record_id")
-        if (r.source_id, r.record_id) in wanted
-    ]
+    strengths = [strength for _s, _n, _i, strength in rows if strength is not None]
+    wanted = {(source_id, record_id) for source_id, _n, record_id, _s in rows}
+    records = [r for r in stored if (r.source_id, r.record_id) in wanted]
     found = {(r.source_id, r.record_id) for r in records}
     missing = sorted(
-        (a.source.name, a.record_id) for a in rows if (a.source_id, a.record_id) not in found
+        (name, record_id)
+        for source_id, name, record_id, _s in rows
+        if (source_id, record_id) not in found
     )
     return Person(
         run,
