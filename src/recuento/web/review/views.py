@@ -8,14 +8,15 @@ overrides the model in the next run.
 
 from __future__ import annotations
 
+import functools
 from html import escape
 from typing import Any, NamedTuple
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.db import connections, router, transaction
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
@@ -106,7 +107,8 @@ class QueuePair(NamedTuple):
 
     @classmethod
     def of(cls, pair: UncertainPair) -> QueuePair:
-        """The same values from a pair read as a model instance (with its two lists)."""
+        """The same values from a pair read as the pair page reads it (with its two lists'
+        names, ``left_name`` and ``right_name``)."""
         return cls(
             pair.pk,
             pair.run_id,
@@ -118,8 +120,8 @@ class QueuePair(NamedTuple):
             pair.match_weight,
             pair.impact,
             pair.same_person,
-            pair.left_source.name,
-            pair.right_source.name,
+            pair.left_name,
+            pair.right_name,
         )
 
 
@@ -242,23 +244,46 @@ def _queue_rows(rows: list[QueuePair], decided: dict[PairKey, PairDecision]) -> 
     return out
 
 
+def _pair_shown(pk: int) -> QuerySet[UncertainPair]:
+    """The pair the pair page shows: its columns and its two lists' names (``left_name``,
+    ``right_name``); compiled once (:func:`recuento.web.compiled.first`)."""
+    return (
+        UncertainPair.objects.filter(pk=pk)
+        .annotate(left_name=F("left_source__name"), right_name=F("right_source__name"))
+        .only(*(f for f in _QUEUE_FIELDS if f not in _SOURCE_NAMES), "comparisons", "records")
+        .order_by("pk")
+    )
+
+
+@functools.cache
+def _records_sql(alias: str) -> str:
+    """The two records of a pair (by list and record id), their display fields: the ORM's
+    query written out once per database."""
+    q = connections[alias].ops.quote_name
+    meta = Record._meta
+    source, record_id = q(meta.get_field("source").column), q(meta.get_field("record_id").column)
+    columns = ", ".join(q(meta.get_field(f).column) for f in DISPLAY_FIELDS)
+    one = f"({source} = %s AND {record_id} = %s)"
+    return f"SELECT {source}, {record_id}, {columns} FROM {q(meta.db_table)} WHERE {one} OR {one}"
+
+
 def _records(pair: UncertainPair) -> tuple[dict[str, Any], dict[str, Any]]:
     """The two records' display fields: from the registry when it holds them, else as the
     run read them."""
-    found = {
-        (r.source_id, r.record_id): r
-        for r in Record.objects.filter(
-            Q(source_id=pair.left_source_id, record_id=pair.left_id)
-            | Q(source_id=pair.right_source_id, record_id=pair.right_id)
+    alias = router.db_for_read(Record)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(
+            _records_sql(alias),
+            [pair.left_source_id, pair.left_id, pair.right_source_id, pair.right_id],
         )
-    }
+        found = {(row[0], row[1]): row[2:] for row in cursor.fetchall()}
     stored = pair.records or {}
 
     def values(source_id: int, record_id: str, side: str) -> dict[str, Any]:
         r = found.get((source_id, record_id))
         if r is None:
             return dict(stored.get(side) or {})
-        return {name: (getattr(r, name) or None) for name in DISPLAY_FIELDS}
+        return {name: (value or None) for name, value in zip(DISPLAY_FIELDS, r, strict=True)}
 
     return (
         values(pair.left_source_id, pair.left_id, "left"),
@@ -393,12 +418,9 @@ def pair_detail(request: HttpRequest, pk: int, fmt: str = "html") -> HttpRespons
     pages it runs outside the request's transaction and holds SQLite's write lock only
     while that entry is written.
     """
-    pair = get_object_or_404(
-        UncertainPair.objects.select_related("left_source", "right_source").only(
-            *_QUEUE_FIELDS, "comparisons", "records"
-        ),
-        pk=pk,
-    )
+    pair = first(UncertainPair, _pair_shown, pk)
+    if pair is None:
+        raise Http404("No UncertainPair matches the given query.")
     left, right = _records(pair)
     history = decisions_on(key_of(pair))
     current = history[0] if history else None
