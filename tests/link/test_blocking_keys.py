@@ -113,12 +113,35 @@ def test_a_name_and_context_shared_by_too_many_records_makes_no_block() -> None:
     assert keyed == [None] * n
 
 
-def _context_keys_by_hand(keys, places, districts, given, surname, limit):
+def test_a_name_shared_in_a_crowded_place_meets_within_the_event_year() -> None:
+    from recuento.link.prepare import MAX_CONTEXT_BLOCK, _context_keys
+
+    # A newspaper's "Ortiz" and a prosecutor's "Ortiz" in Juárez, both in 2003, where
+    # Juárez holds more Ortizes than a block may: the place and the year bring them
+    # together, and not with the Ortizes of other years.
+    n = MAX_CONTEXT_BLOCK + 1
+    keyed = _context_keys(
+        [["ortis", "luisa"], ["ortis", "maria"], *[["ortis", f"otra{i}"] for i in range(n)]],
+        ["juares"] * (n + 2),
+        [None] * (n + 2),
+        ["luisa", "maria", *[f"otra{i}" for i in range(n)]],
+        [None] * (n + 2),
+        [2003, 2003, *[1995] * n],
+    ).to_pylist()
+    assert set(keyed[0]) & set(keyed[1]) == {"e:juares|2003|ortis"}
+    assert not any("p:juares|ortis" in (k or []) for k in keyed)
+    assert not any("e:juares|1995|ortis" in (k or []) for k in keyed)
+
+
+def _context_keys_by_hand(keys, places, districts, given, surname, years, limit):
     from collections import Counter
 
     keyed = []
-    for ks, place, district, g, sur in zip(keys, places, districts, given, surname, strict=True):
+    for ks, place, district, g, sur, year in zip(
+        keys, places, districts, given, surname, years, strict=True
+    ):
         found = {f"p:{place}|{k}" for k in ks or () if place}
+        found |= {f"e:{place}|{year}|{k}" for k in ks or () if place and year is not None}
         found |= {f"d:{district}|{k}" for k in ks or () if district}
         if sur and g:
             found |= {f"s:{sur}|{g[0]}", f"f:{g[:3]}|{sur[:4]}"}
@@ -136,6 +159,7 @@ def _context_keys_by_hand(keys, places, districts, given, surname, limit):
             st.sampled_from([None, "TQ13"]),
             st.sampled_from([None, "", "ana", "anabel", "ñeli"]),
             st.sampled_from([None, "lopez", "ruiz", "lopezz"]),
+            st.sampled_from([None, 1999, 2003]),
         ),
         max_size=40,
     )
@@ -143,6 +167,6 @@ def _context_keys_by_hand(keys, places, districts, given, surname, limit):
 def test_the_context_keys_are_those_built_by_hand(rows) -> None:
     from recuento.link.prepare import MAX_CONTEXT_BLOCK, _context_keys
 
-    columns = [list(c) for c in zip(*rows, strict=True)] if rows else [[]] * 5
+    columns = [list(c) for c in zip(*rows, strict=True)] if rows else [[]] * 6
     expected = _context_keys_by_hand(*columns, MAX_CONTEXT_BLOCK)
     assert _context_keys(*columns).to_pylist() == expected

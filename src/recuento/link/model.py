@@ -368,16 +368,18 @@ def blocking_rules(present: set[str] | None = None) -> list[BlockingRuleCreator]
     - the same postcode and one name token by sound, where that block is small (typos in
       the other names and in the date of birth);
     - the same postcode and year of birth, whatever the names (typos in every name);
-    - one name with the place or the postcode's district, the surname with the given
-      name's initial, or the spelling prefixes of both, where that block is small (a
-      nickname or a typo where the date of birth is missing);
+    - one name with the place (and with the place and the event's year) or the postcode's
+      district, the surname with the given name's initial, or the spelling prefixes of
+      both, where that block is small (a nickname or a typo where the date of birth is
+      missing);
     - CURP, e-mail.
 
-    Every rule joins on enough columns that its blocks stay small as lists grow. At
-    245,541 simulated records these rules compare 99.14% of the true pairs; the same
-    rules with surname-and-year-of-birth and given-name-and-year-of-birth rules added
-    compared 99.35%, at the cost of 53 million more comparisons at a million records
-    (`recuento.link.recall`).
+    Every rule joins on enough columns that its blocks stay small as lists grow. These
+    rules compare 99.97% of the true pairs at 9,928 simulated records, 99.59% at 245,541
+    and 99.16% at 1,000,360, in 88.7 million comparisons at a million
+    (`recuento.link.recall`; BENCHMARKS.md). Surname-and-year-of-birth and
+    given-name-and-year-of-birth rules added 0.2 points at 245,541 records (before the
+    context rules) for 53 million more comparisons at a million, and were left out.
     """
     formal = {"arrays_to_explode": ["given_formal"]}
     rules: list[tuple[tuple[str, ...], BlockingRuleCreator]] = [
@@ -414,11 +416,12 @@ def blocking_rules(present: set[str] | None = None) -> list[BlockingRuleCreator]
             block_on("postcode", "birth_year"),
         ),
         (
-            # One name with the place or the postcode's district, or the surname with the
-            # given name's initial or spelling prefixes, in small blocks: a nickname or
-            # typo where the date of birth is missing (historical_50k: recall of these
-            # rules 0.63 without, 0.82 with; at a million simulated records about 2 million
-            # comparisons more, with blocks of at most 20).
+            # One name with the place (or the place and the event's year) or the
+            # postcode's district, or the surname with the given name's initial or
+            # spelling prefixes, in small blocks: a nickname or typo where the date of
+            # birth is missing (historical_50k: recall of these rules 0.63 without, 0.82
+            # with; simulated Juárez lists, 1,000,360 records: 0.9867 -> 0.9916 with the
+            # event's year, about 5.4 million comparisons in all, blocks of at most 20).
             ("context_keys",),
             block_on("context_keys", arrays_to_explode=["context_keys"]),
         ),
