@@ -280,9 +280,9 @@ def _context_keys(
 
     Arguments are columns (Arrow arrays or lists) of equal length: name keys (lists), place
     key, postcode district, main given name, first surname, event year (none: all null).
-    Returns each record's sorted
-    keys, null where it has none. Built in DuckDB: at a million records, 2.5 s where the
-    same in Python took 7 (the same keys, checked on 245,541 simulated records).
+    Returns each record's sorted keys, null where it has none. Built in DuckDB: at a
+    million records, 2.5 s where the same in Python took 7 (the same keys, checked on
+    245,541 simulated records).
     """
     import duckdb
 
