@@ -27,12 +27,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.signals import setting_changed
 from django.db import connections, router
 
+from recuento.web.compiled import from_row
+
 
 @functools.cache
-def _statements(alias: str) -> tuple[str, str, str, tuple[str, ...]]:
-    """For the database ``alias``: the SQL reading one user by primary key, every
-    permission (a superuser's), and the permissions of one user and of their roles; and
-    the user model's attribute names in the order the first one reads its columns."""
+def _statements(alias: str) -> tuple[str, str, str]:
+    """For the database ``alias``: the SQL reading one user by primary key (the user
+    model's concrete fields, in order), every permission (a superuser's), and the
+    permissions of one user and of their roles."""
     q = connections[alias].ops.quote_name
     user_model = get_user_model()
     fields = user_model._meta.concrete_fields
@@ -63,7 +65,7 @@ def _statements(alias: str) -> tuple[str, str, str, tuple[str, ...]]:
         f"ON ug.{q(roles.m2m_reverse_name())} = gp.{q(role_permissions.m2m_column_name())} "
         f"WHERE ug.{q(roles.m2m_column_name())} = %s)"
     )
-    return one_user, every, own_and_roles, tuple(f.attname for f in fields)
+    return one_user, every, own_and_roles
 
 
 def _forget_statements(*, setting: str, **kwargs: Any) -> None:
@@ -82,7 +84,7 @@ class RoleBackend(ModelBackend):
     def get_user(self, user_id: Any) -> Any:
         user_model = get_user_model()
         alias = router.db_for_read(user_model)
-        one_user, _every, _own_and_roles, names = _statements(alias)
+        one_user, _every, _own_and_roles = _statements(alias)
         connection = connections[alias]
         with connection.cursor() as cursor:
             pk = user_model._meta.pk.get_db_prep_value(user_id, connection)
@@ -90,17 +92,7 @@ class RoleBackend(ModelBackend):
             row = cursor.fetchone()
         if row is None:
             return None
-        # The database's values as the ORM reads them (SQLite's dates are text, its
-        # booleans numbers).
-        values = list(row)
-        for i, field in enumerate(user_model._meta.concrete_fields):
-            column = field.get_col(user_model._meta.db_table)
-            for convert in (
-                *connection.ops.get_db_converters(column),
-                *column.get_db_converters(connection),
-            ):
-                values[i] = convert(values[i], column, connection)
-        user = user_model.from_db(alias, list(names), values)
+        user = from_row(user_model, alias, user_model._meta.concrete_fields, row)
         return user if self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
@@ -108,7 +100,7 @@ class RoleBackend(ModelBackend):
             return set()
         if not hasattr(user_obj, "_perm_cache"):
             alias = router.db_for_read(Permission)
-            _one_user, every, own_and_roles, _names = _statements(alias)
+            _one_user, every, own_and_roles = _statements(alias)
             with connections[alias].cursor() as cursor:
                 if user_obj.is_superuser:
                     cursor.execute(every)
