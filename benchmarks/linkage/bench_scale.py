@@ -4,7 +4,7 @@ Not a test: run it by hand, alone on the machine, and record its output in BENCH
 
     python benchmarks/linkage/bench_scale.py generate --people 815000 --dir /tmp/scale/m1
     python benchmarks/linkage/bench_scale.py link --dir /tmp/scale/m1 [--backend spark]
-        [--model saved.json [--prior P]] [--group-limit N]
+        [--model saved.json [--prior P]] [--save-model out.json] [--group-limit N]
 
 ``generate`` simulates Juárez-like lists with ``recuento.simulate`` (seed 11, the lists'
 seed 12, as ``bench_link.py synthetic``), reads them with the list reader (four workers'
@@ -16,9 +16,10 @@ about 1,000,000 records; 200,000 people about 245,000.
 process's resident memory (with its children: Spark's JVM) every half second, and prints
 the time of each step, the peak memory, the count error and the pairwise and B-cubed
 scores. ``--model`` reuses a saved model instead of training (a reused model keeps its
-prior unless ``--prior`` gives the one for this size). The standard Splink model is not
-run at this size: at 245k it over-counted by 50% (BENCHMARKS.md), and its time is not
-the question here.
+prior unless ``--prior`` gives the one for this size); ``--save-model`` writes the model
+the run trained or reused (for a Spark run that reuses a DuckDB run's model). The
+standard Splink model is not run at this size: at 245k it over-counted by 50%
+(BENCHMARKS.md), and its time is not the question here.
 """
 
 from __future__ import annotations
@@ -123,6 +124,7 @@ def link(
     model_path: Path | None,
     prior: float | None,
     group_limit: int | None = None,
+    save_model: Path | None = None,
 ) -> None:
     import json
     import os
@@ -154,6 +156,8 @@ def link(
         extra = {} if group_limit is None else {"group_limit": group_limit}
         result = link_tables(tables, backend=backend, progress=say, model=model, **extra)
     seconds = time.perf_counter() - start
+    if save_model is not None:
+        save_model.write_text(json.dumps(result.model, indent=2), encoding="utf-8")
     e = evaluate(result.persons.column("person_id").to_pylist(), truth)
     print(
         f"persons {e.persons_found:,} / {e.persons_true:,} (count error "
@@ -183,11 +187,12 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         help="link_tables' group_limit (0: score only the blocked pairs; default its own)",
     )
+    k.add_argument("--save-model", type=Path, help="write the model used to this JSON file")
     args = parser.parse_args(argv)
     if args.command == "generate":
         generate(args.people, args.seed, args.dir)
     else:
-        link(args.dir, args.backend, args.model, args.prior, args.group_limit)
+        link(args.dir, args.backend, args.model, args.prior, args.group_limit, args.save_model)
     return 0
 
 

@@ -170,3 +170,106 @@ def test_the_context_keys_are_those_built_by_hand(rows) -> None:
     columns = [list(c) for c in zip(*rows, strict=True)] if rows else [[]] * 6
     expected = _context_keys_by_hand(*columns, MAX_CONTEXT_BLOCK)
     assert _context_keys(*columns).to_pylist() == expected
+
+
+def _name_set_keys_by_hand(keys, places, common_above, place_limit, triple_limit):
+    from collections import Counter
+    from itertools import combinations
+
+    pairs = [list(combinations(sorted(set(ks or ())), 2)) for ks in keys]
+    counts = Counter(p for ps in pairs for p in ps)
+    keyed: list[list[tuple[str, int]]] = []
+    for ks, ps, place in zip(keys, pairs, places, strict=True):
+        common = {p for p in ps if counts[p] > common_above}
+        found = [(f"q:{place}|{a}|{b}", place_limit) for a, b in common if place]
+        found += [
+            (f"t:{a}|{b}|{c}", triple_limit)
+            for a, b, c in combinations(sorted(set(ks or ())), 3)
+            if {(a, b), (a, c), (b, c)} <= common
+        ]
+        keyed.append(found)
+    sizes = Counter(k for ks in keyed for k, _ in ks)
+    return [sorted(k for k, limit in ks if sizes[k] <= limit) or None for ks in keyed]
+
+
+def test_a_common_name_meets_in_its_place_when_the_years_disagree() -> None:
+    from recuento.link.prepare import _name_set_keys
+
+    # Three records of a common pair (gabriela lopes): two in one place, one elsewhere.
+    keys = [["gabriela", "lopes", "rodriges"], ["gabriela", "lopes"], ["gabriela", "lopes"]]
+    places = ["parajes sur juares", "parajes sur juares", "centro"]
+    keyed = _name_set_keys(keys, places, common_above=2).to_pylist()
+    assert keyed[0] == ["q:parajes sur juares|gabriela|lopes"]
+    assert keyed[1] == ["q:parajes sur juares|gabriela|lopes"]
+    assert keyed[2] == ["q:centro|gabriela|lopes"]
+
+
+def test_a_rare_pair_makes_no_name_set_key_since_the_pair_alone_is_a_block() -> None:
+    from recuento.link.prepare import _name_set_keys
+
+    keyed = _name_set_keys([["ana", "ruis"], ["ana", "ruis"]], ["centro", "centro"])
+    assert keyed.to_pylist() == [None, None]
+
+
+def test_three_common_names_meet_anywhere_and_crowded_blocks_are_left_out() -> None:
+    from recuento.link.prepare import _name_set_keys
+
+    name = ["gabriela", "lopes", "rodriges"]
+    keys = [
+        name,
+        name,
+        name,
+        ["lopes", "rodriges"],
+        ["gabriela", "lopes"],
+        ["gabriela", "rodriges"],
+    ]
+    places = ["norte", "sur", "este", "norte", "sur", "este"]
+    keyed = _name_set_keys(keys, places, common_above=2, triple_limit=3).to_pylist()
+    assert [set(k or ()) for k in keyed[:3]] == [
+        {
+            "t:gabriela|lopes|rodriges",
+            "q:norte|gabriela|lopes",
+            "q:norte|gabriela|rodriges",
+            "q:norte|lopes|rodriges",
+        },
+        {
+            "t:gabriela|lopes|rodriges",
+            "q:sur|gabriela|lopes",
+            "q:sur|gabriela|rodriges",
+            "q:sur|lopes|rodriges",
+        },
+        {
+            "t:gabriela|lopes|rodriges",
+            "q:este|gabriela|lopes",
+            "q:este|gabriela|rodriges",
+            "q:este|lopes|rodriges",
+        },
+    ]
+    crowded = _name_set_keys(keys, places, common_above=2, triple_limit=2).to_pylist()
+    assert not any(k.startswith("t:") for ks in crowded for k in ks or ())
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(
+                st.none(), st.lists(st.sampled_from(["ana", "lopes", "ruis", "sara"]), max_size=4)
+            ),
+            st.sampled_from([None, "", "centro", "norte"]),
+        ),
+        max_size=40,
+    ),
+    st.integers(0, 4),
+    st.integers(1, 6),
+    st.integers(1, 6),
+)
+def test_the_name_set_keys_are_those_built_by_hand(rows, common_above, place_limit, triple_limit):
+    from recuento.link.prepare import _name_set_keys
+
+    keys = [sorted(set(k)) if k is not None else None for k, _ in rows]  # as name_keys
+    places = [p for _, p in rows]
+    limits = {"common_above": common_above, "place_limit": place_limit}
+    expected = _name_set_keys_by_hand(keys, places, common_above, place_limit, triple_limit)
+    got = _name_set_keys(keys, places, **limits, triple_limit=triple_limit).to_pylist()
+    assert got == expected

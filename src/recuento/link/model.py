@@ -372,11 +372,14 @@ def blocking_rules(present: set[str] | None = None) -> list[BlockingRuleCreator]
       district, the surname with the given name's initial, or the spelling prefixes of
       both, where that block is small (a nickname or a typo where the date of birth is
       missing);
+    - a common pair of names with the place, or three names together, where that block
+      is small (the same name with years of birth one or two apart: a newspaper's age at
+      an approximate date);
     - CURP, e-mail.
 
     Every rule joins on enough columns that its blocks stay small as lists grow. These
-    rules compare 99.97% of the true pairs at 9,928 simulated records, 99.59% at 245,541
-    and 99.16% at 1,000,360, in 88.7 million comparisons at a million
+    rules compare 99.97% of the true pairs at 9,928 simulated records, 99.72% at 245,541
+    and 99.50% at 1,000,360, in 102.8 million comparisons at a million
     (`recuento.link.recall`; BENCHMARKS.md). Surname-and-year-of-birth and
     given-name-and-year-of-birth rules added 0.2 points at 245,541 records (before the
     context rules) for 53 million more comparisons at a million, and were left out.
@@ -424,6 +427,13 @@ def blocking_rules(present: set[str] | None = None) -> list[BlockingRuleCreator]
             # event's year, about 5.4 million comparisons in all, blocks of at most 20).
             ("context_keys",),
             block_on("context_keys", arrays_to_explode=["context_keys"]),
+        ),
+        (
+            # A common pair of names with the place, or three names together, in small
+            # blocks: the same name where the years of birth disagree by one or two (a
+            # newspaper's age at an approximate date).
+            ("name_set_keys",),
+            block_on("name_set_keys", arrays_to_explode=["name_set_keys"]),
         ),
         (("curp",), block_on("curp")),
         (("email",), block_on("email")),

@@ -83,6 +83,7 @@ PREPARED_COLUMNS = (
     "postcode_district",
     "postcode_keys",
     "context_keys",
+    "name_set_keys",
     "curp",
     "email",
 )
@@ -229,6 +230,105 @@ def _token_years(
         for keys, ys in zip(all_keys, years, strict=True)
     ]
     return _small_blocks(keyed, MAX_TOKEN_YEAR_BLOCK)
+
+
+#: A common pair of names (shared by more than PAIR_REFINE_ABOVE records) with the place
+#: makes a block only when it is at most this large; three names together, at most
+#: MAX_TRIPLE_BLOCK.
+MAX_PLACE_PAIR_BLOCK = 100
+MAX_TRIPLE_BLOCK = 30
+
+
+def _name_set_keys(
+    all_keys: Any,
+    places: Any,
+    *,
+    common_above: int = PAIR_REFINE_ABOVE,
+    place_limit: int = MAX_PLACE_PAIR_BLOCK,
+    triple_limit: int = MAX_TRIPLE_BLOCK,
+) -> pa.ChunkedArray:
+    """Keys for records that share most of a common name when their years disagree.
+
+    A common pair of names (García Hernández) is a block only within a year of birth, and
+    a newspaper's age at an approximate date gives a year of birth one or two off another
+    list's. At 1,000,360 simulated Juárez records, of the 6,012 true pairs no other rule
+    compared, 4,093 shared two names or more (by sound) and 4,322 the place; these keys
+    compare 2,466 of them (blocking recall 0.9916 -> 0.9950) for 14.1 million more
+    comparisons (88.7 -> 102.8 million). Two kinds:
+
+    - the place with a pair of name keys shared by more than ``common_above`` records
+      (``q:parajes sur juares|gabriela|lopes``), in blocks of at most ``place_limit``;
+    - three name keys whose three pairs are all that common (``t:gabriela|lopes|rodriges``),
+      in blocks of at most ``triple_limit``.
+
+    A rarer pair is left out of both: the pair alone is already a block.
+
+    Arguments are columns (Arrow arrays or lists) of equal length: each record's name keys
+    (lists, sorted and without repeats, as ``name_keys``) and its place key. Returns each
+    record's sorted keys, null where it has none. Built in DuckDB: 2.6 s at a million
+    records, where the same in Python took 15 (the same keys).
+    """
+    import duckdb
+
+    table = pa.table(
+        {
+            name: values
+            if isinstance(values, pa.Array | pa.ChunkedArray)
+            else pa.array(values, kind)
+            for name, values, kind in (
+                ("keys", all_keys, pa.list_(pa.string())),
+                ("place", places, pa.string()),
+            )
+        }
+    )
+    table = table.append_column("row", pa.array(range(table.num_rows), pa.int64()))
+    con = duckdb.connect()
+    try:
+        con.register("records", table)
+        return (
+            con.sql(
+                f"""
+            with pairs as (
+                select row, place, unnest(flatten(list_transform(
+                    range(1, len(keys) + 1),
+                    lambda i: list_transform(
+                        range(i + 1, len(keys) + 1), lambda j: [keys[i], keys[j]]
+                    )
+                ))) as pair
+                from records where len(keys) >= 2
+            ),
+            common_pairs as (
+                select pair from pairs group by pair having count(*) > {int(common_above)}
+            ),
+            common as (
+                select row, place, pair[1] as a, pair[2] as b
+                from pairs semi join common_pairs using (pair)
+            ),
+            keyed as (
+                select row, 'q:' || place || '|' || a || '|' || b as key,
+                    {int(place_limit)} as limit_
+                from common where place <> ''
+                union all
+                select ab.row, 't:' || ab.a || '|' || ab.b || '|' || ac.b,
+                    {int(triple_limit)}
+                from common as ab
+                join common as ac on ac.row = ab.row and ac.a = ab.a and ac.b > ab.b
+                join common as bc on bc.row = ab.row and bc.a = ab.b and bc.b = ac.b
+            ),
+            small_keys as (
+                select key from keyed group by key having count(*) <= any_value(limit_)
+            ),
+            small as (select row, key from keyed semi join small_keys using (key)),
+            grouped as (select row, list(key order by key) as keys from small group by row)
+            select grouped.keys from records left join grouped using (row)
+            order by records.row
+            """
+            )
+            .to_arrow_table()
+            .column("keys")
+        )
+    finally:
+        con.close()
 
 
 #: A postcode and one name make a block only when it is at most this large (a postcode
@@ -431,6 +531,7 @@ def prepare(tables: Sequence[pa.Table], rare_keys: Collection[str] | None = None
         stacked.column("first_surname_std"),
         pc.cast(stacked.column("event_year"), pa.int32()),
     )
+    columns["name_set_keys"] = _name_set_keys(columns["name_keys"], columns["place_key"])
     columns["place_words"] = pa.array(
         [sorted(set(k.split())) if k else None for k in keys], pa.list_(pa.string())
     )
