@@ -268,26 +268,13 @@ def _name_set_keys(
     record's sorted keys, null where it has none. Built in DuckDB: 2.6 s at a million
     records, where the same in Python took 15 (the same keys).
     """
-    import duckdb
-
-    table = pa.table(
-        {
-            name: values
-            if isinstance(values, pa.Array | pa.ChunkedArray)
-            else pa.array(values, kind)
-            for name, values, kind in (
-                ("keys", all_keys, pa.list_(pa.string())),
-                ("place", places, pa.string()),
-            )
-        }
-    )
-    table = table.append_column("row", pa.array(range(table.num_rows), pa.int64()))
-    con = duckdb.connect()
-    try:
-        con.register("records", table)
-        return (
-            con.sql(
-                f"""
+    columns = {
+        "keys": (all_keys, pa.list_(pa.string())),
+        "place": (places, pa.string()),
+    }
+    return _keys_by_record(
+        columns,
+        f"""
             with pairs as (
                 select row, place, unnest(flatten(list_transform(
                     range(1, len(keys) + 1),
@@ -318,17 +305,9 @@ def _name_set_keys(
             small_keys as (
                 select key from keyed group by key having count(*) <= any_value(limit_)
             ),
-            small as (select row, key from keyed semi join small_keys using (key)),
-            grouped as (select row, list(key order by key) as keys from small group by row)
-            select grouped.keys from records left join grouped using (row)
-            order by records.row
-            """
-            )
-            .to_arrow_table()
-            .column("keys")
-        )
-    finally:
-        con.close()
+            small as (select row, key from keyed semi join small_keys using (key))
+            """,
+    )
 
 
 #: A postcode and one name make a block only when it is at most this large (a postcode
@@ -345,6 +324,45 @@ def _postcode_keys(
         for p, keys in zip(postcodes, all_keys, strict=True)
     ]
     return _small_blocks(keyed, MAX_POSTCODE_NAME_BLOCK)
+
+
+def _keys_by_record(
+    columns: dict[str, tuple[Any, pa.DataType]], blocks_sql: str
+) -> pa.ChunkedArray:
+    """Each record's sorted blocking keys, built in DuckDB; null where a record has none.
+
+    ``columns`` maps a column name to its values (an Arrow array, or a list made one with
+    the type given); DuckDB sees them as the table ``records``, with each record's number
+    in ``row``. ``blocks_sql`` is the start of a ``WITH`` query whose last subquery,
+    ``small``, holds the ``(row, key)`` pairs kept.
+    """
+    import duckdb
+
+    table = pa.table(
+        {
+            name: values
+            if isinstance(values, pa.Array | pa.ChunkedArray)
+            else pa.array(values, kind)
+            for name, (values, kind) in columns.items()
+        }
+    )
+    table = table.append_column("row", pa.array(range(table.num_rows), pa.int64()))
+    con = duckdb.connect()
+    try:
+        con.register("records", table)
+        grouped = "select row, list(key order by key) as keys from small group by row"
+        return (
+            con.sql(
+                f"""{blocks_sql},
+                grouped as ({grouped})
+                select grouped.keys from records left join grouped using (row)
+                order by records.row"""
+            )
+            .to_arrow_table()
+            .column("keys")
+        )
+    finally:
+        con.close()
 
 
 #: A name with the place, the postcode's district or a spelling prefix makes a block only
@@ -384,8 +402,6 @@ def _context_keys(
     million records, 2.5 s where the same in Python took 7 (the same keys, checked on
     245,541 simulated records).
     """
-    import duckdb
-
     columns = {
         "keys": (all_keys, pa.list_(pa.string())),
         "place": (places, pa.string()),
@@ -394,21 +410,9 @@ def _context_keys(
         "surname": (surname, pa.string()),
         "year": (event_years if event_years is not None else [None] * len(all_keys), pa.int32()),
     }
-    table = pa.table(
-        {
-            name: values
-            if isinstance(values, pa.Array | pa.ChunkedArray)
-            else pa.array(values, kind)
-            for name, (values, kind) in columns.items()
-        }
-    )
-    table = table.append_column("row", pa.array(range(table.num_rows), pa.int64()))
-    con = duckdb.connect()
-    try:
-        con.register("records", table)
-        return (
-            con.sql(
-                f"""
+    return _keys_by_record(
+        columns,
+        f"""
             with keyed as (
                 select row, 'p:' || place || '|' || unnest(keys) as key
                 from records where place <> ''
@@ -426,20 +430,13 @@ def _context_keys(
                 from records where surname <> '' and given <> ''
             ),
             distinct_keys as (select distinct row, key from keyed),
-            small as (
-                select row, key from distinct_keys
-                qualify count(*) over (partition by key) <= {int(MAX_CONTEXT_BLOCK)}
+            small_keys as (
+                select key from distinct_keys group by key
+                having count(*) <= {int(MAX_CONTEXT_BLOCK)}
             ),
-            grouped as (select row, list(key order by key) as keys from small group by row)
-            select grouped.keys from records left join grouped using (row)
-            order by records.row
-            """
-            )
-            .to_arrow_table()
-            .column("keys")
-        )
-    finally:
-        con.close()
+            small as (select row, key from distinct_keys semi join small_keys using (key))
+            """,
+    )
 
 
 def _event_day(year: int | None, month: int | None, day: int | None) -> int | None:
