@@ -84,16 +84,16 @@ def test_birth_levels(scorer, left: dict, right: dict, level: str) -> None:
         (base(event_date="2010-06-01"), base(event_date="01/06/2010"), "same day"),
         (base(event_date="2010-06-01"), base(event_date="2010-06-25"), "within a month"),
         (base(event_date="2010-06-01"), base(event_date="2011-02-01"), "within a year"),
-        (base(event_date="2010-06-01"), base(event_date="2011-12-01"), "All other comparisons"),
-        # Far apart dates are no information, never a veto.
-        (
-            base(event_date="2010-06-01"),
-            base(event_date="2015-06-01"),
-            "missing, or more than two years apart (no information)",
-        ),
+        (base(event_date="2010-06-01"), base(event_date="2011-12-01"), "within two years"),
+        # Far apart dates are a level of their own, trained like the others (its m is
+        # floored, so it is evidence against and never a veto: test_train.py).
+        (base(event_date="2010-06-01"), base(event_date="2015-06-01"), "All other comparisons"),
+        (base(event_date="2010-06-01"), base(), "missing"),
     ],
 )
-def test_event_levels_never_veto(scorer, left: dict, right: dict, level: str) -> None:
+def test_event_levels_by_how_far_apart_the_dates_are(
+    scorer, left: dict, right: dict, level: str
+) -> None:
     assert scorer(left, right)["event"] == level
 
 

@@ -72,18 +72,26 @@ def birth_comparison() -> ComparisonCreator:
 
 
 def event_comparison() -> ComparisonCreator:
-    """Event date: weak evidence, never a veto (far-apart dates count as no information)."""
+    """Event date: evidence by how far apart the dates are, never a veto.
+
+    Dates more than two years apart were once no information (a family's date of
+    disappearance can precede the finding of remains by years). But on simulated Juárez
+    lists 80% of the wrongly joined pairs at 245,541 records had events three or more
+    years apart, against 3 of 175,346 true pairs two or more years apart. Now that is a
+    level of its own, trained like the others: where lists hold late findings EM sees them
+    among the matches and the level weighs little, and its m is floored
+    (:data:`recuento.link.train.M_FLOOR`) so that it is evidence against, never a veto.
+    """
     return cl.CustomComparison(
         output_column_name="event",
         comparison_levels=[
-            cll.CustomLevel(
-                "event_day_l IS NULL OR event_day_r IS NULL "
-                "OR abs(event_day_l - event_day_r) > 730",
-                "missing, or more than two years apart (no information)",
-            ).configure(is_null_level=True),
+            cll.CustomLevel("event_day_l IS NULL OR event_day_r IS NULL", "missing").configure(
+                is_null_level=True
+            ),
             cll.CustomLevel("event_day_l = event_day_r", "same day"),
             cll.CustomLevel("abs(event_day_l - event_day_r) <= 31", "within a month"),
             cll.CustomLevel("abs(event_day_l - event_day_r) <= 366", "within a year"),
+            cll.CustomLevel("abs(event_day_l - event_day_r) <= 730", "within two years"),
             cll.ElseLevel(),
         ],
         comparison_description="date of the event",
