@@ -163,3 +163,30 @@ def test_a_pair_no_rule_compared_inside_a_group_is_scored_by_the_model(tables, m
     # Every pair the rules compare scores alike in both.
     for key, row in blocked_only.items():
         assert with_groups[key]["match_probability"] == pytest.approx(row["match_probability"])
+
+
+def test_remains_found_years_after_the_disappearance_still_join_the_family_report(
+    tables, model_free
+) -> None:
+    # The family reports her disappearance in 2005; the prosecutor's record is of remains
+    # found in 2016. Events more than two years apart are evidence against a link (a
+    # trained level), never a veto: her names, date of birth and place outweigh it.
+    import pyarrow as pa
+
+    from recuento.people.record import PERSON_SCHEMA
+
+    from .conftest import person_row
+
+    woman = dict(full_name="Esmeralda Armendáriz Quiñónez", birth_date="1987-09-14", place="Anapra")
+    records = pa.Table.from_pylist(
+        [
+            person_row("familia", "1", event_date="2005-03-02", **woman),
+            person_row("fiscal", "1", event_date="2016-11-20", **woman),
+        ],
+        schema=PERSON_SCHEMA,
+    )
+    result = link_tables([*tables, records], model=model_free.model)
+    assert person_of(result, "familia", "1") == person_of(result, "fiscal", "1")
+    event = next(c for c in model_free.model["comparisons"] if c["output_column_name"] == "event")
+    far = event["comparison_levels"][-1]
+    assert far["m_probability"] < far["u_probability"]  # evidence against, as trained
