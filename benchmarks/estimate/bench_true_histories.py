@@ -4,6 +4,7 @@ Not a test: run it by hand and put the output in the report / BENCHMARKS.md.
 
     python benchmarks/estimate/bench_true_histories.py [--reps 30] [--people 1500]
         [--scenario juarez] [--variant full --variant no-dependence ...] [--csv out.csv]
+        [--check-only]
 
 No list is written, read or linked: each replicate draws a population with
 ``recuento.simulate.simulate_population`` and who is on which list with the scenario's own
@@ -11,6 +12,11 @@ capture model (``Scenario.capture_matrix``, with the population's event years), 
 LCMCR (the defaults of ``recuento estimate``) to the true capture histories. This separates
 what the estimator does from what linkage does (benchmarks/bench_count_coverage.py runs the
 whole pipeline).
+
+Every replicate also runs the goodness-of-fit check that ``recuento estimate`` adds to LCMCR
+estimates (``recuento.estimate.fit_check``: the two-class latent-class model's G² on the
+observed cells) and the share of replicates it warns on is printed; ``--check-only`` skips
+LCMCR and prints only that (seconds instead of hours).
 
 Variants switch parts of the scenario off, to see which part the estimator cannot follow:
 
@@ -25,17 +31,32 @@ from __future__ import annotations
 import argparse
 import csv
 import dataclasses
+import math
 import time
 from pathlib import Path
 
 import numpy as np
 
+from recuento.estimate.fit_check import latent_class_fit_check
 from recuento.estimate.lcmcr import fit_lcmcr
 from recuento.simulate import simulate_population
 from recuento.simulate.scenarios import SCENARIOS, Scenario
 
 VARIANTS = ("full", "no-dependence", "no-years", "classes-only")
-HEADER = ("variant", "rep", "true_n", "n_observed", "median", "lower", "upper", "rhat", "ess")
+HEADER = (
+    "variant",
+    "rep",
+    "true_n",
+    "n_observed",
+    "median",
+    "lower",
+    "upper",
+    "rhat",
+    "ess",
+    "fit_g2",
+    "fit_p",
+    "fit_warns",
+)
 
 
 def variant(scenario: Scenario, name: str) -> Scenario:
@@ -64,11 +85,15 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1, help="chains run at once")
     parser.add_argument("--K", type=int, default=10, help="latent classes K* of LCMCR")
     parser.add_argument("--csv", type=Path, help="one row per replicate")
+    parser.add_argument(
+        "--check-only", action="store_true", help="only the fit check's warning share (no LCMCR)"
+    )
     args = parser.parse_args()
     rows = []
     for name in args.variant or ["full"]:
         scenario = variant(SCENARIOS[args.scenario], name)
         covered, below, medians, widths = 0, 0, [], []
+        warned, checked = 0, 0
         start = time.perf_counter()
         for r in range(args.reps):
             seed = args.seed + r
@@ -79,23 +104,54 @@ def main() -> None:
             rng = np.random.default_rng([seed + 1, 2])
             captured = scenario.capture_matrix(population.n, rng, years)
             patterns, counts = histories(captured)
+            truth = population.n
+            check = latent_class_fit_check(patterns, counts)
+            checked += check.checked
+            warned += check.rejects
+            fit_cells = [check.g2, check.p_value, int(check.rejects)]
+            if args.check_only:
+                rows.append([name, r, truth, int(counts.sum()), *[""] * 5, *fit_cells])
+                continue
             fit = fit_lcmcr(patterns, counts, K=args.K, seed=seed, threads=args.threads)
             lower, upper = fit.interval()
-            truth = population.n
             covered += lower <= truth <= upper
             below += upper < truth
             medians.append(fit.median())
             widths.append(upper - lower)
             rows.append(
-                [name, r, truth, int(counts.sum()), fit.median(), lower, upper, fit.rhat, fit.ess]
+                [
+                    name,
+                    r,
+                    truth,
+                    int(counts.sum()),
+                    fit.median(),
+                    lower,
+                    upper,
+                    fit.rhat,
+                    fit.ess,
+                    *fit_cells,
+                ]
             )
+        share = warned / args.reps
+        fit_line = (
+            f"fit check: warns in {share:.2f} of replicates (se "
+            f"{math.sqrt(share * (1 - share) / args.reps):.2f}), checked in "
+            f"{checked / args.reps:.2f}"
+        )
+        if args.check_only:
+            print(
+                f"{args.scenario} {name:14s} N={args.people}: {fit_line}; {args.reps} "
+                f"replicates in {time.perf_counter() - start:.0f} s",
+                flush=True,
+            )
+            continue
         est = np.asarray(medians)
         print(
             f"{args.scenario} {name:14s} K={args.K} N={args.people}: "
             f"coverage {covered / args.reps:.2f} "
             f"(interval below the truth in {below / args.reps:.2f}), median of estimates "
             f"{np.median(est):,.0f}, mean {est.mean():,.0f}, mean width {np.mean(widths):,.0f}; "
-            f"{args.reps} replicates in {time.perf_counter() - start:.0f} s",
+            f"{fit_line}; {args.reps} replicates in {time.perf_counter() - start:.0f} s",
             flush=True,
         )
     if args.csv is not None:

@@ -16,6 +16,10 @@ interval is, for LCMCR, the quantiles of the sum of the strata's posterior draws
 strata are independent); for log-linear models an approximation: the strata's profile
 intervals are treated as independent normal errors, ``lower = sum(N_s) -
 sqrt(sum((N_s - lower_s)^2))`` and likewise above.
+
+Every LCMCR estimate (and every LCMCR stratum) also tests whether the two-class
+latent-class model fits the observed capture histories (:mod:`recuento.estimate.fit_check`)
+and warns when it does not: lists that feed one another make LCMCR too low and too sure.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from typing import Any, Literal
 import numpy as np
 
 from recuento.errors import EstimationError, ProblemsError
+from recuento.estimate.fit_check import fit_warning, latent_class_fit_check
 from recuento.estimate.heterogeneity import STANDARD_MODELS, fit_standard, profile_standard
 from recuento.estimate.histories import CaptureHistories, HistoriesInput, check_estimable
 from recuento.estimate.loglinear_fit import (
@@ -267,6 +272,13 @@ def _lcmcr(
     lcmcr = importlib.import_module("recuento.estimate.lcmcr")
     fit = lcmcr.fit_lcmcr(h.patterns, h.counts, seed=seed, progress=progress, **asdict(settings))
     lower, upper = fit.interval(level)
+    warnings = list(fit.warnings)
+    # Lists that feed one another make LCMCR too low and too sure: say so when the
+    # two-class latent-class model does not fit the observed cells (fit_check.py).
+    check = latent_class_fit_check(h.patterns, h.counts)
+    misfit = fit_warning(check)
+    if misfit is not None:
+        warnings.append(misfit)
     return _Table(
         documented=h.n_observed,
         estimate=fit.median(),
@@ -274,7 +286,7 @@ def _lcmcr(
         upper=upper,
         method="lcmcr",
         lists=list(h.lists),
-        warnings=list(fit.warnings),
+        warnings=warnings,
         model=None,
         diagnostics={
             "rhat": None if math.isnan(fit.rhat) else float(fit.rhat),
@@ -284,6 +296,7 @@ def _lcmcr(
             "thin": int(fit.settings["thin"]),
             "posterior_mean": float(np.mean(fit.N_draws)),
             "estimate_type": "posterior median, equal-tail credible interval",
+            "fit_check": check.to_dict(),
         },
         draws=np.asarray(fit.N_draws, dtype=np.float64),
     )

@@ -24,7 +24,11 @@ The library returns an :class:`EstimateResult`; only the CLI and the web layer f
     ``bic``, ``aic``, ``deviance``, ``df``, ``status``, ``poisson_estimate``, ``stderr``.
 ``diagnostics``
     method-specific: for log-linear the search (models fitted, models without an MLE,
-    the five best); for LCMCR ``rhat``, ``ess``, chains and draws.
+    the five best); for LCMCR ``rhat``, ``ess``, chains and draws, and ``fit_check``: the
+    two-class latent-class model's G² goodness-of-fit test on the observed cells (``g2``,
+    ``df``, ``p_value``, ``rejects``; ``checked`` false with a ``reason`` when the table has
+    too few lists or too few people for it), which adds a warning when it rejects
+    (:mod:`recuento.estimate.fit_check`).
 ``strata`` (when stratified)
     one object per stratum with ``stratum``, ``documented``, ``estimate``, ``lower``,
     ``upper``, ``method``, ``lists`` and ``warnings`` (and ``model`` for log-linear).
