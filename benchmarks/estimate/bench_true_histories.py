@@ -75,6 +75,16 @@ def histories(captured: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return patterns, counts
 
 
+def replicate(scenario: Scenario, people: int, seed: int) -> tuple[int, np.ndarray, np.ndarray]:
+    """One replicate: the population's size and its observed patterns and their counts."""
+    population = simulate_population(people, seed=seed, setting=scenario.setting or "juarez")
+    years = population.event_date.astype("datetime64[Y]").astype(np.int64) + 1970
+    rng = np.random.default_rng([seed + 1, 2])
+    captured = scenario.capture_matrix(population.n, rng, years)
+    patterns, counts = histories(captured)
+    return population.n, patterns, counts
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=30)
@@ -97,14 +107,7 @@ def main() -> None:
         start = time.perf_counter()
         for r in range(args.reps):
             seed = args.seed + r
-            population = simulate_population(
-                args.people, seed=seed, setting=scenario.setting or "juarez"
-            )
-            years = population.event_date.astype("datetime64[Y]").astype(np.int64) + 1970
-            rng = np.random.default_rng([seed + 1, 2])
-            captured = scenario.capture_matrix(population.n, rng, years)
-            patterns, counts = histories(captured)
-            truth = population.n
+            truth, patterns, counts = replicate(scenario, args.people, seed)
             check = latent_class_fit_check(patterns, counts)
             checked += check.checked
             warned += check.rejects

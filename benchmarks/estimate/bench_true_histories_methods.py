@@ -30,12 +30,11 @@ import time
 from pathlib import Path
 
 import numpy as np
-from bench_true_histories import VARIANTS, histories, variant
+from bench_true_histories import VARIANTS, replicate, variant
 from scipy.stats import chi2
 
 from recuento.estimate import CaptureHistories, estimate
 from recuento.estimate.lcmcr import fit_lcmcr
-from recuento.simulate import simulate_population
 from recuento.simulate.scenarios import SCENARIOS
 
 LOGLINEAR = (
@@ -126,14 +125,8 @@ def main() -> None:
         g2s, average = [], np.zeros(1 << J)
         for r in range(args.reps):
             seed = args.seed + r
-            population = simulate_population(
-                args.people, seed=seed, setting=scenario.setting or "juarez"
-            )
-            years = population.event_date.astype("datetime64[Y]").astype(np.int64) + 1970
-            rng = np.random.default_rng([seed + 1, 2])
-            captured = scenario.capture_matrix(population.n, rng, years)
-            patterns, counts = histories(captured)
-            truth, seen = population.n, int(counts.sum())
+            truth, patterns, counts = replicate(scenario, args.people, seed)
+            seen = int(counts.sum())
             y = full_table(patterns, counts)
             average += y * args.people / truth
             est, g2 = latent_class_mle(y, J)
