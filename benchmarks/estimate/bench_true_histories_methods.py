@@ -34,6 +34,7 @@ from bench_true_histories import VARIANTS, replicate, variant
 from scipy.stats import chi2
 
 from recuento.estimate import CaptureHistories, estimate
+from recuento.estimate.fit_check import fit_latent_classes, g2_statistic
 from recuento.estimate.lcmcr import fit_lcmcr
 from recuento.simulate.scenarios import SCENARIOS
 
@@ -65,10 +66,8 @@ def full_table(patterns: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return np.bincount(cells, weights=counts, minlength=1 << patterns.shape[1]).astype(float)
 
 
-def latent_class_mle(
-    y: np.ndarray, n_lists: int, classes: int = 2, starts: int = 10, iters: int = 4000
-) -> tuple[float, float]:
-    """Maximum-likelihood two-class (or ``classes``-class) fit by EM, N unknown.
+def latent_class_mle(y: np.ndarray, n_lists: int) -> tuple[float, float]:
+    """The two-class model by maximum likelihood (``recuento.estimate.fit_check``), N unknown.
 
     Args:
         y: counts of all 2^J cells (cell 0 ignored).
@@ -76,33 +75,9 @@ def latent_class_mle(
     Returns:
         (estimate of N, G² of the observed cells against the saturated table).
     """
-    x = ((np.arange(1 << n_lists)[:, None] >> np.arange(n_lists)) & 1).astype(float)
-    n = y[1:].sum()
-    rng = np.random.default_rng(0)
-    lam = rng.uniform(0.05, 0.9, (starts, classes, n_lists))
-    pi = rng.dirichlet(np.ones(classes), starts)
-    for _ in range(iters):
-        logp = np.log(pi)[:, None, :] + np.einsum("skj,cj->sck", np.log(lam), x)
-        logp += np.einsum("skj,cj->sck", np.log1p(-lam), 1 - x)
-        top = logp.max(-1, keepdims=True)
-        r = np.exp(logp - top)
-        total = r.sum(-1, keepdims=True)
-        r /= total
-        log_cell = (top + np.log(total))[..., 0]
-        p0 = np.exp(log_cell[:, 0])
-        filled = np.broadcast_to(y, (starts, y.size)).copy()
-        filled[:, 0] = n * p0 / (1 - p0)  # E-step of the unobserved cell
-        w = filled[..., None] * r
-        size = w.sum(1)
-        pi = np.clip(size / size.sum(-1, keepdims=True), 1e-12, 1)
-        lam = np.einsum("sck,cj->skj", w, x) / np.clip(size[..., None], 1e-12, None)
-        lam = np.clip(lam, 1e-9, 1 - 1e-9)
-    conditional = log_cell[:, 1:] - np.log1p(-p0)[:, None]
-    loglik = (y[1:] * conditional).sum(1)
-    best = int(loglik.argmax())
-    seen = y[1:][y[1:] > 0]
-    saturated = float((seen * np.log(seen / n)).sum())
-    return float(n / (1 - p0[best])), 2 * (saturated - float(loglik[best]))
+    x = (np.arange(1, 1 << n_lists)[:, None] >> np.arange(n_lists)) & 1
+    fit = fit_latent_classes(x, y[1:])
+    return fit.estimate, g2_statistic(y[1:], fit.fitted)
 
 
 def main() -> None:
