@@ -89,6 +89,9 @@ def fold(text: str) -> str:
             text = decomposed.encode("ascii", "ignore").decode("ascii")
         else:
             text = "".join(c for c in decomposed if not unicodedata.combining(c))
+            # A mark can sit on a letter mapped above (ǽ is æ and an acute, ǿ is ø and
+            # an acute): map again once the marks are gone.
+            text = text.translate(_LETTERS)
             # Recompose what is left (letters of other scripts) so equal text folds equally.
             text = unicodedata.normalize("NFC", text)
     return text.strip()
