@@ -206,6 +206,9 @@ def test_a_team_brings_lists_in_links_them_decides_a_pair_and_sees_the_count_cha
     again = int(page.url.rstrip("/").rsplit("/", 1)[1])
     assert again != run
     second = _finished_run(page, site, again)
+    # The run's page refreshes itself while the run is going: load it as finished, or its
+    # refresh may interrupt the next navigation.
+    page.reload()
     if pair["same_person"]:
         assert second["persons"] > first["persons"]
     else:
