@@ -20,9 +20,9 @@ def person_row(source: str, record_id: str, **fields: Any) -> dict[str, Any]:
     return row
 
 
-def prepared(*rows: dict[str, Any]) -> list[dict[str, Any]]:
+def prepared(*rows: dict[str, Any], rare_keys: Any = None) -> list[dict[str, Any]]:
     table = pa.Table.from_pylist(list(rows), schema=PERSON_SCHEMA)
-    return prepare([table]).to_pylist()
+    return prepare([table], rare_keys=rare_keys).to_pylist()
 
 
 @pytest.fixture(scope="session")
@@ -34,11 +34,11 @@ def scorer():
 
     from recuento.link.model import settings
 
-    def score(left: dict[str, Any], right: dict[str, Any], **both: Any) -> dict[str, str]:
-        """``both``: prepared columns to set on both records (what only many records show)."""
-        a, b = prepared(person_row("a", "1", **left), person_row("b", "2", **right))
-        a.update(both)
-        b.update(both)
+    def score(left: dict[str, Any], right: dict[str, Any], rare_keys: Any = None) -> dict[str, str]:
+        """``rare_keys``: the name keys to count as rare (what only many records show)."""
+        a, b = prepared(
+            person_row("a", "1", **left), person_row("b", "2", **right), rare_keys=rare_keys
+        )
         table = pa.Table.from_pylist([a, b])
         linker = Linker(DuckDBAPI().register(table), settings(), log_level=logging.ERROR)
         linker._settings_obj._retain_intermediate_calculation_columns = True

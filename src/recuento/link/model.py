@@ -22,7 +22,6 @@ Every comparison is written to survive how lists of victims actually differ:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import splink.comparison_level_library as cll
@@ -30,6 +29,8 @@ import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.comparison_creator import ComparisonCreator
+
+from recuento.link.sets import SetSql
 
 
 def _either_null(*columns: str) -> Any:
@@ -120,18 +121,16 @@ def _identifier(column: str, description: str) -> ComparisonCreator:
     )
 
 
-def place_comparison(sql: ArraySql | None = None) -> ComparisonCreator:
+def place_comparison(sql: SetSql | None = None) -> ComparisonCreator:
     """Place: the same key words (term-frequency adjusted), one within the other, else."""
-    sql = sql or ArraySql()
+    sql = sql or SetSql()
     return cl.CustomComparison(
         output_column_name="place",
         comparison_levels=[
             _either_null("place_key"),
             cll.ExactMatchLevel("place_key").configure(tf_adjustment_column="place_key"),
             cll.CustomLevel(
-                f"{sql.has_all('place_words_l', 'place_words_r')} "
-                f"OR {sql.has_all('place_words_r', 'place_words_l')}",
-                label_for_charts="one place within the other",
+                sql.within("place_words"), label_for_charts="one place within the other"
             ),
             cll.JaroWinklerLevel("place_key", 0.9),
             cll.ElseLevel(),
@@ -162,37 +161,11 @@ def postcode_comparison() -> ComparisonCreator:
     )
 
 
-@dataclass(frozen=True)
-class ArraySql:
-    """The few array functions the model's SQL needs, in one engine's dialect.
-
-    DuckDB and Spark name them differently and sqlglot does not translate them, so the
-    model writes them through this; everything else in its SQL is common to both.
-    """
-
-    dialect: str = "duckdb"
-
-    def size(self, array: str) -> str:
-        return f"len({array})" if self.dialect == "duckdb" else f"size({array})"
-
-    def common(self, column: str) -> str:
-        """How many elements the two records' arrays in ``column`` share."""
-        if self.dialect == "duckdb":
-            return f"len(list_intersect({column}_l, {column}_r))"
-        return f"size(array_intersect({column}_l, {column}_r))"
-
-    def has_all(self, outer: str, inner: str) -> str:
-        """Every element of ``inner`` is in ``outer``."""
-        if self.dialect == "duckdb":
-            return f"list_has_all({outer}, {inner})"
-        return f"size(array_except({inner}, {outer})) = 0"
-
-
-def _given_alike() -> Any:
+def _given_alike(sql: SetSql) -> Any:
     """The given names agree: same main name, a shared formal form, or spelt alike."""
     return cll.Or(
         cll.ExactMatchLevel("given_main"),
-        cll.ArrayIntersectLevel("given_formal", 1),
+        cll.CustomLevel(f"{sql.common('given_formal')} >= 1"),
         cll.JaroWinklerLevel("given_main", 0.85),
     )
 
@@ -205,7 +178,7 @@ def _surname_alike() -> Any:
     )
 
 
-def name_comparison(sql: ArraySql | None = None) -> ComparisonCreator:
+def name_comparison(sql: SetSql | None = None) -> ComparisonCreator:
     """The whole name as a set of tokens, whichever way it was split.
 
     Comparing sets makes the comparison independent of the split (a list that writes
@@ -215,7 +188,7 @@ def name_comparison(sql: ArraySql | None = None) -> ComparisonCreator:
     *Guadalupe*) or are spelt alike count as agreeing. One comparison rather than one per
     part, because the parts are not independent evidence.
     """
-    sql = sql or ArraySql()
+    sql = sql or SetSql()
     shared, levels = name_levels(sql)
     null, *conditions = _levels_sharing(
         shared, ["{missing}", *(c for c, _ in levels)], one_pass=sql.dialect == "duckdb"
@@ -234,7 +207,7 @@ def name_comparison(sql: ArraySql | None = None) -> ComparisonCreator:
     )
 
 
-def name_levels(sql: ArraySql) -> tuple[dict[str, str], list[tuple[str, str]]]:
+def name_levels(sql: SetSql) -> tuple[dict[str, str], list[tuple[str, str]]]:
     """The name comparison's tests (SQL by name) and its levels (templates, labels).
 
     A level's template names the tests it combines (``"{common} >= 2 AND {given}"``);
@@ -242,16 +215,15 @@ def name_levels(sql: ArraySql) -> tuple[dict[str, str], list[tuple[str, str]]]:
     """
     tokens, sounds = "name_tokens", "name_tokens_phonetic"
     shared = {
-        "missing": f"{tokens}_l IS NULL OR {tokens}_r IS NULL",
-        "same": f"{tokens}_l = {tokens}_r",
-        "three": f"{sql.size(tokens + '_l')} >= 3",
-        "same_sound": f"{sounds}_l = {sounds}_r",
-        "three_sounds": f"{sql.size(sounds + '_l')} >= 3",
+        "missing": f"{sql.size(tokens, 'l')} IS NULL OR {sql.size(tokens, 'r')} IS NULL",
+        "same": sql.same(tokens),
+        "three": f"{sql.size(tokens, 'l')} >= 3",
+        "same_sound": sql.same(sounds),
+        "three_sounds": f"{sql.size(sounds, 'l')} >= 3",
         "common": sql.common("name_keys"),
         "rare": f"{sql.common('rare_keys')} >= 1",
-        "within": f"{sql.has_all(sounds + '_l', sounds + '_r')} "
-        f"OR {sql.has_all(sounds + '_r', sounds + '_l')}",
-        "given": _given_alike().get_comparison_level(sql.dialect).sql_condition,
+        "within": sql.within(sounds),
+        "given": _given_alike(sql).get_comparison_level(sql.dialect).sql_condition,
         "surname": _surname_alike().get_comparison_level(sql.dialect).sql_condition,
     }
     levels = [
@@ -356,7 +328,7 @@ def comparisons(
     A comparison on a column no list has cannot be trained and says nothing, so it is left
     out rather than left at Splink's defaults.
     """
-    sql = ArraySql(dialect)
+    sql = SetSql(dialect)
     return [make(sql) for column, make in _COMPARISONS if present is None or column in present]
 
 

@@ -31,7 +31,10 @@ rules use, some derived here:
 - ``postcode_keys``: the postcode with one name token by sound (``2607|smiz``), kept only
   where that block is small: records that share a postcode and any one name, in whatever
   part of the name it was written, are compared however the other names and the date of
-  birth were mistyped.
+  birth were mistyped;
+- the name sets, formal forms and place words written as numbers
+  (:mod:`recuento.link.sets`: ``name_keys_n``, ``name_keys_ids``, ``name_keys_s1``...),
+  which the comparisons read instead of the lists.
 """
 
 from __future__ import annotations
@@ -47,6 +50,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from recuento.link.sets import column_names as set_columns
+from recuento.link.sets import encode as encode_sets
 from recuento.people.phonetic import phonetic_key
 from recuento.people.places import place_key
 
@@ -86,6 +91,7 @@ PREPARED_COLUMNS = (
     "name_set_keys",
     "curp",
     "email",
+    *set_columns(),
 )
 
 _EPOCH = dt.date(1900, 1, 1).toordinal()
@@ -544,6 +550,7 @@ def prepare(tables: Sequence[pa.Table], rare_keys: Collection[str] | None = None
     columns["event_day"] = pa.array(event_day, pa.int32())
     columns["birth_year"] = pc.cast(stacked.column("birth_year"), pa.int32())
     columns["event_year"] = pc.cast(stacked.column("event_year"), pa.int32())
+    columns.update(encode_sets(columns))
     return pa.table(
         {name: columns[name] for name in ("unique_id", "source", "id", *PREPARED_COLUMNS)}
     )
