@@ -128,7 +128,7 @@ def _levels(pairs: list[tuple[dict, dict]]) -> dict[str, list[int]]:
 _SCALAR = ("given_main", "first_surname_phonetic", "first_surname_std")
 
 
-# Each example takes about a second: DuckDB binds three name comparisons of 280,000
+# Each example is slow for a test: DuckDB binds three name comparisons of over 100,000
 # characters in all (the numbered sets' slot comparisons, written out in every level).
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(_record, _record), min_size=1, max_size=30))

@@ -118,10 +118,9 @@ class SetSql:
     def common(self, column: str) -> str:
         """How many elements the two sets share (0 when either list is null)."""
         slots = SLOTS[column]
+        others = ", ".join(f"{column}_s{j}_r" for j in range(1, slots + 1))
         terms = " + ".join(
-            f"CAST({column}_s{i}_l = {column}_s{j}_r AS INT)"
-            for i in range(1, slots + 1)
-            for j in range(1, slots + 1)
+            f"CAST({column}_s{i}_l IN ({others}) AS INT)" for i in range(1, slots + 1)
         )
         both = self._intersect(f"{column}_ids_l", f"{column}_ids_r")
         left, right = self.size(column, "l"), self.size(column, "r")
