@@ -12,8 +12,8 @@ compares cheaply:
 - ``{column}_ids``: the elements as numbers, in the list's order, joined by spaces (the
   same list gives the same text, so two lists are equal when their texts are);
 - ``{column}_s1`` ... ``{column}_sK``: the first K elements as numbers, one column each;
-  an empty slot holds a number of its own (negative, from the record's ``unique_id``),
-  equal to nothing else in the table.
+  an empty slot holds a number of its own (negative, from the record's row in the table,
+  which is its ``unique_id`` in a prepared table), equal to nothing else in the table.
 
 Two sets then have as many elements in common as there are equal slots among the K x K
 pairs of slots: integer comparisons, no list built. A record with more than K elements
@@ -46,8 +46,8 @@ SLOTS: dict[str, int] = {
     "given_formal": 3,
     "place_words": 5,
 }
-#: Slots per record in the sentinel numbering: more than the largest ``SLOTS`` value.
-_SENTINEL_STRIDE = 16
+#: Empty-slot numbers per record: one more than the most slots, so no two records share one.
+_SENTINEL_STRIDE = max(SLOTS.values()) + 1
 
 
 def column_names() -> tuple[str, ...]:
