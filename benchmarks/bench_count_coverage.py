@@ -3,6 +3,7 @@
 Not a test: run it by hand and record its output in BENCHMARKS.md.
 
     python benchmarks/bench_count_coverage.py [--reps 20] [--people 1500] [--scenario juarez]
+        [--dependent ong+familias] [--true-histories]
 
 Each replicate simulates a population of ``--people`` and its lists with
 ``recuento.simulate`` (known truth), runs ``recuento.count.count_tables`` exactly as
@@ -10,6 +11,9 @@ Each replicate simulates a population of ``--people`` and its lists with
 covers the true population size, for the interval with linkage uncertainty and for the
 one conditional on the best clustering. Issue #5's target: the interval with linkage
 uncertainty covers the truth in at least 90% of replicates.
+
+``--dependent`` names lists that may depend on one another, as ``recuento count
+--dependent`` does (the ``juarez`` scenario's families report to the NGO: ong+familias).
 
 With ``--true-histories`` it also fits LCMCR (``recuento.estimate.estimate``'s defaults) to
 the TRUE capture histories of each replicate (perfect linkage), which tells what the
@@ -21,12 +25,14 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
 from recuento.count import count_tables
-from recuento.estimate import CaptureHistories, EstimateResult, estimate
+from recuento.estimate import CaptureHistories, EstimateResult, LCMCRSettings, estimate
+from recuento.estimate.dependent import parse_dependent
 from recuento.lists.reader import read_list
 from recuento.simulate import simulate_lists, simulate_population, write_lists
 
@@ -38,7 +44,9 @@ def main() -> None:
     parser.add_argument("--scenario", default="juarez")
     parser.add_argument("--seed", type=int, default=1000)
     parser.add_argument("--true-histories", action="store_true")
+    parser.add_argument("--dependent", action="append", default=[], metavar="LIST+LIST")
     args = parser.parse_args()
+    dependent = parse_dependent(args.dependent)
     covered = conditional_covered = true_covered = 0
     start = time.perf_counter()
     for r in range(args.reps):
@@ -49,7 +57,9 @@ def main() -> None:
         )
         written = write_lists(sim, folder)
         results = [read_list(p) for p in written if p.stem in sim.lists]
-        counted = count_tables([x.table for x in results], [x.name for x in results], seed=seed)
+        counted = count_tables(
+            [x.table for x in results], [x.name for x in results], seed=seed, dependent=dependent
+        )
         truth = sim.population_size
         c = counted.conditional
         hit = counted.lower is not None and counted.lower <= truth <= (counted.upper or 0)
@@ -57,7 +67,7 @@ def main() -> None:
         covered += hit
         conditional_covered += chit
         if args.true_histories:
-            true = _true_estimate(sim.capture_histories(), seed)
+            true = _true_estimate(sim.capture_histories(), seed, sim.lists, dependent)
             thit = true.lower is not None and true.lower <= truth <= (true.upper or 0)
             true_covered += thit
             print(
@@ -83,14 +93,19 @@ def main() -> None:
     )
 
 
-def _true_estimate(histories: dict[tuple[int, ...], int], seed: int) -> EstimateResult:
+def _true_estimate(
+    histories: dict[tuple[int, ...], int],
+    seed: int,
+    lists: Sequence[str],
+    dependent: tuple[tuple[str, ...], ...],
+) -> EstimateResult:
     """LCMCR with the defaults of ``estimate`` on a pattern -> count table."""
     patterns = np.array(list(histories), dtype=np.int64)
     counts = np.array(list(histories.values()), dtype=np.int64)
     keep = counts > 0
-    lists = tuple(f"list{j + 1}" for j in range(patterns.shape[1]))
-    h = CaptureHistories(lists, patterns[keep], counts[keep])
-    return estimate(h, method="lcmcr", seed=seed)
+    h = CaptureHistories(tuple(lists), patterns[keep], counts[keep])
+    settings = LCMCRSettings(dependent=dependent)
+    return estimate(h, method="lcmcr", seed=seed, lcmcr=settings)
 
 
 if __name__ == "__main__":

@@ -124,3 +124,30 @@ def test_count_json_carries_the_blocking_recall_estimate(demo_run: dict) -> None
     assert set(recall) == {"estimate", "pairs_in_persons", "pairs_compared"}
     assert 0 < recall["pairs_compared"] <= recall["pairs_in_persons"]
     assert recall["estimate"] == recall["pairs_compared"] / recall["pairs_in_persons"]
+
+
+def test_count_models_the_lists_named_as_dependent_in_both_estimates(tmp_path: Path) -> None:
+    population = simulate_population(300, seed=8)
+    written = write_lists(simulate_lists(population, seed=9), tmp_path)
+    files = [str(p) for p in written if p.stem in {"prensa", "ong", "fiscalia", "familias"}]
+    runs = {}
+    for named in ([], ["--dependent", "ong+familias"]):
+        result = CliRunner().invoke(cli, ["count", *files, "--json", *named])
+        assert result.exit_code == 0, result.output
+        runs[bool(named)] = json.loads(result.stdout)
+    assert runs[True]["conditional"]["diagnostics"]["dependent"] == [["ong", "familias"]]
+    assert runs[False]["conditional"]["diagnostics"]["dependent"] == []
+    # The same persons, another model: the pooled posterior (with linkage uncertainty)
+    # changes too, not only the conditional one.
+    assert runs[True]["persons"] == runs[False]["persons"]
+    assert runs[True]["estimate"] != runs[False]["estimate"]
+
+
+def test_count_with_an_unknown_dependent_list_says_which_lists_exist(tmp_path: Path) -> None:
+    population = simulate_population(100, seed=8)
+    written = write_lists(simulate_lists(population, seed=9), tmp_path)
+    files = [str(p) for p in written if p.stem in {"prensa", "ong", "fiscalia"}]
+    result = CliRunner().invoke(cli, ["count", *files, "--dependent", "ngo+prensa"])
+    assert result.exit_code == 1
+    assert "no list is called 'ngo'; the lists are prensa, ong, fiscalia" in result.output
+    assert "linking" not in result.output  # refused before the linkage ran

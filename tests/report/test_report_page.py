@@ -384,6 +384,23 @@ def test_methods_say_what_ran_with_lcmcr_priors_and_convergence(counted: Counted
     assert f"one every {used} sweeps" in text
 
 
+def test_methods_name_the_lists_modelled_as_dependent_in_both_languages(
+    counted: Counted,
+) -> None:
+    result, _, _ = counted
+    lcmcr = {**result.conditional.settings["lcmcr"], "dependent": (("ong", "familias"),)}
+    paragraphs, assumptions = _explained(counted, lcmcr=lcmcr)
+    assert "Lists named as depending on one another: ong+familias." in " ".join(paragraphs)
+    assert TEXT["a_dependent_named"]["en"] in assumptions
+    paragraphs, assumptions = _explained(counted, "es", lcmcr=lcmcr)
+    assert "Listas indicadas como dependientes entre sí: ong+familias." in " ".join(paragraphs)
+    assert TEXT["a_dependent_named"]["es"] in assumptions
+    # Without lists named, neither is said.
+    paragraphs, assumptions = _explained(counted)
+    assert "depending on one another" not in " ".join(paragraphs)
+    assert TEXT["a_dependent_named"]["en"] not in assumptions
+
+
 def test_methods_explain_why_a_loglinear_model_was_used(counted: Counted) -> None:
     paragraphs, assumptions = _explained(
         counted,

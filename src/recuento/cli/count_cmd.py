@@ -127,6 +127,14 @@ def _report(results: list[Any], counted: Any, lang: Lang) -> str:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write the report here (.html; .pdf needs WeasyPrint).",
 )
+@click.option(
+    "--dependent",
+    metavar="LIST+LIST",
+    multiple=True,
+    help="Lists that may depend on one another (one feeds the other), by the names the "
+    "count prints, e.g. ong+familias; the estimate then models them jointly. Repeat for "
+    "several groups.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 def count(
     lists: tuple[str, ...],
@@ -134,6 +142,7 @@ def count(
     by: str | None,
     out: Path | None,
     report_path: Path | None,
+    dependent: tuple[str, ...],
     as_json: bool,
     **read: Any,
 ) -> None:
@@ -148,11 +157,14 @@ def count(
         recuento count prensa.csv ong.xlsx fiscalia.csv familias.csv
         recuento count *.csv --report informe.html --lang es
         recuento count *.csv --by event_date
+        recuento count *.csv --dependent ong+familias
     """
     options = ReadOptions(**read)
     results, _, errors = read_lists(lists, options)
     raise_failures(errors, len(lists))
-    counted = _count(results, seed, by)
+    from recuento.estimate.dependent import parse_dependent
+
+    counted = _count(results, seed, by, parse_dependent(dependent))
     if out is not None:
         write_table(counted.link.persons, out)
     _print(results, counted, as_json, options.language)
@@ -167,12 +179,22 @@ def _write_report(path: Path, counted: Any, results: list[Any], lang: Lang, seed
     click.echo(_t("report", lang, path=path), err=True)
 
 
-def _count(results: list[Any], seed: int, by: str | None = None) -> Any:
+def _count(
+    results: list[Any],
+    seed: int,
+    by: str | None = None,
+    dependent: tuple[tuple[str, ...], ...] = (),
+) -> Any:
     from recuento.count import count_tables
 
     with steps() as say:
         return count_tables(
-            [r.table for r in results], [r.name for r in results], by=by, seed=seed, progress=say
+            [r.table for r in results],
+            [r.name for r in results],
+            by=by,
+            seed=seed,
+            progress=say,
+            dependent=dependent,
         )
 
 

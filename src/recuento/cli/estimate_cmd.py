@@ -105,6 +105,13 @@ def _progress(enabled: bool) -> tuple[Callable[[float], None] | None, Callable[[
 @click.option(
     "--lcmcr-thin", type=int, default=10, show_default=True, help="LCMCR sweeps per draw."
 )
+@click.option(
+    "--dependent",
+    metavar="LIST+LIST",
+    multiple=True,
+    help="Lists that may depend on one another (one feeds the other), e.g. ong+familias; "
+    "LCMCR then models them jointly. Repeat for several groups.",
+)
 @click.option("--quiet", is_flag=True, help="No progress on stderr.")
 def estimate_command(
     persons: Path | None,
@@ -122,6 +129,7 @@ def estimate_command(
     lcmcr_burnin: int,
     lcmcr_samples: int,
     lcmcr_thin: int,
+    dependent: tuple[str, ...],
     quiet: bool,
 ) -> None:
     """Estimate how many people there are, counting those no list recorded.
@@ -136,6 +144,7 @@ def estimate_command(
         recuento estimate persons.csv --by event_date --seed 19481210 --json
         recuento estimate --histories kosovo.csv --method loglinear
         recuento estimate --histories kosovo.csv --model '[123,14,34]' --lang es
+        recuento estimate persons.csv --dependent ong+familias
     """
     if (persons is None) == (histories is None):
         raise click.UsageError("give either a persons file or --histories FILE (not both).")
@@ -154,6 +163,7 @@ def estimate_command(
         read_histories_table,
         read_persons,
     )
+    from recuento.estimate.dependent import parse_dependent
 
     if histories is not None:
         data = read_histories_table(histories)
@@ -167,6 +177,7 @@ def estimate_command(
         burnin=lcmcr_burnin,
         samples=lcmcr_samples,
         thin=lcmcr_thin,
+        dependent=parse_dependent(dependent),
     )
     report, finish = _progress(not quiet and sys.stderr.isatty())
     try:

@@ -36,9 +36,11 @@ from recuento.estimate import (
     CaptureHistories,
     EstimateResult,
     HistoriesInput,
+    LCMCRSettings,
     estimate,
     read_persons,
 )
+from recuento.estimate.dependent import check_dependent, resolve_dependent
 from recuento.estimate.messages import Text
 from recuento.link.api import (
     DEFAULT_MIN_AVERAGE,
@@ -236,6 +238,7 @@ def count_tables(
     model: dict[str, Any] | None = None,
     progress: Callable[[str], None] | None = None,
     decisions: Sequence[Decision] = (),
+    dependent: tuple[tuple[str, ...], ...] = (),
 ) -> CountResult:
     """Link the lists' records, then estimate the population with linkage uncertainty.
 
@@ -253,7 +256,11 @@ def count_tables(
         decisions: people's decisions on pairs, ``(source_l, id_l, source_r, id_r, same)``;
             they override the model in the best clustering and in every configuration
             drawn for linkage uncertainty.
+        dependent: groups of list names that may depend on one another within a latent
+            class (:mod:`recuento.estimate.dependent`), for every LCMCR fit: the
+            conditional estimate and each linkage configuration. Checked before linking.
     """
+    check_dependent(dependent, list(lists))
     say = progress or (lambda _: None)
     linked = link_tables(
         tables,
@@ -270,12 +277,14 @@ def count_tables(
     data: CaptureHistories | HistoriesInput = histories
     if by is not None:
         data = _stratified_histories(tables, linked.persons, by)
-    conditional = estimate(data, method=method, level=level, seed=seed)
+    conditional = estimate(
+        data, method=method, level=level, seed=seed, lcmcr=LCMCRSettings(dependent=dependent)
+    )
     warnings: list[str] = _decision_warnings(linked)
     recall_warning = blocking_recall_warning(linked.blocking_recall)
     if recall_warning is not None:
         warnings.append(recall_warning)
-    pooled, persons_by = _pooled(linked, lists, seed, say)
+    pooled, persons_by = _pooled(linked, lists, seed, say, dependent)
     if pooled is None or conditional.estimate is None:
         warnings.append(
             "The estimate could not carry linkage uncertainty (too few lists or records for "
@@ -325,7 +334,11 @@ def _decision_warnings(linked: LinkResult) -> list[str]:
 
 
 def _pooled(
-    linked: LinkResult, lists: Sequence[str], seed: int, say: Callable[[str], None]
+    linked: LinkResult,
+    lists: Sequence[str],
+    seed: int,
+    say: Callable[[str], None],
+    dependent: tuple[tuple[str, ...], ...] = (),
 ) -> tuple[np.ndarray | None, dict[str, int]]:
     from recuento.errors import RecuentoError
     from recuento.estimate.lcmcr import fit_lcmcr
@@ -381,8 +394,11 @@ def _pooled(
         h = histories_from_persons(table, lists)
         if h.n_lists < 3 or sum(1 for v in h.list_sizes().values() if v) < 3:
             return None, persons_by
+        groups, _ = resolve_dependent(dependent, h.lists)
         try:
-            fit = fit_lcmcr(h.patterns, h.counts, chains=2, samples=1000, seed=seed + k)
+            fit = fit_lcmcr(
+                h.patterns, h.counts, chains=2, samples=1000, seed=seed + k, dependent=groups
+            )
         except RecuentoError:
             return None, persons_by
         draws.append(np.asarray(fit.N_draws).ravel())

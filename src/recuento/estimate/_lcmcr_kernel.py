@@ -16,11 +16,19 @@ weights ``log_pi`` (K) and the concentration ``alpha``. One sweep draws, in this
 
 The cost of a sweep depends on the number of distinct observed patterns, the number of
 classes and the number of lists, never on the number of people.
+
+Lists named as dependent (``fit_lcmcr(dependent=...)``, docs/lcmcr.md "Lists that depend
+on one another") are merged into one variable per group, with 2^|group| levels and, within a
+class, a free distribution over them (Dirichlet(1, ..., 1) prior) instead of independent
+Bernoulli draws. :func:`numpy_block_sweeps` and :func:`initial_block_state` are the sweep and
+start of that model; the state's ``lam`` is then ``theta``, shaped (variables, levels, K).
+With every group of one list the block model is LCMCR itself (a Dirichlet(1, 1) is a
+Beta(1, 1)), drawn in a different order, so not with the same draws for a seed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -175,6 +183,113 @@ def numpy_sweeps(
     return alpha, class_sizes
 
 
+def encode_blocks(x: np.ndarray, groups: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """The capture patterns as one code per variable: a group of lists is one variable.
+
+    Args:
+        x: (C, J) 0/1 capture patterns.
+        groups: disjoint groups of list columns (each of two lists or more); every other
+            list is a variable of its own.
+
+    Returns:
+        (codes, levels): ``codes`` (C, V) with the level of each variable, in the order of
+        each variable's first list; a group's level is ``sum_i x[:, g_i] << i`` over its
+        lists in increasing order, so level 0
+        is "on none of the group's lists"; ``levels`` (V,) is 2^|variable|.
+    """
+    x = np.asarray(x).astype(np.int64)
+    of_list = {j: tuple(sorted(g)) for g in groups for j in g}
+    variables: list[tuple[int, ...]] = []
+    for j in range(x.shape[1]):
+        v = of_list.get(j, (j,))
+        if v not in variables:
+            variables.append(v)
+    codes = np.stack([sum(x[:, j] << i for i, j in enumerate(v)) for v in variables], axis=1)
+    levels = np.array([1 << len(v) for v in variables], dtype=np.int64)
+    return np.ascontiguousarray(codes, dtype=np.int64), levels
+
+
+def initial_block_state(
+    codes: np.ndarray,
+    levels: np.ndarray,
+    counts: np.ndarray,
+    n_classes: int,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """A dispersed start of the block model, as :func:`initial_state`: each variable's level
+    shares among the observed people, scattered per class, at least 0.02 before
+    normalising; class weights from the prior with alpha = 1. ``theta`` is (V, max L, K),
+    zero past a variable's own levels."""
+    n_vars, top = codes.shape[1], int(levels.max())
+    theta = np.zeros((n_vars, top, n_classes))
+    for v in range(n_vars):
+        share = np.bincount(codes[:, v], weights=counts, minlength=levels[v]) / counts.sum()
+        scattered = share[:, None] * rng.uniform(0.5, 1.5, size=(levels[v], n_classes))
+        scattered = np.maximum(scattered, 0.02)
+        theta[v, : levels[v]] = scattered / scattered.sum(axis=0)
+    log_pi, _ = _stick_breaking(rng, np.zeros(n_classes), 1.0)
+    return theta, log_pi, 1.0
+
+
+def numpy_block_sweeps(
+    codes: np.ndarray,
+    counts: np.ndarray,
+    theta: np.ndarray,
+    log_pi: np.ndarray,
+    alpha: float,
+    a: float,
+    b: float,
+    n_sweeps: int,
+    update_alpha: bool,
+    thin: int,
+    out: np.ndarray,
+    start: int,
+    cap: int,
+    rng: np.random.Generator,
+    levels: np.ndarray,
+) -> tuple[float, np.ndarray]:
+    """``n_sweeps`` sweeps of the block model with numpy (as :func:`numpy_sweeps`).
+
+    The same five steps, with step 3 drawing each variable's level probabilities in each
+    class from Dirichlet(1 + the class's count of each level), by normalised Gamma draws.
+    ``theta`` (V, max L, K) is updated in place.
+    """
+    n = int(counts.sum())
+    n_vars = codes.shape[1]
+    k = theta.shape[2]
+    one_hot = [np.eye(int(levels[v]))[codes[:, v]] for v in range(n_vars)]  # (C, L_v)
+    class_sizes = np.zeros(k)
+    for it in range(n_sweeps):
+        with np.errstate(divide="ignore"):
+            log_theta = np.log(theta)
+        # 1. class counts of the observed cells
+        log_cell = log_pi + sum(log_theta[v, codes[:, v], :] for v in range(n_vars))
+        cell_class = rng.multinomial(counts, _normalise_rows(log_cell))
+        # 2. unobserved people (level 0 of every variable) and their classes
+        log_miss = log_pi + log_theta[:, 0, :].sum(axis=0)
+        top = log_miss.max()
+        log_pi0 = top + np.log(np.exp(log_miss - top).sum())
+        n0 = _truncated_negbin(rng, n, float(-np.expm1(min(log_pi0, 0.0))), cap)
+        miss_class = rng.multinomial(n0, _normalise_rows(log_miss))
+        # 3. level probabilities of every variable in every class
+        class_sizes = (cell_class.sum(axis=0) + miss_class).astype(float)
+        for v in range(n_vars):
+            level_counts = one_hot[v].T @ cell_class  # (L_v, K)
+            level_counts[0] += miss_class
+            g = rng.standard_gamma(1.0 + level_counts)
+            theta[v, : levels[v]] = np.maximum(g / g.sum(axis=0), _EPS)
+        # 4. class weights; 5. concentration
+        new_log_pi, sum_log_1mv = _stick_breaking(rng, class_sizes, alpha)
+        log_pi[:] = new_log_pi
+        if update_alpha:
+            alpha = float(rng.gamma(a + k - 1, 1.0 / (b - sum_log_1mv)))
+        if (start + it + 1) % thin == 0:
+            slot = (start + it + 1) // thin - 1
+            if 0 <= slot < out.shape[0]:
+                out[slot] = n0
+    return alpha, class_sizes
+
+
 class Chain:
     """One chain of the sampler: its state, and sweeps that continue from it.
 
@@ -190,9 +305,12 @@ class Chain:
         a: Shape of the Gamma prior on alpha.
         b: Rate of the Gamma prior on alpha.
         rng: The chain's own generator.
-        sweeps: The compiled sweep function of :mod:`._lcmcr_numba`, or None for numpy.
+        sweeps: The compiled sweep function of :mod:`._lcmcr_numba`, or None for numpy
+            (with ``groups``: its block sweep).
         tick: Called with the number of sweeps done since the previous call, now and then.
         block: Sweeps between calls of ``tick``.
+        groups: Groups of dependent list columns (see :func:`encode_blocks`); with them
+            the chain samples the block model and ``lam`` is its ``theta``.
     """
 
     def __init__(
@@ -207,28 +325,40 @@ class Chain:
         sweeps: Callable[..., Any] | None = None,
         tick: Callable[[int], None] | None = None,
         block: int = 1000,
+        groups: Sequence[Sequence[int]] = (),
     ) -> None:
-        if sweeps is None:
+        self._levels: np.ndarray | None = None
+        self._sweeps: Callable[..., Any]
+        if groups:
+            self._counts = np.ascontiguousarray(counts, dtype=np.int64)
+            self._x, self._levels = encode_blocks(patterns, groups)
+            self._sweeps = numpy_block_sweeps if sweeps is None else sweeps
+            lam, log_pi, self.alpha = initial_block_state(
+                self._x, self._levels, self._counts, n_classes, rng
+            )
+        elif sweeps is None:
             self._x = np.asarray(patterns, dtype=float)
-            self._sweeps: Callable[..., Any] = numpy_sweeps
+            self._sweeps = numpy_sweeps
         else:
             self._x = np.ascontiguousarray(patterns, dtype=np.int64)
             self._sweeps = sweeps
-        self._counts = np.ascontiguousarray(counts, dtype=np.int64)
+        if not groups:
+            self._counts = np.ascontiguousarray(counts, dtype=np.int64)
+            lam, log_pi, self.alpha = initial_state(
+                np.asarray(patterns, dtype=float), self._counts, n_classes, rng
+            )
         self._cap = N0_CAP_RATIO * int(self._counts.sum())
         self._a, self._b = float(a), float(b)
         self._rng = rng
         self._tick = tick
         self._block = max(1, int(block))
-        lam, log_pi, self.alpha = initial_state(
-            np.asarray(patterns, dtype=float), self._counts, n_classes, rng
-        )
         self.lam = np.ascontiguousarray(lam)
         self.log_pi = np.ascontiguousarray(log_pi)
 
     def _run(self, n_sweeps: int, update_alpha: bool, thin: int, out: np.ndarray) -> np.ndarray:
         done = 0
-        sizes = np.zeros(self.lam.shape[1])
+        sizes = np.zeros(self.lam.shape[-1])
+        extra = () if self._levels is None else (self._levels,)
         while done < n_sweeps:
             step = min(self._block, n_sweeps - done)
             self.alpha, sizes = self._sweeps(
@@ -246,6 +376,7 @@ class Chain:
                 done,
                 self._cap,
                 self._rng,
+                *extra,
             )
             done += step
             if self._tick is not None:
@@ -259,7 +390,7 @@ class Chain:
         if warm > 0:
             sizes = self._run(warm, False, 1, nothing)
             order = np.argsort(-sizes, kind="stable")
-            self.lam[:, :] = self.lam[:, order]
+            self.lam[...] = self.lam[..., order]
             self.log_pi[:] = self.log_pi[order]
         if burnin > warm:
             self._run(burnin - warm, True, 1, nothing)

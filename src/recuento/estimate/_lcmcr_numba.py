@@ -200,6 +200,112 @@ def sweeps(
     return alpha, sizes
 
 
+@njit
+def block_sweeps(
+    codes: np.ndarray,
+    counts: np.ndarray,
+    theta: np.ndarray,
+    log_pi: np.ndarray,
+    alpha: float,
+    a: float,
+    b: float,
+    n_sweeps: int,
+    update_alpha: bool,
+    thin: int,
+    out: np.ndarray,
+    start: int,
+    cap: int,
+    rng: Any,
+    levels: np.ndarray,
+) -> tuple[float, np.ndarray]:
+    # The block model of _lcmcr_kernel.numpy_block_sweeps: a variable per group of lists,
+    # with a Dirichlet(1, ..., 1) distribution over its levels in every class.
+    n_cells, n_vars = codes.shape
+    top_level = theta.shape[1]
+    k = theta.shape[2]
+    n = 0
+    for c in range(n_cells):
+        n += counts[c]
+    log_theta = np.empty((n_vars, top_level, k))
+    prob = np.empty(k)
+    cell_draw = np.zeros(k, dtype=np.int64)
+    sizes = np.zeros(k)
+    level_counts = np.zeros((n_vars, top_level, k))
+    log_miss = np.empty(k)
+    gammas = np.empty(top_level)
+    for it in range(n_sweeps):
+        for v in range(n_vars):
+            for lv in range(levels[v]):
+                for h in range(k):
+                    log_theta[v, lv, h] = math.log(theta[v, lv, h])
+        sizes[:] = 0.0
+        level_counts[:, :, :] = 0.0
+        # 1. class counts of the observed cells
+        for c in range(n_cells):
+            top = -np.inf
+            for h in range(k):
+                s = log_pi[h]
+                for v in range(n_vars):
+                    s += log_theta[v, codes[c, v], h]
+                prob[h] = s
+                top = max(top, s)
+            total = 0.0
+            for h in range(k):
+                prob[h] = math.exp(prob[h] - top)
+                total += prob[h]
+            for h in range(k):
+                prob[h] /= total
+            multinomial(rng, counts[c], prob, cell_draw)
+            for h in range(k):
+                sizes[h] += cell_draw[h]
+                for v in range(n_vars):
+                    level_counts[v, codes[c, v], h] += cell_draw[h]
+        # 2. unobserved people (level 0 of every variable) and their classes
+        top = -np.inf
+        for h in range(k):
+            s = log_pi[h]
+            for v in range(n_vars):
+                s += log_theta[v, 0, h]
+            log_miss[h] = s
+            top = max(top, s)
+        total = 0.0
+        for h in range(k):
+            prob[h] = math.exp(log_miss[h] - top)
+            total += prob[h]
+        for h in range(k):
+            prob[h] /= total
+        log_pi0 = min(top + math.log(total), 0.0)
+        n0 = truncated_negbin(rng, n, -math.expm1(log_pi0), cap)
+        multinomial(rng, n0, prob, cell_draw)
+        for h in range(k):
+            sizes[h] += cell_draw[h]
+            for v in range(n_vars):
+                level_counts[v, 0, h] += cell_draw[h]
+        # 3. level probabilities: Dirichlet(1 + counts) by normalised Gamma draws
+        for v in range(n_vars):
+            for h in range(k):
+                total = 0.0
+                for lv in range(levels[v]):
+                    gammas[lv] = rng.standard_gamma(1.0 + level_counts[v, lv, h])
+                    total += gammas[lv]
+                for lv in range(levels[v]):
+                    theta[v, lv, h] = max(gammas[lv] / total, _EPS)
+        # 4. class weights; 5. concentration
+        sum_log_1mv = stick_breaking(rng, sizes, alpha, log_pi)
+        if update_alpha:
+            alpha = rng.gamma(a + k - 1.0, 1.0 / (b - sum_log_1mv))
+        if (start + it + 1) % thin == 0:
+            slot = (start + it + 1) // thin - 1
+            if 0 <= slot < out.shape[0]:
+                out[slot] = n0
+    return alpha, sizes
+
+
 def load() -> Callable[..., Any]:
     """The compiled sweep function (compiled on first use, then cached on disk)."""
     return sweeps
+
+
+def load_blocks() -> Callable[..., Any]:
+    """The compiled sweep of the block model (lists named as dependent)."""
+    return block_sweeps

@@ -33,7 +33,8 @@ from typing import Any, Literal
 import numpy as np
 
 from recuento.errors import EstimationError, ProblemsError
-from recuento.estimate.fit_check import fit_warning, latent_class_fit_check
+from recuento.estimate.dependent import check_dependent, resolve_dependent
+from recuento.estimate.fit_check import fit_warning, latent_class_fit_check, pairs_that_fit
 from recuento.estimate.heterogeneity import STANDARD_MODELS, fit_standard, profile_standard
 from recuento.estimate.histories import CaptureHistories, HistoriesInput, check_estimable
 from recuento.estimate.loglinear_fit import (
@@ -70,6 +71,9 @@ class LCMCRSettings:
             ends of a 95% interval.
         max_doublings: the most times the thinning may be doubled (4: up to 16 times
             the sweeps asked for).
+        dependent: groups of list names that may depend on one another within a latent
+            class (e.g. ``(("ong", "familias"),)``: families who also report to the NGO);
+            see :mod:`recuento.estimate.dependent`. Empty: LCMCR as published.
     """
 
     K: int = 10
@@ -81,6 +85,7 @@ class LCMCRSettings:
     thin: int = 10
     target_ess: float | None = 400.0
     max_doublings: int = 4
+    dependent: tuple[tuple[str, ...], ...] = ()
 
 
 def lcmcr_available() -> bool:
@@ -270,13 +275,23 @@ def _lcmcr(
             "Use --method loglinear (with 2 lists: Lincoln-Petersen) or add lists."
         )
     lcmcr = importlib.import_module("recuento.estimate.lcmcr")
-    fit = lcmcr.fit_lcmcr(h.patterns, h.counts, seed=seed, progress=progress, **asdict(settings))
+    options = asdict(settings)
+    groups, notes = resolve_dependent(options.pop("dependent"), h.lists)
+    fit = lcmcr.fit_lcmcr(
+        h.patterns, h.counts, seed=seed, progress=progress, dependent=groups, **options
+    )
     lower, upper = fit.interval(level)
-    warnings = list(fit.warnings)
+    warnings = [*notes, *fit.warnings]
     # Lists that feed one another make LCMCR too low and too sure: say so when the
-    # two-class latent-class model does not fit the observed cells (fit_check.py).
-    check = latent_class_fit_check(h.patterns, h.counts)
-    misfit = fit_warning(check)
+    # two-class latent-class model (with the groups named) does not fit the observed
+    # cells (fit_check.py).
+    check = latent_class_fit_check(h.patterns, h.counts, groups=groups)
+    fitting_pairs = []
+    if check.rejects and not groups:
+        fitting_pairs = [
+            "+".join(h.lists[j] for j in pair) for pair, _ in pairs_that_fit(h.patterns, h.counts)
+        ]
+    misfit = fit_warning(check, named=bool(groups), pairs=fitting_pairs)
     if misfit is not None:
         warnings.append(misfit)
     return _Table(
@@ -296,7 +311,8 @@ def _lcmcr(
             "thin": int(fit.settings["thin"]),
             "posterior_mean": float(np.mean(fit.N_draws)),
             "estimate_type": "posterior median, equal-tail credible interval",
-            "fit_check": check.to_dict(),
+            "fit_check": {**check.to_dict(), "pairs_that_fit": fitting_pairs},
+            "dependent": [[h.lists[j] for j in g] for g in groups],
         },
         draws=np.asarray(fit.N_draws, dtype=np.float64),
     )
@@ -380,9 +396,19 @@ def estimate(
         "model": model,
         "seed": seed,
     }
+    check_dependent(settings.dependent, source.total.lists)
+    notes = list(source.notes)
     if chosen == "lcmcr":
         asked["lcmcr"] = asdict(settings)
-    notes = list(source.notes)
+    elif settings.dependent:
+        notes.append(
+            Text(
+                "the lists named as dependent were not used: they are for LCMCR, and a "
+                "log-linear model chooses its own interactions between lists.",
+                "las listas indicadas como dependientes no se usaron: sirven para LCMCR, y "
+                "un modelo log-lineal elige sus propias interacciones entre listas.",
+            )
+        )
     if not source.strata:
         t = _one(
             source.total,

@@ -51,12 +51,14 @@ converges slowly towards a boundary (independent lists: one class is enough).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from scipy.stats import chi2
 
+from recuento.estimate._lcmcr_kernel import encode_blocks
 from recuento.estimate.messages import Text
 
 ALPHA = 0.05
@@ -120,10 +122,15 @@ class LatentClassFit:
 
     Attributes:
         pi: ``(C,)`` class shares in the whole population (observed or not).
-        lam: ``(C, J)`` capture probability of each list in each class.
+        lam: ``(C, J)`` capture probability of each list in each class (lists in a
+            dependent group: the probability of being on that list, from the group's
+            distribution).
         loglik: conditional log-likelihood of the observed patterns (multinomial kernel).
         fitted: ``(m,)`` fitted counts of the observed patterns given (sum = n).
         p0: probability of the unobserved pattern.
+        theta: per variable (a list, or a group of dependent lists: see
+            :func:`recuento.estimate._lcmcr_kernel.encode_blocks`), ``(C, L)`` the
+            probability of each of its levels in each class.
     """
 
     pi: np.ndarray
@@ -131,6 +138,7 @@ class LatentClassFit:
     loglik: float
     fitted: np.ndarray
     p0: float
+    theta: tuple[np.ndarray, ...] = ()
 
     @property
     def estimate(self) -> float:
@@ -138,20 +146,24 @@ class LatentClassFit:
         return float(self.fitted.sum() / (1.0 - self.p0))
 
 
-def degrees_of_freedom(n_lists: int, classes: int = CLASSES) -> int:
-    """``(2**J - 1) - 1 - (C (J + 1) - 1)``: observed cells minus the total minus parameters."""
-    return (1 << n_lists) - 2 - (classes * (n_lists + 1) - 1)
+def degrees_of_freedom(
+    n_lists: int, classes: int = CLASSES, groups: Sequence[Sequence[int]] = ()
+) -> int:
+    """Observed cells minus the total minus parameters: ``(2**J - 1) - 1 - (C (P + 1) - 1)``
+    with ``P`` free level probabilities per class: ``J`` for independent lists, and
+    ``2**|g| - 1`` instead of ``|g|`` for each group ``g`` of dependent lists."""
+    free = n_lists + sum((1 << len(g)) - 1 - len(g) for g in groups)
+    return (1 << n_lists) - 2 - (classes * (free + 1) - 1)
 
 
-def _log_cells(
-    x: np.ndarray, log_pi: np.ndarray, log_lam: np.ndarray, log_1m: np.ndarray
-) -> np.ndarray:
-    """Per start s, pattern c and class k: log P(pattern c, class k)."""
-    return (
-        log_pi[:, None, :]
-        + np.einsum("skj,cj->sck", log_lam, x)
-        + np.einsum("skj,cj->sck", log_1m, 1.0 - x)
-    )
+def _log_cells(codes: np.ndarray, log_pi: np.ndarray, log_theta: list[np.ndarray]) -> np.ndarray:
+    """Per start s, pattern c and class k: log P(pattern c, class k).
+
+    ``codes`` (m, V) are the patterns' levels; ``log_theta[v]`` is (s, k, L_v)."""
+    out = log_pi[:, None, :]
+    for v, lt in enumerate(log_theta):
+        out = out + np.moveaxis(lt[:, :, codes[:, v]], 2, 1)
+    return out
 
 
 def fit_latent_classes(
@@ -163,6 +175,7 @@ def fit_latent_classes(
     max_iter: int = MAX_ITER,
     tol: float = TOL,
     seed: int = 0,
+    groups: Sequence[Sequence[int]] = (),
 ) -> LatentClassFit:
     """Maximum-likelihood latent-class model of observed capture histories (EM).
 
@@ -174,21 +187,32 @@ def fit_latent_classes(
     Args:
         patterns: ``(m, J)`` 0/1 observed patterns (none all-zero).
         counts: ``(m,)`` their counts (may be non-integer).
+        groups: groups of dependent list columns (``fit_lcmcr(dependent=...)``): within a
+            class each group has a free distribution over its ``2**|g|`` patterns.
     """
-    x = np.asarray(patterns, dtype=np.float64)
+    x = np.asarray(patterns).astype(np.int64)
     y = np.asarray(counts, dtype=np.float64)
     n = float(y.sum())
     J = x.shape[1]
+    codes, levels = encode_blocks(x, groups)
     rng = np.random.default_rng(seed)
     lam = rng.uniform(0.05, 0.9, (starts, classes, J))
     pi = rng.dirichlet(np.ones(classes), starts)
+    # A list on its own starts from its lam; a group from a random distribution.
+    theta = [
+        np.stack([1.0 - lam[..., v[0]], lam[..., v[0]]], axis=-1)
+        if len(v) == 1
+        else rng.dirichlet(np.ones(1 << len(v)), (starts, classes))
+        for v in _variables(J, groups)
+    ]
+    one_hot = [np.eye(int(lv))[codes[:, v]] for v, lv in enumerate(levels)]  # (m, L_v)
     previous = np.full(starts, -np.inf)
-    zero = np.zeros((1, J))
+    zero = np.zeros((1, codes.shape[1]), dtype=np.int64)
     for _ in range(max_iter):
-        log_lam, log_1m = np.log(lam), np.log1p(-lam)
+        log_theta = [np.log(t) for t in theta]
         log_pi = np.log(pi)
-        joint = _log_cells(x, log_pi, log_lam, log_1m)  # (s, m, k)
-        joint0 = _log_cells(zero, log_pi, log_lam, log_1m)[:, 0, :]  # (s, k)
+        joint = _log_cells(codes, log_pi, log_theta)  # (s, m, k)
+        joint0 = _log_cells(zero, log_pi, log_theta)[:, 0, :]  # (s, k)
         top = joint.max(-1, keepdims=True)
         resp = np.exp(joint - top)
         total = resp.sum(-1, keepdims=True)
@@ -205,13 +229,45 @@ def fit_latent_classes(
         w0 = filled0[:, None] * p0_k / p0[:, None]  # (s, k)
         size = w.sum(1) + w0
         pi = np.clip(size / size.sum(-1, keepdims=True), 1e-12, 1.0)
-        lam = np.einsum("smk,mj->skj", w, x) / np.clip(size[..., None], 1e-300, None)
-        lam = np.clip(lam, 1e-9, 1.0 - 1e-9)
+        for v, oh in enumerate(one_hot):
+            level_w = np.einsum("smk,ml->skl", w, oh)
+            level_w[..., 0] += w0
+            t = np.clip(level_w / np.clip(size[..., None], 1e-300, None), 1e-9, 1.0)
+            theta[v] = t / t.sum(-1, keepdims=True)
     best = int(np.argmax(loglik))
     fitted = n * np.exp(log_cell[best]) / (1.0 - p0[best])
+    best_theta = tuple(t[best] for t in theta)
     return LatentClassFit(
-        pi=pi[best], lam=lam[best], loglik=float(loglik[best]), fitted=fitted, p0=float(p0[best])
+        pi=pi[best],
+        lam=_list_probabilities(best_theta, x.shape[1], groups),
+        loglik=float(loglik[best]),
+        fitted=fitted,
+        p0=float(p0[best]),
+        theta=best_theta,
     )
+
+
+def _variables(n_lists: int, groups: Sequence[Sequence[int]]) -> list[tuple[int, ...]]:
+    """The variables of :func:`encode_blocks`, in its order."""
+    of_list = {j: tuple(sorted(g)) for g in groups for j in g}
+    out: list[tuple[int, ...]] = []
+    for j in range(n_lists):
+        v = of_list.get(j, (j,))
+        if v not in out:
+            out.append(v)
+    return out
+
+
+def _list_probabilities(
+    theta: tuple[np.ndarray, ...], n_lists: int, groups: Sequence[Sequence[int]]
+) -> np.ndarray:
+    """``(C, J)``: the probability of being on each list, in each class."""
+    lam = np.zeros((theta[0].shape[0], n_lists))
+    for t, members in zip(theta, _variables(n_lists, groups), strict=True):
+        for i, j in enumerate(members):
+            on = ((np.arange(t.shape[1]) >> i) & 1).astype(bool)
+            lam[:, j] = t[:, on].sum(-1)
+    return lam
 
 
 def g2_statistic(counts: np.ndarray, fitted: np.ndarray) -> float:
@@ -228,6 +284,7 @@ def latent_class_fit_check(
     *,
     classes: int = CLASSES,
     alpha: float = ALPHA,
+    groups: Sequence[Sequence[int]] = (),
 ) -> FitCheck:
     """Test whether the two-class latent-class model fits the observed capture histories.
 
@@ -241,6 +298,9 @@ def latent_class_fit_check(
         counts: ``(m,)`` their counts.
         classes: latent classes of the model tested.
         alpha: the level of the test.
+        groups: groups of dependent list columns, as given to LCMCR (``dependent``): the
+            model tested then lets each group's lists depend on one another within a
+            class, and has fewer degrees of freedom (3 with four lists and one pair).
 
     Returns:
         A :class:`FitCheck`; ``rejects`` says whether to warn.
@@ -248,7 +308,7 @@ def latent_class_fit_check(
     x = np.asarray(patterns)
     y = np.asarray(counts, dtype=np.float64)
     J = x.shape[1]
-    df = degrees_of_freedom(J, classes)
+    df = degrees_of_freedom(J, classes, groups)
     if df <= 0:
         return FitCheck(
             False,
@@ -269,12 +329,11 @@ def latent_class_fit_check(
             df,
             alpha=alpha,
         )
-    fit = fit_latent_classes(x, y, classes=classes)
+    fit = fit_latent_classes(x, y, classes=classes, groups=groups)
     # Fitted counts of all 2**J - 1 cells (those nobody has too), for Cochran's rule.
-    all_x = ((np.arange(1, cells + 1)[:, None] >> np.arange(J)) & 1).astype(np.float64)
-    probs = np.exp(
-        np.log(fit.pi)[None, :] + all_x @ np.log(fit.lam).T + (1.0 - all_x) @ np.log1p(-fit.lam).T
-    ).sum(-1)
+    all_codes, _ = encode_blocks((np.arange(1, cells + 1)[:, None] >> np.arange(J)) & 1, groups)
+    log_theta = [np.log(t)[None] for t in fit.theta]
+    probs = np.exp(_log_cells(all_codes, np.log(fit.pi)[None], log_theta)[0]).sum(-1)
     large = int(np.sum(n * probs / (1.0 - fit.p0) >= MIN_EXPECTED))
     if large < MIN_SHARE_LARGE * cells:
         return FitCheck(
@@ -286,9 +345,11 @@ def latent_class_fit_check(
             alpha=alpha,
         )
     g2 = g2_statistic(y, fit.fitted)
+    together = "; ".join("+".join(str(j + 1) for j in sorted(g)) for g in groups)
     return FitCheck(
         True,
-        f"{classes}-class latent-class model, {J} lists",
+        f"{classes}-class latent-class model, {J} lists"
+        + (f", dependent within a class: lists {together}" if groups else ""),
         classes,
         df,
         g2=g2,
@@ -297,31 +358,99 @@ def latent_class_fit_check(
     )
 
 
+#: Pairs are tried (:func:`pairs_that_fit`) up to this many lists: 10 fits with five lists.
+PAIRS_MAX_LISTS = 5
+
+
+def pairs_that_fit(
+    patterns: np.ndarray,
+    counts: np.ndarray,
+    *,
+    classes: int = CLASSES,
+    alpha: float = ALPHA,
+) -> list[tuple[tuple[int, int], FitCheck]]:
+    """The pairs of lists which, modelled as dependent, make the latent-class model fit.
+
+    Each pair of columns is tried as a group (:func:`latent_class_fit_check` with
+    ``groups=[pair]``); the pairs whose check is done and does not reject are returned,
+    best fit (smallest G²) first. Nothing is tried with fewer than four lists (no degrees
+    of freedom left) or more than :data:`PAIRS_MAX_LISTS` (the cost grows with the square
+    of the lists). With four lists and two classes a pair and the other two lists make the
+    same model, so they come in twos with the same G²: the data point at a split of the
+    lists, and what is known of how the lists were made says which pair it is.
+    """
+    J = np.asarray(patterns).shape[1]
+    if not 4 <= J <= PAIRS_MAX_LISTS:
+        return []
+    out = []
+    for i in range(J):
+        for j in range(i + 1, J):
+            check = latent_class_fit_check(
+                patterns, counts, classes=classes, alpha=alpha, groups=[(i, j)]
+            )
+            if check.checked and not check.rejects:
+                out.append(((i, j), check))
+    return sorted(out, key=lambda item: item[1].g2 or 0.0)
+
+
 def _p_text(p: float) -> str:
     if p < 0.001:
         return "p < 0.001"
     return f"p = {p:.3f}"
 
 
-def fit_warning(check: FitCheck) -> Text | None:
-    """The warning (English and Spanish) when the check rejects the model, else None."""
+def fit_warning(check: FitCheck, *, named: bool = False, pairs: Sequence[str] = ()) -> Text | None:
+    """The warning (English and Spanish) when the check rejects the model, else None.
+
+    ``named``: the model tested already lets the lists named as dependent depend on one
+    another (the warning then says that other lists may). ``pairs``: pairs of lists (as
+    ``"ong+familias"``) that would make the model fit (:func:`pairs_that_fit`), said at
+    the end of the warning."""
     if not check.rejects or check.p_value is None or check.g2 is None:
         return None
     p = _p_text(check.p_value)
     g2 = f"{check.g2:.1f}"
+    if named:
+        return Text(
+            "the latent-class model does not fit these lists even with the lists named as "
+            f"dependent (two-class model: G² = {g2} on {check.df} degrees of freedom, {p}): "
+            "other lists may depend on one another, or heterogeneity may be richer than "
+            "two classes; the estimate may then be too low and its interval too narrow.",
+            "el modelo de clases latentes no se ajusta a estas listas ni siquiera con las "
+            "listas indicadas como dependientes (modelo de dos clases: G² = "
+            f"{g2.replace('.', ',')} con {check.df} grados de libertad, "
+            f"{p.replace('.', ',')}): otras listas pueden depender unas de otras, o la "
+            "heterogeneidad puede ser más rica que dos clases; la estimación puede entonces "
+            "ser demasiado baja y su intervalo demasiado estrecho.",
+        )
+    hint_en = hint_es = ""
+    if pairs:
+        fits = " or ".join(pairs)
+        hint_en = (
+            f" The overlaps fit it when these lists are modelled as depending on one another: "
+            f"{fits}. If one of them is known to feed the other, name it "
+            "(recuento count --dependent A+B)."
+        )
+        hint_es = (
+            " Las coincidencias se ajustan si se modelan como dependientes entre sí estas "
+            f"listas: {' o '.join(pairs)}. Si se sabe que una alimenta a la otra, indíquelo "
+            "(recuento count --dependent A+B)."
+        )
     return Text(
         f"the latent-class model does not fit these lists (two-class model: G² = {g2} on "
         f"{check.df} degrees of freedom, {p}): some lists may depend on one another (one "
         "feeding another, e.g. families who report to an organisation that also keeps a "
-        "list), which LCMCR does not represent; the estimate is then likely too low and "
+        "list), which LCMCR represents only for lists named as dependent; the estimate is "
+        "then likely too low and "
         "its interval too narrow. (Heterogeneity richer than two classes can also cause "
-        "this; compare with a log-linear estimate.)",
+        "this; compare with a log-linear estimate.)" + hint_en,
         "el modelo de clases latentes no se ajusta a estas listas (modelo de dos clases: "
         f"G² = {g2.replace('.', ',')} con {check.df} grados de libertad, "
         f"{p.replace('.', ',')}): algunas listas pueden depender unas de otras (una "
         "alimenta a otra, p. ej. familias que denuncian ante una organización que también "
-        "lleva una lista), algo que LCMCR no representa; la estimación es entonces "
+        "lleva una lista), algo que LCMCR solo representa para listas indicadas como "
+        "dependientes; la estimación es entonces "
         "probablemente demasiado baja y su intervalo demasiado estrecho. (Una "
         "heterogeneidad más rica que dos clases también puede causarlo; compare con una "
-        "estimación log-lineal.)",
+        "estimación log-lineal.)" + hint_es,
     )

@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -243,8 +243,50 @@ def usable_cores() -> int:
     return os.cpu_count() or 1
 
 
-def _choose_kernel(kernel: str) -> Callable[..., Any] | None:
-    """The compiled sweep function, or None for the numpy kernel."""
+def _check_groups(dependent: Any, n_lists: int) -> tuple[tuple[int, ...], ...]:
+    """Validate the groups of dependent list columns, collecting every problem."""
+    problems = []
+    groups: list[tuple[int, ...]] = []
+    seen: dict[int, int] = {}
+    for number, group in enumerate(dependent or (), start=1):
+        members = list(group) if isinstance(group, list | tuple) else None
+        if members is None or not all(
+            isinstance(j, int | np.integer) and not isinstance(j, bool) for j in members
+        ):
+            problems.append(f"dependent group {number} must be a list of column numbers.")
+            continue
+        bad = [int(j) for j in members if not 0 <= j < n_lists]
+        if bad:
+            problems.append(
+                f"dependent group {number} names column(s) {bad}, outside 0..{n_lists - 1}."
+            )
+        if len(set(members)) < 2:
+            problems.append(
+                f"dependent group {number} has {len(set(members))} distinct list(s); a group "
+                "needs two lists or more."
+            )
+        for j in set(members):
+            if j in seen:
+                problems.append(
+                    f"column {int(j)} is in dependent groups {seen[j]} and {number}; a list "
+                    "can be in one group only (merge the groups instead)."
+                )
+            seen[j] = number
+        groups.append(tuple(sorted(int(j) for j in set(members))))
+    if not problems and groups and n_lists - sum(len(g) - 1 for g in groups) < 2:
+        problems.append(
+            "with these dependent groups the lists make fewer than two separate variables: "
+            "nothing is left to compare them with, so the number nobody recorded cannot be "
+            "estimated. Name fewer lists as dependent."
+        )
+    if problems:
+        raise LCMCRInputError("The dependent lists given to LCMCR are not usable:", problems)
+    return tuple(sorted(groups))
+
+
+def _choose_kernel(kernel: str, blocks: bool = False) -> Callable[..., Any] | None:
+    """The compiled sweep function (of the block model with ``blocks``), or None for the
+    numpy kernel."""
     if kernel not in ("auto", "numba", "numpy"):
         raise LCMCRInputError(
             "The LCMCR settings are not usable:",
@@ -253,11 +295,11 @@ def _choose_kernel(kernel: str) -> Callable[..., Any] | None:
     if kernel == "numpy":
         return None
     try:
-        from recuento.estimate._lcmcr_numba import load
+        from recuento.estimate._lcmcr_numba import load, load_blocks
     except ImportError:
         sweeps = None
     else:
-        sweeps = load()
+        sweeps = load_blocks() if blocks else load()
     if sweeps is None and kernel == "numba":
         raise EstimationError(
             "kernel='numba' was asked for but numba is not installed: install it "
@@ -308,6 +350,7 @@ def fit_lcmcr(
     threads: int | None = None,
     target_ess: float | None = None,
     max_doublings: int = 4,
+    dependent: Sequence[Sequence[int]] = (),
 ) -> LCMCRFit:
     """Fit the LCMCR model to a capture table and draw the posterior of the population size.
 
@@ -342,6 +385,12 @@ def fit_lcmcr(
             here; ``recuento.estimate.estimate`` asks for 400) runs exactly what was asked.
             ``settings["thin"]`` records the thinning actually used.
         max_doublings: The most times the thinning may be doubled for ``target_ess``.
+        dependent: Groups of list columns (numbers from 0) that may depend on one another
+            within a latent class, e.g. ``[(1, 3)]`` when list 3 is families who also go to
+            list 1's NGO. Each group is treated as one variable with a free distribution
+            over its 2^|group| patterns in every class (Dirichlet(1, ..., 1) prior)
+            instead of independent lists; see docs/lcmcr.md, "Lists that depend on one
+            another". Empty (the default): LCMCR as published.
 
     Returns:
         An :class:`LCMCRFit`.
@@ -350,8 +399,9 @@ def fit_lcmcr(
         LCMCRInputError: (an EstimationError) listing every problem with the inputs.
     """
     _check_settings(K, a, b, chains, burnin, samples, thin, threads, target_ess, max_doublings)
-    sweeps = _choose_kernel(kernel)
     pat, cnt = _as_table(patterns, counts)
+    groups = _check_groups(dependent, pat.shape[1])
+    sweeps = _choose_kernel(kernel, blocks=bool(groups))
     n = int(cnt.sum())
     children = np.random.SeedSequence(seed).spawn(chains)
     total = chains * (burnin + samples * thin)
@@ -381,6 +431,7 @@ def fit_lcmcr(
             sweeps=sweeps,
             tick=tick,
             block=block,
+            groups=groups,
         )
         for child in children
     ]
@@ -433,6 +484,7 @@ def fit_lcmcr(
         "n_max": (1 + N0_CAP_RATIO) * n,
         "kernel": "numpy" if sweeps is None else "numba",
         "threads": workers,
+        "dependent": [list(g) for g in groups],
     }
     return LCMCRFit(
         N_draws=draws,

@@ -64,6 +64,9 @@ def explain(ctx: ReportContext, lang: Lang) -> tuple[list[str], list[str]]:
                     thin=s.get("thin"),
                 )
             )
+            if s.get("dependent"):
+                groups = join_words(["+".join(g) for g in s["dependent"]], lang)
+                paragraphs.append(t("m_dependent", lang, groups=groups))
         if m.rhat is not None and m.ess is not None:
             paragraphs.append(
                 t("m_convergence", lang, rhat=decimal(m.rhat, 3, lang), ess=number(m.ess, lang))
@@ -101,6 +104,8 @@ def explain(ctx: ReportContext, lang: Lang) -> tuple[list[str], list[str]]:
     assumptions = ["a_closed", "a_identifying", "a_dependence", "a_linkage"]
     if m.method == "lcmcr" or m.pooled:
         assumptions.extend(["a_priors", "a_rarely_recorded"])
+        if m.lcmcr and m.lcmcr.get("dependent"):
+            assumptions.append("a_dependent_named")
     if m.lists_with_records == 2:
         assumptions.append("a_two_lists")
     return paragraphs, [t(a, lang) for a in assumptions]

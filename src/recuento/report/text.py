@@ -334,6 +334,15 @@ TEXT: dict[str, dict[Lang, str]] = {
         "{chains} cadenas de {burnin} barridos de calentamiento y luego {samples} "
         "extracciones cada una, una cada {thin} barridos.",
     },
+    "m_dependent": {
+        "en": "Lists named as depending on one another: {groups}. Within each latent class "
+        "the lists of each group were modelled jointly (a free distribution over which of "
+        "them record a person, Dirichlet(1, ..., 1) a priori) instead of independently.",
+        "es": "Listas indicadas como dependientes entre sí: {groups}. Dentro de cada clase "
+        "latente, las listas de cada grupo se modelaron juntas (una distribución libre "
+        "sobre cuáles de ellas registran a una persona, Dirichlet(1, ..., 1) a priori) en "
+        "lugar de independientes.",
+    },
     "m_convergence": {
         "en": "Convergence: R-hat {rhat} (below 1.1 is good), effective sample size {ess}.",
         "es": "Convergencia: R-hat {rhat} (menos de 1,1 es bueno), tamaño efectivo de "
@@ -453,6 +462,19 @@ TEXT: dict[str, dict[Lang, str]] = {
         "casos aun con un enlace perfecto (9 de cada 10 sin ella). La comprobación de "
         "ajuste, entre las advertencias, dice cuándo lo muestran las coincidencias entre "
         "listas; entonces lea la estimación como un rango probablemente bajo.",
+    },
+    "a_dependent_named": {
+        "en": "The lists named as dependent were modelled jointly; every other list is still "
+        "assumed to record people independently within a class. The data alone cannot say "
+        "which lists depend on one another (with four lists and two classes, a named pair "
+        "and the other two lists fit the overlaps equally well), so the choice rests on "
+        "what is known of how the lists were made.",
+        "es": "Las listas indicadas como dependientes se modelaron juntas; se sigue "
+        "suponiendo que cada una de las demás registra a las personas de forma "
+        "independiente dentro de una clase. Los datos por sí solos no dicen qué listas "
+        "dependen unas de otras (con cuatro listas y dos clases, un par indicado y las otras "
+        "dos listas se ajustan igual de bien a las coincidencias), así que la elección "
+        "descansa en lo que se sabe de cómo se hicieron las listas.",
     },
     "a_two_lists": {
         "en": "With two lists the estimate assumes the lists are independent and everyone "
