@@ -453,7 +453,8 @@ TEXT: dict[str, dict[Lang, str]] = {
         "these lists, with that dependence, its 95% interval contained the true total in 7 "
         "of 10 cases even with perfect linkage (9 of 10 without it). The fit check among "
         "the warnings says when the lists' overlaps show it; then read the estimate as a "
-        "likely lower range.",
+        "likely lower range, or name the lists that feed one another (--dependent), which "
+        "brought those simulations back to 9 of 10.",
         "es": "LCMCR supone que, dentro de un grupo de personas parecidas, las listas las "
         "registran de forma independiente. Cuando unas listas se alimentan de otras (por "
         "ejemplo, familias que denuncian ante una ONG), da una estimación demasiado baja con "
@@ -461,7 +462,9 @@ TEXT: dict[str, dict[Lang, str]] = {
         "dependencia, su intervalo del 95 % contuvo el total verdadero en 7 de cada 10 "
         "casos aun con un enlace perfecto (9 de cada 10 sin ella). La comprobación de "
         "ajuste, entre las advertencias, dice cuándo lo muestran las coincidencias entre "
-        "listas; entonces lea la estimación como un rango probablemente bajo.",
+        "listas; entonces lea la estimación como un rango probablemente bajo, o indique las "
+        "listas que se alimentan entre sí (--dependent), lo que en esas simulaciones "
+        "devolvió la cobertura a 9 de cada 10.",
     },
     "a_dependent_named": {
         "en": "The lists named as dependent were modelled jointly; every other list is still "
