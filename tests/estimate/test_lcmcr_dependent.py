@@ -183,9 +183,11 @@ def test_fit_lcmcr_reports_every_problem_with_the_groups_at_once() -> None:
     with pytest.raises(LCMCRInputError) as caught:
         fit_lcmcr(x, np.round(y), dependent=[(1, 3), (3, 0), (2,), (9, 1)])
     problems = caught.value.problems
-    assert any("column 3 is in dependent groups 1 and 2" in p for p in problems)
-    assert any("group 3 has 1 distinct list" in p for p in problems)
-    assert any("column(s) [9]" in p for p in problems)
+    assert any("list '3' is in dependent groups 1 and 2" in p for p in problems)
+    assert any("group 3 (2) names 1 distinct list(s)" in p for p in problems)
+    assert any("no list is called '9'; the lists are 0, 1, 2, 3" in p for p in problems)
+    with pytest.raises(LCMCRInputError, match="must be a list of column numbers"):
+        fit_lcmcr(x, np.round(y), dependent=[("ong", "familias")])
     with pytest.raises(LCMCRInputError, match="fewer than two separate variables"):
         fit_lcmcr(x, np.round(y), dependent=[(0, 1, 2, 3)])
 

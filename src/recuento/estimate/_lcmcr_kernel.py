@@ -117,6 +117,41 @@ def _normalise_rows(log_w: np.ndarray) -> np.ndarray:
     return w / w.sum(axis=-1, keepdims=True)
 
 
+def _unobserved(
+    rng: np.random.Generator, log_miss: np.ndarray, n: int, cap: int
+) -> tuple[int, np.ndarray]:
+    """Step 2: n0 and the class counts of the unobserved, given log(pi_k P(unseen | k))."""
+    top = log_miss.max()
+    log_pi0 = top + np.log(np.exp(log_miss - top).sum())
+    n0 = _truncated_negbin(rng, n, float(-np.expm1(min(log_pi0, 0.0))), cap)
+    return n0, rng.multinomial(n0, _normalise_rows(log_miss))
+
+
+def _weights_alpha_and_store(
+    rng: np.random.Generator,
+    class_sizes: np.ndarray,
+    log_pi: np.ndarray,
+    alpha: float,
+    a: float,
+    b: float,
+    update_alpha: bool,
+    n0: int,
+    out: np.ndarray,
+    done: int,
+    thin: int,
+) -> float:
+    """Steps 4 and 5 (``log_pi`` in place), then n0 stored when sweep ``done`` is kept."""
+    new_log_pi, sum_log_1mv = _stick_breaking(rng, class_sizes, alpha)
+    log_pi[:] = new_log_pi
+    if update_alpha:
+        alpha = float(rng.gamma(a + log_pi.shape[0] - 1, 1.0 / (b - sum_log_1mv)))
+    if done % thin == 0:
+        slot = done // thin - 1
+        if 0 <= slot < out.shape[0]:
+            out[slot] = n0
+    return alpha
+
+
 def initial_state(
     x: np.ndarray, counts: np.ndarray, n_classes: int, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray, float]:
@@ -162,24 +197,15 @@ def numpy_sweeps(
         prob = _normalise_rows(x @ log_lam + not_x @ log_1mlam + log_pi)
         cell_class = rng.multinomial(counts, prob)
         # 2. unobserved people and their classes
-        log_miss = log_pi + log_1mlam.sum(axis=0)
-        top = log_miss.max()
-        log_pi0 = top + np.log(np.exp(log_miss - top).sum())
-        n0 = _truncated_negbin(rng, n, float(-np.expm1(min(log_pi0, 0.0))), cap)
-        miss_class = rng.multinomial(n0, _normalise_rows(log_miss))
+        n0, miss_class = _unobserved(rng, log_pi + log_1mlam.sum(axis=0), n, cap)
         # 3. capture probabilities
         class_sizes = (cell_class.sum(axis=0) + miss_class).astype(float)
         captured = x.T @ cell_class
         lam[:, :] = np.clip(rng.beta(1.0 + captured, 1.0 + class_sizes - captured), _EPS, 1 - _EPS)
         # 4. class weights; 5. concentration
-        new_log_pi, sum_log_1mv = _stick_breaking(rng, class_sizes, alpha)
-        log_pi[:] = new_log_pi
-        if update_alpha:
-            alpha = float(rng.gamma(a + k - 1, 1.0 / (b - sum_log_1mv)))
-        if (start + it + 1) % thin == 0:
-            slot = (start + it + 1) // thin - 1
-            if 0 <= slot < out.shape[0]:
-                out[slot] = n0
+        alpha = _weights_alpha_and_store(
+            rng, class_sizes, log_pi, alpha, a, b, update_alpha, n0, out, start + it + 1, thin
+        )
     return alpha, class_sizes
 
 
@@ -266,11 +292,7 @@ def numpy_block_sweeps(
         log_cell = log_pi + sum(log_theta[v, codes[:, v], :] for v in range(n_vars))
         cell_class = rng.multinomial(counts, _normalise_rows(log_cell))
         # 2. unobserved people (level 0 of every variable) and their classes
-        log_miss = log_pi + log_theta[:, 0, :].sum(axis=0)
-        top = log_miss.max()
-        log_pi0 = top + np.log(np.exp(log_miss - top).sum())
-        n0 = _truncated_negbin(rng, n, float(-np.expm1(min(log_pi0, 0.0))), cap)
-        miss_class = rng.multinomial(n0, _normalise_rows(log_miss))
+        n0, miss_class = _unobserved(rng, log_pi + log_theta[:, 0, :].sum(axis=0), n, cap)
         # 3. level probabilities of every variable in every class
         class_sizes = (cell_class.sum(axis=0) + miss_class).astype(float)
         for v in range(n_vars):
@@ -279,14 +301,9 @@ def numpy_block_sweeps(
             g = rng.standard_gamma(1.0 + level_counts)
             theta[v, : levels[v]] = np.maximum(g / g.sum(axis=0), _EPS)
         # 4. class weights; 5. concentration
-        new_log_pi, sum_log_1mv = _stick_breaking(rng, class_sizes, alpha)
-        log_pi[:] = new_log_pi
-        if update_alpha:
-            alpha = float(rng.gamma(a + k - 1, 1.0 / (b - sum_log_1mv)))
-        if (start + it + 1) % thin == 0:
-            slot = (start + it + 1) // thin - 1
-            if 0 <= slot < out.shape[0]:
-                out[slot] = n0
+        alpha = _weights_alpha_and_store(
+            rng, class_sizes, log_pi, alpha, a, b, update_alpha, n0, out, start + it + 1, thin
+        )
     return alpha, class_sizes
 
 

@@ -109,6 +109,56 @@ def stick_breaking(rng: Any, sizes: np.ndarray, alpha: float, log_pi: np.ndarray
 
 
 @njit
+def normalise(prob: np.ndarray) -> float:
+    # prob holds log weights; make it probabilities, return the log of the weights' sum.
+    k = prob.shape[0]
+    top = -np.inf
+    for h in range(k):
+        top = max(top, prob[h])
+    total = 0.0
+    for h in range(k):
+        prob[h] = math.exp(prob[h] - top)
+        total += prob[h]
+    for h in range(k):
+        prob[h] /= total
+    return top + math.log(total)
+
+
+@njit
+def unobserved(rng: Any, prob: np.ndarray, n: int, cap: int, draw: np.ndarray) -> int:
+    # Step 2. prob holds log(pi_k P(unseen | k)); n0, and its class counts into draw.
+    log_pi0 = min(normalise(prob), 0.0)
+    n0 = truncated_negbin(rng, n, -math.expm1(log_pi0), cap)
+    multinomial(rng, n0, prob, draw)
+    return n0
+
+
+@njit
+def weights_alpha_and_store(
+    rng: Any,
+    sizes: np.ndarray,
+    log_pi: np.ndarray,
+    alpha: float,
+    a: float,
+    b: float,
+    update_alpha: bool,
+    n0: int,
+    out: np.ndarray,
+    done: int,
+    thin: int,
+) -> float:
+    # Steps 4 and 5, then n0 stored when sweep `done` is kept.
+    sum_log_1mv = stick_breaking(rng, sizes, alpha, log_pi)
+    if update_alpha:
+        alpha = rng.gamma(a + log_pi.shape[0] - 1.0, 1.0 / (b - sum_log_1mv))
+    if done % thin == 0:
+        slot = done // thin - 1
+        if 0 <= slot < out.shape[0]:
+            out[slot] = n0
+    return alpha
+
+
+@njit
 def sweeps(
     x: np.ndarray,
     counts: np.ndarray,
@@ -136,7 +186,6 @@ def sweeps(
     cell_draw = np.zeros(k, dtype=np.int64)
     sizes = np.zeros(k)
     captured = np.zeros((n_lists, k))
-    log_miss = np.empty(k)
     for it in range(n_sweeps):
         for j in range(n_lists):
             for h in range(k):
@@ -146,19 +195,12 @@ def sweeps(
         captured[:, :] = 0.0
         # 1. class counts of the observed cells
         for c in range(n_cells):
-            top = -np.inf
             for h in range(k):
                 s = log_pi[h]
                 for j in range(n_lists):
                     s += log_lam[j, h] if x[c, j] else log_1mlam[j, h]
                 prob[h] = s
-                top = max(top, s)
-            total = 0.0
-            for h in range(k):
-                prob[h] = math.exp(prob[h] - top)
-                total += prob[h]
-            for h in range(k):
-                prob[h] /= total
+            normalise(prob)
             multinomial(rng, counts[c], prob, cell_draw)
             for h in range(k):
                 sizes[h] += cell_draw[h]
@@ -166,22 +208,12 @@ def sweeps(
                     if x[c, j]:
                         captured[j, h] += cell_draw[h]
         # 2. unobserved people and their classes
-        top = -np.inf
         for h in range(k):
             s = log_pi[h]
             for j in range(n_lists):
                 s += log_1mlam[j, h]
-            log_miss[h] = s
-            top = max(top, s)
-        total = 0.0
-        for h in range(k):
-            prob[h] = math.exp(log_miss[h] - top)
-            total += prob[h]
-        for h in range(k):
-            prob[h] /= total
-        log_pi0 = min(top + math.log(total), 0.0)
-        n0 = truncated_negbin(rng, n, -math.expm1(log_pi0), cap)
-        multinomial(rng, n0, prob, cell_draw)
+            prob[h] = s
+        n0 = unobserved(rng, prob, n, cap, cell_draw)
         for h in range(k):
             sizes[h] += cell_draw[h]
         # 3. capture probabilities
@@ -190,13 +222,9 @@ def sweeps(
                 v = rng.beta(1.0 + captured[j, h], 1.0 + sizes[h] - captured[j, h])
                 lam[j, h] = min(max(v, _EPS), 1.0 - _EPS)
         # 4. class weights; 5. concentration
-        sum_log_1mv = stick_breaking(rng, sizes, alpha, log_pi)
-        if update_alpha:
-            alpha = rng.gamma(a + k - 1.0, 1.0 / (b - sum_log_1mv))
-        if (start + it + 1) % thin == 0:
-            slot = (start + it + 1) // thin - 1
-            if 0 <= slot < out.shape[0]:
-                out[slot] = n0
+        alpha = weights_alpha_and_store(
+            rng, sizes, log_pi, alpha, a, b, update_alpha, n0, out, start + it + 1, thin
+        )
     return alpha, sizes
 
 
@@ -231,7 +259,6 @@ def block_sweeps(
     cell_draw = np.zeros(k, dtype=np.int64)
     sizes = np.zeros(k)
     level_counts = np.zeros((n_vars, top_level, k))
-    log_miss = np.empty(k)
     gammas = np.empty(top_level)
     for it in range(n_sweeps):
         for v in range(n_vars):
@@ -242,41 +269,24 @@ def block_sweeps(
         level_counts[:, :, :] = 0.0
         # 1. class counts of the observed cells
         for c in range(n_cells):
-            top = -np.inf
             for h in range(k):
                 s = log_pi[h]
                 for v in range(n_vars):
                     s += log_theta[v, codes[c, v], h]
                 prob[h] = s
-                top = max(top, s)
-            total = 0.0
-            for h in range(k):
-                prob[h] = math.exp(prob[h] - top)
-                total += prob[h]
-            for h in range(k):
-                prob[h] /= total
+            normalise(prob)
             multinomial(rng, counts[c], prob, cell_draw)
             for h in range(k):
                 sizes[h] += cell_draw[h]
                 for v in range(n_vars):
                     level_counts[v, codes[c, v], h] += cell_draw[h]
         # 2. unobserved people (level 0 of every variable) and their classes
-        top = -np.inf
         for h in range(k):
             s = log_pi[h]
             for v in range(n_vars):
                 s += log_theta[v, 0, h]
-            log_miss[h] = s
-            top = max(top, s)
-        total = 0.0
-        for h in range(k):
-            prob[h] = math.exp(log_miss[h] - top)
-            total += prob[h]
-        for h in range(k):
-            prob[h] /= total
-        log_pi0 = min(top + math.log(total), 0.0)
-        n0 = truncated_negbin(rng, n, -math.expm1(log_pi0), cap)
-        multinomial(rng, n0, prob, cell_draw)
+            prob[h] = s
+        n0 = unobserved(rng, prob, n, cap, cell_draw)
         for h in range(k):
             sizes[h] += cell_draw[h]
             for v in range(n_vars):
@@ -291,13 +301,9 @@ def block_sweeps(
                 for lv in range(levels[v]):
                     theta[v, lv, h] = max(gammas[lv] / total, _EPS)
         # 4. class weights; 5. concentration
-        sum_log_1mv = stick_breaking(rng, sizes, alpha, log_pi)
-        if update_alpha:
-            alpha = rng.gamma(a + k - 1.0, 1.0 / (b - sum_log_1mv))
-        if (start + it + 1) % thin == 0:
-            slot = (start + it + 1) // thin - 1
-            if 0 <= slot < out.shape[0]:
-                out[slot] = n0
+        alpha = weights_alpha_and_store(
+            rng, sizes, log_pi, alpha, a, b, update_alpha, n0, out, start + it + 1, thin
+        )
     return alpha, sizes
 
 

@@ -34,6 +34,7 @@ import numpy as np
 
 from recuento.errors import EstimationError, ProblemsError
 from recuento.estimate._lcmcr_kernel import N0_CAP_RATIO, Chain
+from recuento.estimate.dependent import DependentListsError, check_dependent
 from recuento.estimate.lcmcr_diagnostics import bulk_ess, split_rhat
 
 __all__ = ["LCMCRFit", "LCMCRInputError", "fit_lcmcr"]
@@ -244,44 +245,27 @@ def usable_cores() -> int:
 
 
 def _check_groups(dependent: Any, n_lists: int) -> tuple[tuple[int, ...], ...]:
-    """Validate the groups of dependent list columns, collecting every problem."""
-    problems = []
-    groups: list[tuple[int, ...]] = []
-    seen: dict[int, int] = {}
-    for number, group in enumerate(dependent or (), start=1):
-        members = list(group) if isinstance(group, list | tuple) else None
-        if members is None or not all(
-            isinstance(j, int | np.integer) and not isinstance(j, bool) for j in members
-        ):
-            problems.append(f"dependent group {number} must be a list of column numbers.")
-            continue
-        bad = [int(j) for j in members if not 0 <= j < n_lists]
-        if bad:
-            problems.append(
-                f"dependent group {number} names column(s) {bad}, outside 0..{n_lists - 1}."
-            )
-        if len(set(members)) < 2:
-            problems.append(
-                f"dependent group {number} has {len(set(members))} distinct list(s); a group "
-                "needs two lists or more."
-            )
-        for j in set(members):
-            if j in seen:
-                problems.append(
-                    f"column {int(j)} is in dependent groups {seen[j]} and {number}; a list "
-                    "can be in one group only (merge the groups instead)."
-                )
-            seen[j] = number
-        groups.append(tuple(sorted(int(j) for j in set(members))))
-    if not problems and groups and n_lists - sum(len(g) - 1 for g in groups) < 2:
-        problems.append(
-            "with these dependent groups the lists make fewer than two separate variables: "
-            "nothing is left to compare them with, so the number nobody recorded cannot be "
-            "estimated. Name fewer lists as dependent."
-        )
-    if problems:
-        raise LCMCRInputError("The dependent lists given to LCMCR are not usable:", problems)
-    return tuple(sorted(groups))
+    """Validate the groups of dependent list columns, collecting every problem.
+
+    The checks are those of :func:`recuento.estimate.dependent.check_dependent`, with the
+    columns' numbers as the lists' names."""
+    groups = [list(g) if isinstance(g, list | tuple) else None for g in dependent or ()]
+    bad = [
+        f"dependent group {number} must be a list of column numbers."
+        for number, g in enumerate(groups, start=1)
+        if g is None
+        or not all(isinstance(j, int | np.integer) and not isinstance(j, bool) for j in g)
+    ]
+    if bad:
+        raise LCMCRInputError("The dependent lists given to LCMCR are not usable:", bad)
+    named = tuple(tuple(str(int(j)) for j in g) for g in groups if g is not None)
+    try:
+        check_dependent(named, [str(j) for j in range(n_lists)])
+    except DependentListsError as e:
+        raise LCMCRInputError(
+            "The dependent lists given to LCMCR are not usable:", e.problems
+        ) from None
+    return tuple(sorted(tuple(sorted({int(j) for j in g})) for g in groups if g is not None))
 
 
 def _choose_kernel(kernel: str, blocks: bool = False) -> Callable[..., Any] | None:
