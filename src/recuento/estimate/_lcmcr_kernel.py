@@ -209,6 +209,18 @@ def numpy_sweeps(
     return alpha, class_sizes
 
 
+def block_variables(n_lists: int, groups: Sequence[Sequence[int]]) -> list[tuple[int, ...]]:
+    """The variables of :func:`encode_blocks`: each group (its lists in increasing order)
+    and each other list, in the order of their first list."""
+    of_list = {j: tuple(sorted(g)) for g in groups for j in g}
+    out: list[tuple[int, ...]] = []
+    for j in range(n_lists):
+        v = of_list.get(j, (j,))
+        if v not in out:
+            out.append(v)
+    return out
+
+
 def encode_blocks(x: np.ndarray, groups: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
     """The capture patterns as one code per variable: a group of lists is one variable.
 
@@ -224,12 +236,7 @@ def encode_blocks(x: np.ndarray, groups: Sequence[Sequence[int]]) -> tuple[np.nd
         is "on none of the group's lists"; ``levels`` (V,) is 2^|variable|.
     """
     x = np.asarray(x).astype(np.int64)
-    of_list = {j: tuple(sorted(g)) for g in groups for j in g}
-    variables: list[tuple[int, ...]] = []
-    for j in range(x.shape[1]):
-        v = of_list.get(j, (j,))
-        if v not in variables:
-            variables.append(v)
+    variables = block_variables(x.shape[1], groups)
     codes = np.stack([sum(x[:, j] << i for i, j in enumerate(v)) for v in variables], axis=1)
     levels = np.array([1 << len(v) for v in variables], dtype=np.int64)
     return np.ascontiguousarray(codes, dtype=np.int64), levels

@@ -43,6 +43,12 @@ latent classes over five lists (``hrdag_sim4``: heterogeneity richer than two cl
 which the warning mentions). It also rejects the Kosovo table (G² = 71.9 on 5 df), whose
 log-linear model chosen by BIC, [123,14,34], has direct interactions between lists.
 
+Lists named as dependent (``groups``, as LCMCR's ``dependent``): the model tested lets each
+group's lists depend on one another within a class (a free distribution over the group's
+patterns), with ``2**|g| - 1 - |g|`` fewer degrees of freedom per class for a group ``g``.
+When plain LCMCR's check rejects, :func:`pairs_that_fit` tries every pair of lists as such
+a group, and the warning names the pairs that make the model fit.
+
 Cheap: the EM works on the observed patterns only; the fitted counts of all ``2**J - 1``
 cells (for Cochran's rule) are computed once, and only when there are at least 4 people
 per cell. A table of four lists takes 40-70 ms (``juarez``), up to 0.5 s when the EM
@@ -58,7 +64,7 @@ from typing import Any
 import numpy as np
 from scipy.stats import chi2
 
-from recuento.estimate._lcmcr_kernel import encode_blocks
+from recuento.estimate._lcmcr_kernel import block_variables, encode_blocks
 from recuento.estimate.messages import Text
 
 ALPHA = 0.05
@@ -203,7 +209,7 @@ def fit_latent_classes(
         np.stack([1.0 - lam[..., v[0]], lam[..., v[0]]], axis=-1)
         if len(v) == 1
         else rng.dirichlet(np.ones(1 << len(v)), (starts, classes))
-        for v in _variables(J, groups)
+        for v in block_variables(J, groups)
     ]
     one_hot = [np.eye(int(lv))[codes[:, v]] for v, lv in enumerate(levels)]  # (m, L_v)
     previous = np.full(starts, -np.inf)
@@ -247,23 +253,12 @@ def fit_latent_classes(
     )
 
 
-def _variables(n_lists: int, groups: Sequence[Sequence[int]]) -> list[tuple[int, ...]]:
-    """The variables of :func:`encode_blocks`, in its order."""
-    of_list = {j: tuple(sorted(g)) for g in groups for j in g}
-    out: list[tuple[int, ...]] = []
-    for j in range(n_lists):
-        v = of_list.get(j, (j,))
-        if v not in out:
-            out.append(v)
-    return out
-
-
 def _list_probabilities(
     theta: tuple[np.ndarray, ...], n_lists: int, groups: Sequence[Sequence[int]]
 ) -> np.ndarray:
     """``(C, J)``: the probability of being on each list, in each class."""
     lam = np.zeros((theta[0].shape[0], n_lists))
-    for t, members in zip(theta, _variables(n_lists, groups), strict=True):
+    for t, members in zip(theta, block_variables(n_lists, groups), strict=True):
         for i, j in enumerate(members):
             on = ((np.arange(t.shape[1]) >> i) & 1).astype(bool)
             lam[:, j] = t[:, on].sum(-1)
