@@ -232,8 +232,8 @@ def encode_blocks(x: np.ndarray, groups: Sequence[Sequence[int]]) -> tuple[np.nd
     Returns:
         (codes, levels): ``codes`` (C, V) with the level of each variable, in the order of
         each variable's first list; a group's level is ``sum_i x[:, g_i] << i`` over its
-        lists in increasing order, so level 0
-        is "on none of the group's lists"; ``levels`` (V,) is 2^|variable|.
+        lists in increasing order, so level 0 is "on none of the group's lists";
+        ``levels`` (V,) is 2^|variable|.
     """
     x = np.asarray(x).astype(np.int64)
     variables = block_variables(x.shape[1], groups)
