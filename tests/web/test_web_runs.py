@@ -407,3 +407,66 @@ def test_run_page_shows_the_engines_warnings_in_the_readers_language(
     url = reverse("runs:run", kwargs={"pk": run.pk})
     assert "Muy pocas listas." in client.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "Too few lists." in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+FISCALIA = (
+    "expediente,nombre,fecha de nacimiento,sexo\n"
+    "F1,Ana Pérez López,1990-03-04,F\n"
+    "F2,Rosa Nuñez Diaz,1979-11-20,F\n"
+    "F3,Elena Cruz Mora,1995-05-05,F\n"
+).encode()
+
+
+@pytest.fixture
+def three_lists(client: Any, two_lists: list[Source]) -> list[Source]:
+    with override_settings(TASKS=IMMEDIATE):
+        return [*two_lists, upload(client, FISCALIA, "fiscalia")]
+
+
+def test_a_run_keeps_the_lists_named_as_feeding_one_another_and_shows_them(
+    client: Any, three_lists: list[Source]
+) -> None:
+    response = client.post(
+        reverse("runs:runs"),
+        {"sources": [s.pk for s in three_lists], "seed": "1", "dependent": " prensa + ong "},
+    )
+    run = Run.objects.get()
+    assert response.status_code == 302
+    assert run.parameters["dependent"] == [["prensa", "ong"]]
+    page = client.get(reverse("runs:run", kwargs={"pk": run.pk}), HTTP_ACCEPT_LANGUAGE="es")
+    text = page.content.decode()
+    assert "Listas que se alimentan entre sí" in text and "<code>prensa+ong</code>" in text
+    # Repeating the run models the same lists as dependent.
+    client.post(reverse("runs:repeat", kwargs={"pk": run.pk}))
+    again = Run.objects.exclude(pk=run.pk).get()
+    assert again.parameters["dependent"] == [["prensa", "ong"]]
+
+
+def test_lists_named_as_dependent_must_be_among_those_chosen_said_in_the_readers_language(
+    client: Any, three_lists: list[Source]
+) -> None:
+    chosen = {"sources": [s.pk for s in three_lists], "seed": "1", "dependent": "ong+familias"}
+    page = client.post(reverse("runs:runs"), chosen, HTTP_ACCEPT_LANGUAGE="es")
+    assert page.status_code == 200 and not Run.objects.exists()
+    assert "ninguna lista se llama &#x27;familias&#x27;" in page.content.decode()
+    page = client.post(reverse("runs:runs"), chosen, HTTP_ACCEPT_LANGUAGE="en")
+    assert "no list is called &#x27;familias&#x27;" in page.content.decode()
+    # Two of three lists leave one other list to compare them with; all three, none.
+    chosen["dependent"] = "prensa+ong+fiscalia"
+    page = client.post(reverse("runs:runs"), chosen, HTTP_ACCEPT_LANGUAGE="en")
+    assert "fewer than two separate variables" in page.content.decode()
+    assert not Run.objects.exists()
+
+
+@pytest.mark.slow
+def test_the_task_models_the_lists_named_as_dependent(
+    client: Any, three_lists: list[Source]
+) -> None:
+    with override_settings(TASKS=IMMEDIATE):
+        client.post(
+            reverse("runs:runs"),
+            {"sources": [s.pk for s in three_lists], "seed": "1", "dependent": "prensa+ong"},
+        )
+    run = Run.objects.get()
+    assert run.status == Run.Status.DONE, run.message
+    assert run.result["conditional"]["diagnostics"]["dependent"] == [["prensa", "ong"]]

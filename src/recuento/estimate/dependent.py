@@ -41,38 +41,57 @@ def check_dependent(groups: Groups, lists: Sequence[str]) -> None:
 
     Problems: a name that is not one of ``lists``, a group of fewer than two distinct
     lists, a list in two groups, and groups that leave fewer than two separate variables
-    (nothing left to compare them with).
+    (nothing left to compare them with). Each problem is a :class:`Text` (English, with
+    its Spanish version in ``.es``), so that the web site can show it in either language.
     """
-    problems = []
+    problems: list[Text] = []
     known = set(lists)
     seen: dict[str, int] = {}
     for number, group in enumerate(groups, start=1):
         label = "+".join(group) or "(empty)"
-        unknown = [n for n in group if n not in known]
+        unknown = ", ".join(repr(n) for n in group if n not in known)
         if unknown:
             problems.append(
-                f"dependent group {number} ({label}): no list is called "
-                f"{', '.join(repr(n) for n in unknown)}; the lists are "
-                f"{', '.join(lists)}."
+                Text(
+                    f"dependent group {number} ({label}): no list is called {unknown}; the "
+                    f"lists are {', '.join(lists)}.",
+                    f"grupo de listas dependientes {number} ({label}): ninguna lista se llama "
+                    f"{unknown}; las listas son {', '.join(lists)}.",
+                )
             )
-        if len(set(group)) < 2:
+        distinct = len(set(group))
+        if distinct < 2:
             problems.append(
-                f"dependent group {number} ({label}) names {len(set(group))} distinct "
-                "list(s); name two lists or more, joined by '+', e.g. ong+familias."
+                Text(
+                    f"dependent group {number} ({label}) names {distinct} distinct list(s); "
+                    "name two lists or more, joined by '+', e.g. ong+familias.",
+                    f"el grupo de listas dependientes {number} ({label}) nombra {distinct} "
+                    "lista(s) distinta(s); nombre dos listas o más, unidas por '+', p. ej. "
+                    "ong+familias.",
+                )
             )
-        for name in set(group):
+        for name in sorted(set(group)):
             if name in seen:
                 problems.append(
-                    f"list {name!r} is in dependent groups {seen[name]} and {number}; a list "
-                    "can be in one group only (put the lists in one group instead)."
+                    Text(
+                        f"list {name!r} is in dependent groups {seen[name]} and {number}; a "
+                        "list can be in one group only (put the lists in one group instead).",
+                        f"la lista {name!r} está en los grupos de listas dependientes "
+                        f"{seen[name]} y {number}; una lista puede estar en un solo grupo "
+                        "(ponga esas listas en un solo grupo).",
+                    )
                 )
             seen[name] = number
     if not problems and groups:
         variables = len(lists) - sum(len(set(g)) - 1 for g in groups)
         if variables < 2:
             problems.append(
-                "with these dependent groups the lists make fewer than two separate "
-                "variables, and nothing is left to compare them with: name fewer lists."
+                Text(
+                    "with these dependent groups the lists make fewer than two separate "
+                    "variables, and nothing is left to compare them with: name fewer lists.",
+                    "con estos grupos de listas dependientes quedan menos de dos variables "
+                    "separadas y nada con qué compararlas: nombre menos listas.",
+                )
             )
     if problems:
         raise DependentListsError("The lists named as dependent are not usable:", problems)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from recuento.web.registry.models import Source
@@ -37,6 +38,16 @@ class RunForm(forms.Form):
             "Strata are estimated from the best linkage; the total carries its uncertainty."
         ),
     )
+    dependent = forms.CharField(
+        label=_("Lists that feed one another"),
+        required=False,
+        max_length=500,
+        help_text=_(
+            "For example ong+familias when families who report to the NGO are on both "
+            "lists; separate several groups with commas. The estimate then models them "
+            "together."
+        ),
+    )
     seed = forms.IntegerField(
         label=_("Seed"),
         min_value=0,
@@ -50,3 +61,27 @@ class RunForm(forms.Form):
         sources = self.fields["sources"]
         if not self.is_bound:
             sources.initial = [s.pk for s in sources.queryset]
+
+    def clean(self) -> dict[str, Any]:
+        """``dependent`` becomes groups of names, checked against the lists chosen."""
+        from recuento.estimate.dependent import (
+            DependentListsError,
+            check_dependent,
+            parse_dependent,
+        )
+
+        data = super().clean() or {}
+        text = data.get("dependent") or ""
+        groups = parse_dependent(text.split(",")) if text.strip() else ()
+        names = [s.name for s in data.get("sources") or []]
+        if groups and names:
+            try:
+                check_dependent(groups, names)
+            except DependentListsError as e:
+                spanish = (get_language() or "").startswith("es")
+                for problem in e.problems:
+                    self.add_error(
+                        "dependent", getattr(problem, "es", problem) if spanish else problem
+                    )
+        data["dependent"] = groups
+        return data

@@ -74,6 +74,7 @@ def start_run(
     seed: int = 1,
     lang: str = "es",
     repeats: Run | None = None,
+    dependent: tuple[tuple[str, ...], ...] = (),
 ) -> Run:
     """Record a run of ``sources`` and put its task in the queue (one transaction).
 
@@ -84,6 +85,8 @@ def start_run(
         seed: seed of training and sampling.
         lang: language of the report (``es`` or ``en``).
         repeats: the run this one repeats, if any.
+        dependent: groups of list names that feed one another, for the estimate
+            (``recuento count --dependent``); checked by the form.
 
     Raises:
         RunError: no source was given.
@@ -94,6 +97,8 @@ def start_run(
     if not chosen:
         raise RunError(gettext("Choose at least one list to link."))
     parameters: dict[str, Any] = {"by": by or None, "seed": seed, "lang": lang}
+    if dependent:
+        parameters["dependent"] = [list(g) for g in dependent]
     if repeats is not None:
         parameters["repeats"] = repeats.pk
     with transaction.atomic():
@@ -107,6 +112,11 @@ def start_run(
         Run.objects.filter(pk=run.pk).update(task_id=str(result.id)[:64])
     run.refresh_from_db()
     return run
+
+
+def run_dependent(run: Run) -> tuple[tuple[str, ...], ...]:
+    """The groups of lists ``run`` modelled as dependent (none for runs from before)."""
+    return tuple(tuple(g) for g in run.parameters.get("dependent") or ())
 
 
 def sources_for_repeat(run: Run) -> list[Source]:
@@ -255,6 +265,7 @@ def _count(
         seed=int(run.parameters.get("seed", 1)),
         progress=say,
         decisions=decisions,
+        dependent=run_dependent(run),
     )
 
 

@@ -17,7 +17,7 @@ from recuento.web.accounts.permissions import requires
 from recuento.web.audit.log import record
 from recuento.web.runs.forms import RunForm
 from recuento.web.runs.models import Run
-from recuento.web.runs.services import RunError, sources_for_repeat, start_run
+from recuento.web.runs.services import RunError, run_dependent, sources_for_repeat, start_run
 from recuento.web.runs.stages import stage_text
 
 
@@ -66,6 +66,7 @@ def run_list(request: HttpRequest, fmt: str = "html") -> HttpResponse:
                 by=form.cleaned_data["by"],
                 seed=form.cleaned_data["seed"],
                 lang=_lang(),
+                dependent=form.cleaned_data["dependent"],
             )
         except RunError as e:
             form.add_error(None, str(e))
@@ -115,6 +116,7 @@ def repeat(request: HttpRequest, pk: int) -> HttpResponse:
             seed=int(earlier.parameters.get("seed", 1)),
             lang=_lang(),
             repeats=earlier,
+            dependent=run_dependent(earlier),
         )
     except RunError as e:
         messages.error(request, str(e))
