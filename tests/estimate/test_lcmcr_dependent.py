@@ -239,11 +239,12 @@ def test_a_misfit_with_lists_named_says_other_lists_may_depend() -> None:
 # --- names ------------------------------------------------------------------------------
 
 
-def test_parse_dependent_splits_on_plus_and_strips_spaces() -> None:
+def test_parse_dependent_splits_on_plus_strips_spaces_and_skips_blank_groups() -> None:
     assert parse_dependent(["ong + familias", "prensa+fiscalia+"]) == (
         ("ong", "familias"),
         ("prensa", "fiscalia"),
     )
+    assert parse_dependent(["ong+familias", " "]) == (("ong", "familias"),)
 
 
 def test_check_dependent_reports_every_problem_at_once() -> None:

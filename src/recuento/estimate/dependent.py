@@ -31,9 +31,12 @@ def parse_dependent(specs: Iterable[str]) -> Groups:
     """``["ong+familias", "prensa+fiscalia"]`` -> ``(("ong", "familias"), ...)``.
 
     Names are stripped of surrounding spaces; empty names are dropped (and then reported
-    by :func:`check_dependent` as a group that is too small).
+    by :func:`check_dependent` as a group that is too small); blank specs are skipped (a
+    trailing comma in the web form's field).
     """
-    return tuple(tuple(n.strip() for n in spec.split("+") if n.strip()) for spec in specs)
+    return tuple(
+        tuple(n.strip() for n in spec.split("+") if n.strip()) for spec in specs if spec.strip()
+    )
 
 
 def check_dependent(groups: Groups, lists: Sequence[str]) -> None:
