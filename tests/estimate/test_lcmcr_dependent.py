@@ -268,6 +268,11 @@ def test_resolve_dependent_drops_lists_a_stratum_has_not_with_a_warning() -> Non
     assert "no se modela" in warnings[0].es
     groups, warnings = resolve_dependent((("familias", "ong"),), LISTS)
     assert groups == ((1, 3),) and warnings == []
+    # A group of three that loses one list keeps the other two, and says so.
+    groups, warnings = resolve_dependent((("prensa", "ong", "familias"),), LISTS[:3])
+    assert groups == ((0, 1),)
+    assert len(warnings) == 1 and "modelled among the other lists only" in warnings[0]
+    assert "se modela solo entre las demás listas" in warnings[0].es
 
 
 def test_estimate_models_the_named_lists_and_says_so() -> None:

@@ -351,23 +351,22 @@ class Chain:
         block: int = 1000,
         groups: Sequence[Sequence[int]] = (),
     ) -> None:
+        self._counts = np.ascontiguousarray(counts, dtype=np.int64)
         self._levels: np.ndarray | None = None
         self._sweeps: Callable[..., Any]
         if groups:
-            self._counts = np.ascontiguousarray(counts, dtype=np.int64)
             self._x, self._levels = encode_blocks(patterns, groups)
             self._sweeps = numpy_block_sweeps if sweeps is None else sweeps
             lam, log_pi, self.alpha = initial_block_state(
                 self._x, self._levels, self._counts, n_classes, rng
             )
-        elif sweeps is None:
-            self._x = np.asarray(patterns, dtype=float)
-            self._sweeps = numpy_sweeps
         else:
-            self._x = np.ascontiguousarray(patterns, dtype=np.int64)
-            self._sweeps = sweeps
-        if not groups:
-            self._counts = np.ascontiguousarray(counts, dtype=np.int64)
+            if sweeps is None:
+                self._x = np.asarray(patterns, dtype=float)
+                self._sweeps = numpy_sweeps
+            else:
+                self._x = np.ascontiguousarray(patterns, dtype=np.int64)
+                self._sweeps = sweeps
             lam, log_pi, self.alpha = initial_state(
                 np.asarray(patterns, dtype=float), self._counts, n_classes, rng
             )
