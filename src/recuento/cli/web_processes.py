@@ -30,6 +30,8 @@ from typing import Any
 
 import click
 
+_STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
+
 
 def can_fork() -> bool:
     return hasattr(os, "fork") and sys.platform != "win32"
@@ -74,21 +76,31 @@ def serve_processes(
 
     def spawn() -> None:
         before_fork()
-        pid = os.fork()
-        if pid == 0:  # the child: serve until told to stop
-            code = 0
-            try:
-                signal.signal(signal.SIGTERM, signal.SIG_DFL)
-                signal.signal(signal.SIGINT, signal.SIG_DFL)
-                _die_with_parent()
-                if os.getppid() != parent:  # the parent died before prctl took effect
-                    os._exit(0)
-                serve_one(sock)
-            except BaseException:  # a child must never return into the CLI
-                code = 1
-            finally:
-                os._exit(code)
-        children.add(pid)
+        # SIGTERM and SIGINT wait while forking. A signal that reached the child before it
+        # restored the default handlers would run the parent's handler there, or be lost
+        # (Python runs a handler after the signal, and by then it may be SIG_DFL): the
+        # child would then serve on while the parent waits for it to end. One that reached
+        # the parent before it recorded the child would leave that child running.
+        signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+        try:
+            pid = os.fork()
+            if pid == 0:  # the child: serve until told to stop
+                code = 0
+                try:
+                    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                    signal.signal(signal.SIGINT, signal.SIG_DFL)
+                    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
+                    _die_with_parent()
+                    if os.getppid() != parent:  # the parent died before prctl took effect
+                        os._exit(0)
+                    serve_one(sock)
+                except BaseException:  # a child must never return into the CLI
+                    code = 1
+                finally:
+                    os._exit(code)
+            children.add(pid)
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
 
     def stop(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt
