@@ -3,7 +3,7 @@
 Not a test: run it by hand and record its output in BENCHMARKS.md.
 
     python benchmarks/bench_count_coverage.py [--reps 20] [--people 1500] [--scenario juarez]
-        [--dependent ong+familias] [--true-histories]
+        [--dependent ong+familias | --dependent auto] [--error-rate 0.15] [--true-histories]
 
 Each replicate simulates a population of ``--people`` and its lists with
 ``recuento.simulate`` (known truth), runs ``recuento.count.count_tables`` exactly as
@@ -13,7 +13,12 @@ one conditional on the best clustering. Issue #5's target: the interval with lin
 uncertainty covers the truth in at least 90% of replicates.
 
 ``--dependent`` names lists that may depend on one another, as ``recuento count
---dependent`` does (the ``juarez`` scenario's families report to the NGO: ong+familias).
+--dependent`` does (the ``juarez`` scenario's families report to the NGO: ong+familias);
+``--dependent auto`` chooses them from the data (``recuento.estimate.dependent_choice``).
+
+``--error-rate`` sets the base rate of record errors of ``simulate_lists`` (default 0.05):
+higher rates make the linkage harder, which is where the interval with linkage
+uncertainty should cover more often than the conditional one.
 
 With ``--true-histories`` it also fits LCMCR (``recuento.estimate.estimate``'s defaults) to
 the TRUE capture histories of each replicate (perfect linkage), which tells what the
@@ -32,7 +37,7 @@ import numpy as np
 
 from recuento.count import count_tables
 from recuento.estimate import CaptureHistories, EstimateResult, LCMCRSettings, estimate
-from recuento.estimate.dependent import parse_dependent
+from recuento.estimate.dependent import parse_dependent_option
 from recuento.lists.reader import read_list
 from recuento.simulate import simulate_lists, simulate_population, write_lists
 
@@ -45,20 +50,30 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1000)
     parser.add_argument("--true-histories", action="store_true")
     parser.add_argument("--dependent", action="append", default=[], metavar="LIST+LIST")
+    parser.add_argument("--error-rate", type=float, default=None)
     args = parser.parse_args()
-    dependent = parse_dependent(args.dependent)
+    dependent, auto = parse_dependent_option(args.dependent)
     covered = conditional_covered = true_covered = 0
+    estimates: list[float] = []
+    widths: list[float] = []
     start = time.perf_counter()
     for r in range(args.reps):
         seed = args.seed + r
         folder = Path(tempfile.mkdtemp(prefix="recuento-coverage-"))
         sim = simulate_lists(
-            simulate_population(args.people, seed=seed), scenario=args.scenario, seed=seed + 1
+            simulate_population(args.people, seed=seed),
+            scenario=args.scenario,
+            seed=seed + 1,
+            error_rate=args.error_rate,
         )
         written = write_lists(sim, folder)
         results = [read_list(p) for p in written if p.stem in sim.lists]
         counted = count_tables(
-            [x.table for x in results], [x.name for x in results], seed=seed, dependent=dependent
+            [x.table for x in results],
+            [x.name for x in results],
+            seed=seed,
+            dependent=dependent,
+            dependent_auto=auto,
         )
         truth = sim.population_size
         c = counted.conditional
@@ -66,8 +81,11 @@ def main() -> None:
         chit = c.lower is not None and c.lower <= truth <= (c.upper or 0)
         covered += hit
         conditional_covered += chit
+        if counted.estimate is not None and counted.lower is not None:
+            estimates.append(counted.estimate)
+            widths.append((counted.upper or 0) - counted.lower)
         if args.true_histories:
-            true = _true_estimate(sim.capture_histories(), seed, sim.lists, dependent)
+            true = _true_estimate(sim.capture_histories(), seed, sim.lists, dependent, auto)
             thit = true.lower is not None and true.lower <= truth <= (true.upper or 0)
             true_covered += thit
             print(
@@ -89,6 +107,7 @@ def main() -> None:
         f"{args.people:,} people): with linkage uncertainty {covered / n:.2f}, conditional "
         f"{conditional_covered / n:.2f}"
         + (f", on the true histories {true_covered / n:.2f}" if args.true_histories else "")
+        + f"; median estimate {np.median(estimates):,.0f}, median width {np.median(widths):,.0f}"
         + f"; {time.perf_counter() - start:.0f} s"
     )
 
@@ -98,13 +117,14 @@ def _true_estimate(
     seed: int,
     lists: Sequence[str],
     dependent: tuple[tuple[str, ...], ...],
+    auto: bool,
 ) -> EstimateResult:
     """LCMCR with the defaults of ``estimate`` on a pattern -> count table."""
     patterns = np.array(list(histories), dtype=np.int64)
     counts = np.array(list(histories.values()), dtype=np.int64)
     keep = counts > 0
     h = CaptureHistories(tuple(lists), patterns[keep], counts[keep])
-    settings = LCMCRSettings(dependent=dependent)
+    settings = LCMCRSettings(dependent=dependent, dependent_auto=auto)
     return estimate(h, method="lcmcr", seed=seed, lcmcr=settings)
 
 

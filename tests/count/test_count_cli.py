@@ -143,6 +143,30 @@ def test_count_models_the_lists_named_as_dependent_in_both_estimates(tmp_path: P
     assert runs[True]["estimate"] != runs[False]["estimate"]
 
 
+def test_count_dependent_auto_chooses_the_pair_in_both_estimates(tmp_path: Path) -> None:
+    # Seed 13: these 300 people's lists overlap as families reporting to the NGO make
+    # them, and the two-class model without dependence does not fit them.
+    population = simulate_population(300, seed=13)
+    written = write_lists(simulate_lists(population, seed=14), tmp_path)
+    files = [str(p) for p in written if p.stem in {"prensa", "ong", "fiscalia", "familias"}]
+    runs = {}
+    for auto in ([], ["--dependent", "auto"]):
+        result = CliRunner().invoke(cli, ["count", *files, "--json", *auto])
+        assert result.exit_code == 0, result.output
+        runs[bool(auto)] = json.loads(result.stdout)
+    chosen = runs[True]["conditional"]["diagnostics"]["dependent_auto"]
+    assert chosen["fit_check_without"]["rejects"] is True
+    assert sorted(chosen["alternatives"]) == [[["ong", "familias"]], [["prensa", "fiscalia"]]]
+    assert any(w.startswith("--dependent auto") for w in runs[True]["conditional"]["warnings"])
+    # Each linkage configuration chooses on its own table: the pooled estimate moves too.
+    assert runs[True]["persons"] == runs[False]["persons"]
+    assert runs[True]["estimate"] != runs[False]["estimate"]
+    mixed = CliRunner().invoke(cli, ["count", *files, "--dependent", "auto", "--dependent", "a+b"])
+    assert mixed.exit_code == 1
+    assert "give one or the other" in mixed.output
+    assert "linking" not in mixed.output
+
+
 def test_count_with_an_unknown_dependent_list_says_which_lists_exist(tmp_path: Path) -> None:
     population = simulate_population(100, seed=8)
     written = write_lists(simulate_lists(population, seed=9), tmp_path)

@@ -401,6 +401,42 @@ def test_methods_name_the_lists_modelled_as_dependent_in_both_languages(
     assert TEXT["a_dependent_named"]["en"] not in assumptions
 
 
+def test_methods_say_the_dependent_lists_were_chosen_from_the_data(counted: Counted) -> None:
+    result, _, _ = counted
+    lcmcr = {**result.conditional.settings["lcmcr"], "dependent_auto": True}
+    chosen = ("ong+familias", "prensa+fiscalia")
+    paragraphs, assumptions = _explained(counted, lcmcr=lcmcr, dependent_chosen=chosen)
+    text = " ".join(paragraphs)
+    assert "were chosen from the data (--dependent auto)" in text
+    assert "conditional on the best clustering: ong+familias and prensa+fiscalia." in text
+    assert TEXT["a_dependent_auto"]["en"] in assumptions
+    paragraphs, assumptions = _explained(counted, "es", lcmcr=lcmcr, dependent_chosen=())
+    text = " ".join(paragraphs)
+    assert "se eligieron a partir de los datos (--dependent auto)" in text
+    assert "ninguna lista se modeló como dependiente" in text
+    assert TEXT["a_dependent_auto"]["es"] in assumptions
+    # Without auto, neither is said.
+    paragraphs, assumptions = _explained(counted)
+    assert "--dependent auto" not in " ".join(paragraphs)
+    assert TEXT["a_dependent_auto"]["en"] not in assumptions
+
+
+def test_the_report_context_carries_the_pairs_chosen_from_the_data(counted: Counted) -> None:
+    result, lists, _ = counted
+    diagnostics = {
+        **result.conditional.diagnostics,
+        "dependent_auto": {"alternatives": [[["ong", "familias"]], [["prensa", "fiscalia"]]]},
+    }
+    auto = dataclasses.replace(
+        result, conditional=dataclasses.replace(result.conditional, diagnostics=diagnostics)
+    )
+    assert build_context(auto, lists).methods.dependent_chosen == (
+        "ong+familias",
+        "prensa+fiscalia",
+    )
+    assert build_context(result, lists).methods.dependent_chosen is None
+
+
 def test_methods_explain_why_a_loglinear_model_was_used(counted: Counted) -> None:
     paragraphs, assumptions = _explained(
         counted,

@@ -133,7 +133,8 @@ def _report(results: list[Any], counted: Any, lang: Lang) -> str:
     multiple=True,
     help="Lists that may depend on one another (one feeds the other), by the names the "
     "count prints, e.g. ong+familias; the estimate then models them jointly. Repeat for "
-    "several groups.",
+    "several groups. 'auto': when the model without dependence does not fit, model the "
+    "pair that makes it fit (chosen from the data; see the report).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 def count(
@@ -158,13 +159,15 @@ def count(
         recuento count *.csv --report informe.html --lang es
         recuento count *.csv --by event_date
         recuento count *.csv --dependent ong+familias
+        recuento count *.csv --dependent auto
     """
     options = ReadOptions(**read)
     results, _, errors = read_lists(lists, options)
     raise_failures(errors, len(lists))
-    from recuento.estimate.dependent import parse_dependent
+    from recuento.estimate.dependent import parse_dependent_option
 
-    counted = _count(results, seed, by, parse_dependent(dependent))
+    groups, auto = parse_dependent_option(dependent)
+    counted = _count(results, seed, by, groups, auto)
     if out is not None:
         write_table(counted.link.persons, out)
     _print(results, counted, as_json, options.language)
@@ -184,6 +187,7 @@ def _count(
     seed: int,
     by: str | None = None,
     dependent: tuple[tuple[str, ...], ...] = (),
+    dependent_auto: bool = False,
 ) -> Any:
     from recuento.count import count_tables
 
@@ -195,6 +199,7 @@ def _count(
             seed=seed,
             progress=say,
             dependent=dependent,
+            dependent_auto=dependent_auto,
         )
 
 

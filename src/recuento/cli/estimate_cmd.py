@@ -110,7 +110,9 @@ def _progress(enabled: bool) -> tuple[Callable[[float], None] | None, Callable[[
     metavar="LIST+LIST",
     multiple=True,
     help="Lists that may depend on one another (one feeds the other), e.g. ong+familias; "
-    "LCMCR then models them jointly. Repeat for several groups.",
+    "LCMCR then models them jointly. Repeat for several groups. 'auto': when the model "
+    "without dependence does not fit, model the pair that makes it fit (chosen from the "
+    "data).",
 )
 @click.option("--quiet", is_flag=True, help="No progress on stderr.")
 def estimate_command(
@@ -145,6 +147,7 @@ def estimate_command(
         recuento estimate --histories kosovo.csv --method loglinear
         recuento estimate --histories kosovo.csv --model '[123,14,34]' --lang es
         recuento estimate persons.csv --dependent ong+familias
+        recuento estimate persons.csv --dependent auto
     """
     if (persons is None) == (histories is None):
         raise click.UsageError("give either a persons file or --histories FILE (not both).")
@@ -163,7 +166,7 @@ def estimate_command(
         read_histories_table,
         read_persons,
     )
-    from recuento.estimate.dependent import parse_dependent
+    from recuento.estimate.dependent import parse_dependent_option
 
     if histories is not None:
         data = read_histories_table(histories)
@@ -171,13 +174,15 @@ def estimate_command(
         data = read_persons(persons, by=by)
     else:  # pragma: no cover - ruled out above
         raise click.UsageError("give a persons file or --histories FILE.")
+    groups, auto = parse_dependent_option(dependent)
     settings = LCMCRSettings(
         K=lcmcr_classes,
         chains=lcmcr_chains,
         burnin=lcmcr_burnin,
         samples=lcmcr_samples,
         thin=lcmcr_thin,
-        dependent=parse_dependent(dependent),
+        dependent=groups,
+        dependent_auto=auto,
     )
     report, finish = _progress(not quiet and sys.stderr.isatty())
     try:

@@ -40,7 +40,7 @@ from recuento.estimate import (
     estimate,
     read_persons,
 )
-from recuento.estimate.dependent import check_dependent, resolve_dependent
+from recuento.estimate.dependent import check_auto, check_dependent, resolve_dependent
 from recuento.estimate.messages import Text
 from recuento.link.api import (
     DEFAULT_MIN_AVERAGE,
@@ -239,6 +239,7 @@ def count_tables(
     progress: Callable[[str], None] | None = None,
     decisions: Sequence[Decision] = (),
     dependent: tuple[tuple[str, ...], ...] = (),
+    dependent_auto: bool = False,
 ) -> CountResult:
     """Link the lists' records, then estimate the population with linkage uncertainty.
 
@@ -259,7 +260,11 @@ def count_tables(
         dependent: groups of list names that may depend on one another within a latent
             class (:mod:`recuento.estimate.dependent`), for every LCMCR fit: the
             conditional estimate and each linkage configuration. Checked before linking.
+        dependent_auto: choose the dependent pair from the data instead
+            (:mod:`recuento.estimate.dependent_choice`), for each table on its own: the
+            conditional one (each stratum's with ``by``) and each linkage configuration's.
     """
+    check_auto(dependent, dependent_auto)
     check_dependent(dependent, list(lists))
     say = progress or (lambda _: None)
     linked = link_tables(
@@ -278,13 +283,17 @@ def count_tables(
     if by is not None:
         data = _stratified_histories(tables, linked.persons, by)
     conditional = estimate(
-        data, method=method, level=level, seed=seed, lcmcr=LCMCRSettings(dependent=dependent)
+        data,
+        method=method,
+        level=level,
+        seed=seed,
+        lcmcr=LCMCRSettings(dependent=dependent, dependent_auto=dependent_auto),
     )
     warnings: list[str] = _decision_warnings(linked)
     recall_warning = blocking_recall_warning(linked.blocking_recall)
     if recall_warning is not None:
         warnings.append(recall_warning)
-    pooled, persons_by = _pooled(linked, lists, seed, say, dependent)
+    pooled, persons_by = _pooled(linked, lists, seed, say, dependent, dependent_auto)
     if pooled is None or conditional.estimate is None:
         warnings.append(
             "The estimate could not carry linkage uncertainty (too few lists or records for "
@@ -339,8 +348,10 @@ def _pooled(
     seed: int,
     say: Callable[[str], None],
     dependent: tuple[tuple[str, ...], ...] = (),
+    dependent_auto: bool = False,
 ) -> tuple[np.ndarray | None, dict[str, int]]:
     from recuento.errors import RecuentoError
+    from recuento.estimate.dependent_choice import choose_dependent, fit_choice
     from recuento.estimate.lcmcr import fit_lcmcr
 
     source = linked.persons.column("source").to_pylist()
@@ -396,9 +407,15 @@ def _pooled(
             return None, persons_by
         groups, _ = resolve_dependent(dependent, h.lists)
         try:
-            fit = fit_lcmcr(
-                h.patterns, h.counts, chains=2, samples=1000, seed=seed + k, dependent=groups
-            )
+            if dependent_auto:
+                choice = choose_dependent(h.patterns, h.counts)
+                fit = fit_choice(
+                    h.patterns, h.counts, choice, chains=2, samples=1000, seed=seed + k
+                )
+            else:
+                fit = fit_lcmcr(
+                    h.patterns, h.counts, chains=2, samples=1000, seed=seed + k, dependent=groups
+                )
         except RecuentoError:
             return None, persons_by
         draws.append(np.asarray(fit.N_draws).ravel())

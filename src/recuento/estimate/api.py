@@ -33,7 +33,7 @@ from typing import Any, Literal
 import numpy as np
 
 from recuento.errors import EstimationError, ProblemsError
-from recuento.estimate.dependent import check_dependent, resolve_dependent
+from recuento.estimate.dependent import check_auto, check_dependent, resolve_dependent
 from recuento.estimate.fit_check import fit_warning, latent_class_fit_check, pairs_that_fit
 from recuento.estimate.heterogeneity import STANDARD_MODELS, fit_standard, profile_standard
 from recuento.estimate.histories import CaptureHistories, HistoriesInput, check_estimable
@@ -74,6 +74,9 @@ class LCMCRSettings:
         dependent: groups of list names that may depend on one another within a latent
             class (e.g. ``(("ong", "familias"),)``: families who also report to the NGO);
             see :mod:`recuento.estimate.dependent`. Empty: LCMCR as published.
+        dependent_auto: choose the dependent pair from the data when the model without
+            dependence does not fit (:mod:`recuento.estimate.dependent_choice`); not
+            with ``dependent``.
     """
 
     K: int = 10
@@ -86,6 +89,7 @@ class LCMCRSettings:
     target_ess: float | None = 400.0
     max_doublings: int = 4
     dependent: tuple[tuple[str, ...], ...] = ()
+    dependent_auto: bool = False
 
 
 def lcmcr_available() -> bool:
@@ -276,18 +280,25 @@ def _lcmcr(
         )
     lcmcr = importlib.import_module("recuento.estimate.lcmcr")
     options = asdict(settings)
+    auto = options.pop("dependent_auto")
     groups, notes = resolve_dependent(options.pop("dependent"), h.lists)
-    fit = lcmcr.fit_lcmcr(
-        h.patterns, h.counts, seed=seed, progress=progress, dependent=groups, **options
-    )
+    warnings: list[str] = list(notes)
+    chosen: dict[str, Any] = {}
+    if auto:
+        fit, check, groups, chosen, note = _lcmcr_auto(h, seed, progress, options)
+        warnings.append(note)
+    else:
+        fit = lcmcr.fit_lcmcr(
+            h.patterns, h.counts, seed=seed, progress=progress, dependent=groups, **options
+        )
+        # Lists that feed one another make LCMCR too low and too sure: say so when the
+        # two-class latent-class model (with the groups named) does not fit the observed
+        # cells (fit_check.py).
+        check = latent_class_fit_check(h.patterns, h.counts, groups=groups)
     lower, upper = fit.interval(level)
-    warnings = [*notes, *fit.warnings]
-    # Lists that feed one another make LCMCR too low and too sure: say so when the
-    # two-class latent-class model (with the groups named) does not fit the observed
-    # cells (fit_check.py).
-    check = latent_class_fit_check(h.patterns, h.counts, groups=groups)
+    warnings.extend(fit.warnings)
     fitting_pairs = []
-    if check.rejects and not groups:
+    if check.rejects and not groups and not auto:
         fitting_pairs = [
             "+".join(h.lists[j] for j in pair) for pair, _ in pairs_that_fit(h.patterns, h.counts)
         ]
@@ -312,9 +323,43 @@ def _lcmcr(
             "posterior_mean": float(np.mean(fit.N_draws)),
             "estimate_type": "posterior median, equal-tail credible interval",
             "fit_check": {**check.to_dict(), "pairs_that_fit": fitting_pairs},
-            "dependent": [[h.lists[j] for j in g] for g in groups],
+            "dependent": [] if auto else [[h.lists[j] for j in g] for g in groups],
+            **chosen,
         },
         draws=np.asarray(fit.N_draws, dtype=np.float64),
+    )
+
+
+def _lcmcr_auto(
+    h: CaptureHistories,
+    seed: int | None,
+    progress: Progress | None,
+    options: dict[str, Any],
+) -> tuple[Any, Any, tuple[tuple[int, ...], ...], dict[str, Any], Text]:
+    """``--dependent auto``: the fit (draws pooled over the pairs chosen), the fit check
+    of the model used, the first pair chosen (as groups), the diagnostics of the choice
+    and its note for the warnings. ``dependent_auto.alternatives`` lists the models
+    pooled, each as its groups of list names (``[]``: LCMCR as published)."""
+    choice_module = importlib.import_module("recuento.estimate.dependent_choice")
+    choice = choice_module.choose_dependent(h.patterns, h.counts)
+    alternatives = choice.alternatives
+    fit = choice_module.fit_choice(
+        h.patterns, h.counts, choice, seed=seed, progress=progress, **options
+    )
+    used = tuple(alternatives[0])
+    chosen = {
+        "dependent_auto": {
+            "fit_check_without": choice.check.to_dict(),
+            "alternatives": [[[h.lists[j] for j in g] for g in groups] for groups in alternatives],
+        }
+    }
+    check = choice.chosen_check or choice.check
+    return (
+        fit,
+        check,
+        used,
+        chosen,
+        choice_module.choice_note(choice, h.lists),
     )
 
 
@@ -396,11 +441,12 @@ def estimate(
         "model": model,
         "seed": seed,
     }
+    check_auto(settings.dependent, settings.dependent_auto)
     check_dependent(settings.dependent, source.total.lists)
     notes = list(source.notes)
     if chosen == "lcmcr":
         asked["lcmcr"] = asdict(settings)
-    elif settings.dependent:
+    elif settings.dependent or settings.dependent_auto:
         notes.append(
             Text(
                 "the lists named as dependent were not used: they are for LCMCR, and a "

@@ -11,6 +11,9 @@ joint distribution in every class (``fit_lcmcr(dependent=...)``, docs/lcmcr.md).
 Names are checked against the table's lists once, with every problem reported together
 (:func:`check_dependent`); a stratum where a named list has no records drops it from its
 group with a warning (:func:`resolve_dependent`).
+
+``--dependent auto`` (:func:`parse_dependent_option`) asks the data instead: see
+:mod:`recuento.estimate.dependent_choice`. It cannot be combined with named lists.
 """
 
 from __future__ import annotations
@@ -21,6 +24,9 @@ from recuento.errors import EstimationError, ProblemsError
 from recuento.estimate.messages import Text
 
 Groups = tuple[tuple[str, ...], ...]
+
+#: The ``--dependent`` value that chooses the dependent lists from the data.
+AUTO = "auto"
 
 
 class DependentListsError(ProblemsError, EstimationError):
@@ -37,6 +43,37 @@ def parse_dependent(specs: Iterable[str]) -> Groups:
     return tuple(
         tuple(n.strip() for n in spec.split("+") if n.strip()) for spec in specs if spec.strip()
     )
+
+
+def parse_dependent_option(specs: Iterable[str]) -> tuple[Groups, bool]:
+    """The values of ``--dependent``: the named groups, and whether ``auto`` was given.
+
+    Raises:
+        DependentListsError: ``auto`` given together with named lists.
+    """
+    specs = list(specs)
+    auto = any(spec.strip().lower() == AUTO for spec in specs)
+    groups = parse_dependent(spec for spec in specs if spec.strip().lower() != AUTO)
+    check_auto(groups, auto)
+    return groups, auto
+
+
+def check_auto(groups: Groups, auto: bool) -> None:
+    """Raise :class:`DependentListsError` when lists are both named and chosen from the data."""
+    if auto and groups:
+        named = ", ".join("+".join(g) for g in groups)
+        raise DependentListsError(
+            "The lists named as dependent are not usable:",
+            [
+                Text(
+                    f"'{AUTO}' chooses the dependent lists from the data; it cannot be "
+                    f"combined with lists named as dependent ({named}): give one or the other.",
+                    f"'{AUTO}' elige las listas dependientes a partir de los datos; no se puede "
+                    "combinar con listas indicadas como dependientes "
+                    f"({named}): indique una cosa o la otra.",
+                )
+            ],
+        )
 
 
 def check_dependent(groups: Groups, lists: Sequence[str]) -> None:

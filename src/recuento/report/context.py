@@ -175,6 +175,9 @@ class Methods:
     model_given: bool
     pooled: bool
     by: str | None
+    #: With ``--dependent auto``: the pairs the conditional estimate modelled as dependent
+    #: (empty: none); None when the lists were not chosen from the data, or per stratum.
+    dependent_chosen: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -395,7 +398,15 @@ def _methods(counted: CountResult, lists_with_records: int) -> Methods:
         model_given=bool(settings.get("model")),
         pooled=_pooled(counted),
         by=c.by,
+        dependent_chosen=_dependent_chosen(diagnostics),
     )
+
+
+def _dependent_chosen(diagnostics: dict[str, Any]) -> tuple[str, ...] | None:
+    chosen = diagnostics.get("dependent_auto")
+    if not chosen:
+        return None
+    return tuple("+".join(g) for groups in chosen["alternatives"] for g in groups)
 
 
 def _year_label(label: str) -> int | None:

@@ -67,6 +67,13 @@ def explain(ctx: ReportContext, lang: Lang) -> tuple[list[str], list[str]]:
             if s.get("dependent"):
                 groups = join_words(["+".join(g) for g in s["dependent"]], lang)
                 paragraphs.append(t("m_dependent", lang, groups=groups))
+            if s.get("dependent_auto"):
+                paragraphs.append(t("m_dependent_auto", lang))
+                if m.dependent_chosen:
+                    pairs = join_words(list(m.dependent_chosen), lang)
+                    paragraphs.append(t("m_dependent_auto_pairs", lang, pairs=pairs))
+                elif m.dependent_chosen is not None:
+                    paragraphs.append(t("m_dependent_auto_none", lang))
         if m.rhat is not None and m.ess is not None:
             paragraphs.append(
                 t("m_convergence", lang, rhat=decimal(m.rhat, 3, lang), ess=number(m.ess, lang))
@@ -106,6 +113,8 @@ def explain(ctx: ReportContext, lang: Lang) -> tuple[list[str], list[str]]:
         assumptions.extend(["a_priors", "a_rarely_recorded"])
         if m.lcmcr and m.lcmcr.get("dependent"):
             assumptions.append("a_dependent_named")
+        if m.lcmcr and m.lcmcr.get("dependent_auto"):
+            assumptions.append("a_dependent_auto")
     if m.lists_with_records == 2:
         assumptions.append("a_two_lists")
     return paragraphs, [t(a, lang) for a in assumptions]

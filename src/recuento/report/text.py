@@ -343,6 +343,34 @@ TEXT: dict[str, dict[Lang, str]] = {
         "sobre cuáles de ellas registran a una persona, Dirichlet(1, ..., 1) a priori) en "
         "lugar de independientes.",
     },
+    "m_dependent_auto": {
+        "en": "The lists that depend on one another were chosen from the data "
+        "(--dependent auto). When the two-class latent-class model without dependence did "
+        "not fit the overlaps, each pair of lists was tried as dependent, and the pair that "
+        "made the model fit best was modelled jointly. With four lists that pair and the "
+        "other two lists fit equally well, so each was modelled in turn and the two "
+        "posteriors were given equal weight. Each table was decided on its own (each "
+        "stratum, each linkage configuration).",
+        "es": "Las listas que dependen entre sí se eligieron a partir de los datos "
+        "(--dependent auto). Cuando el modelo de dos clases latentes sin dependencia no se "
+        "ajustó a las coincidencias, se probó cada par de listas como dependiente, y las "
+        "listas del par con el que el modelo se ajustó mejor se modelaron juntas. Con cuatro "
+        "listas, "
+        "ese par y las otras dos listas se ajustan igual de bien, así que cada uno se modeló "
+        "por turno y las dos distribuciones a posteriori recibieron el mismo peso. Cada "
+        "tabla se decidió por separado (cada estrato, cada configuración del enlace).",
+    },
+    "m_dependent_auto_pairs": {
+        "en": "In the estimate conditional on the best clustering: {pairs}.",
+        "es": "En la estimación condicional a la mejor agrupación: {pairs}.",
+    },
+    "m_dependent_auto_none": {
+        "en": "In the estimate conditional on the best clustering no lists were modelled as "
+        "dependent (the model without dependence fit, or no pair made it fit).",
+        "es": "En la estimación condicional a la mejor agrupación ninguna lista se modeló "
+        "como dependiente (el modelo sin dependencia se ajustó, o ningún par lo hizo "
+        "ajustarse).",
+    },
     "m_convergence": {
         "en": "Convergence: R-hat {rhat} (below 1.1 is good), effective sample size {ess}.",
         "es": "Convergencia: R-hat {rhat} (menos de 1,1 es bueno), tamaño efectivo de "
@@ -478,6 +506,16 @@ TEXT: dict[str, dict[Lang, str]] = {
         "dependen unas de otras (con cuatro listas y dos clases, un par indicado y las otras "
         "dos listas se ajustan igual de bien a las coincidencias), así que la elección "
         "descansa en lo que se sabe de cómo se hicieron las listas.",
+    },
+    "a_dependent_auto": {
+        "en": "The lists modelled as dependent were chosen on the same data that give the "
+        "estimate, by a test that can be wrong either way, and the interval does not carry "
+        "the uncertainty of that choice. When how the lists were made is known, name the "
+        "lists instead (--dependent A+B).",
+        "es": "Las listas modeladas como dependientes se eligieron con los mismos datos que "
+        "dan la estimación, mediante una prueba que puede equivocarse en ambos sentidos, y "
+        "el intervalo no incluye la incertidumbre de esa elección. Si se sabe cómo se "
+        "hicieron las listas, indíquelas en su lugar (--dependent A+B).",
     },
     "a_two_lists": {
         "en": "With two lists the estimate assumes the lists are independent and everyone "
