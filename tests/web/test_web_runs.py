@@ -470,3 +470,46 @@ def test_the_task_models_the_lists_named_as_dependent(
     run = Run.objects.get()
     assert run.status == Run.Status.DONE, run.message
     assert run.result["conditional"]["diagnostics"]["dependent"] == [["prensa", "ong"]]
+
+
+def test_a_run_can_leave_the_dependent_lists_to_the_data_and_says_so(
+    client: Any, three_lists: list[Source]
+) -> None:
+    chosen = {"sources": [s.pk for s in three_lists], "seed": "1", "dependent": " auto "}
+    response = client.post(reverse("runs:runs"), chosen)
+    run = Run.objects.get()
+    assert response.status_code == 302
+    assert run.parameters["dependent_auto"] is True and "dependent" not in run.parameters
+    page = client.get(reverse("runs:run", kwargs={"pk": run.pk}), HTTP_ACCEPT_LANGUAGE="es")
+    assert "elegidas a partir de los datos (auto)" in page.content.decode()
+    client.post(reverse("runs:repeat", kwargs={"pk": run.pk}))
+    again = Run.objects.exclude(pk=run.pk).get()
+    assert again.parameters["dependent_auto"] is True
+
+
+def test_auto_and_named_lists_together_are_refused_in_the_readers_language(
+    client: Any, three_lists: list[Source]
+) -> None:
+    chosen = {"sources": [s.pk for s in three_lists], "seed": "1", "dependent": "auto, prensa+ong"}
+    page = client.post(reverse("runs:runs"), chosen, HTTP_ACCEPT_LANGUAGE="es")
+    assert page.status_code == 200 and "indique una cosa o la otra" in page.content.decode()
+    page = client.post(reverse("runs:runs"), chosen, HTTP_ACCEPT_LANGUAGE="en")
+    assert "give one or the other" in page.content.decode()
+    assert not Run.objects.exists()
+
+
+@pytest.mark.slow
+def test_the_task_asks_the_data_for_the_dependent_lists(
+    client: Any, three_lists: list[Source]
+) -> None:
+    with override_settings(TASKS=IMMEDIATE):
+        client.post(
+            reverse("runs:runs"),
+            {"sources": [s.pk for s in three_lists], "seed": "1", "dependent": "auto"},
+        )
+    run = Run.objects.get()
+    assert run.status == Run.Status.DONE, run.message
+    # Three lists leave no degrees of freedom to test: LCMCR as published, and it says so.
+    chosen = run.result["conditional"]["diagnostics"]["dependent_auto"]
+    assert chosen["alternatives"] == [[]]
+    assert chosen["fit_check_without"]["checked"] is False

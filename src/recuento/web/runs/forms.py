@@ -45,7 +45,8 @@ class RunForm(forms.Form):
         help_text=_(
             "For example ong+familias when families who report to the NGO are on both "
             "lists; separate several groups with commas. The estimate then models them "
-            "together."
+            "together. Or auto: when the lists' overlaps show a dependence, the pair that "
+            "explains it is chosen from the data."
         ),
     )
     seed = forms.IntegerField(
@@ -63,25 +64,27 @@ class RunForm(forms.Form):
             sources.initial = [s.pk for s in sources.queryset]
 
     def clean(self) -> dict[str, Any]:
-        """``dependent`` becomes groups of names, checked against the lists chosen."""
+        """``dependent`` becomes groups of names, checked against the lists chosen, and
+        ``dependent_auto`` whether the pair is chosen from the data (``auto``)."""
         from recuento.estimate.dependent import (
             DependentListsError,
             check_dependent,
-            parse_dependent,
+            parse_dependent_option,
         )
 
         data = super().clean() or {}
         text = data.get("dependent") or ""
-        groups = parse_dependent(text.split(",")) if text.strip() else ()
         names = [s.name for s in data.get("sources") or []]
-        if groups and names:
-            try:
+        groups: tuple[tuple[str, ...], ...] = ()
+        auto = False
+        try:
+            groups, auto = parse_dependent_option(text.split(","))
+            if groups and names:
                 check_dependent(groups, names)
-            except DependentListsError as e:
-                spanish = (get_language() or "").startswith("es")
-                for problem in e.problems:
-                    self.add_error(
-                        "dependent", getattr(problem, "es", problem) if spanish else problem
-                    )
+        except DependentListsError as e:
+            spanish = (get_language() or "").startswith("es")
+            for problem in e.problems:
+                self.add_error("dependent", getattr(problem, "es", problem) if spanish else problem)
+        data["dependent_auto"] = auto
         data["dependent"] = groups
         return data

@@ -75,6 +75,7 @@ def start_run(
     lang: str = "es",
     repeats: Run | None = None,
     dependent: tuple[tuple[str, ...], ...] = (),
+    dependent_auto: bool = False,
 ) -> Run:
     """Record a run of ``sources`` and put its task in the queue (one transaction).
 
@@ -87,6 +88,8 @@ def start_run(
         repeats: the run this one repeats, if any.
         dependent: groups of list names that feed one another, for the estimate
             (``recuento count --dependent``); checked by the form.
+        dependent_auto: choose the dependent pair from the data instead
+            (``recuento count --dependent auto``).
 
     Raises:
         RunError: no source was given.
@@ -99,6 +102,8 @@ def start_run(
     parameters: dict[str, Any] = {"by": by or None, "seed": seed, "lang": lang}
     if dependent:
         parameters["dependent"] = [list(g) for g in dependent]
+    if dependent_auto:
+        parameters["dependent_auto"] = True
     if repeats is not None:
         parameters["repeats"] = repeats.pk
     with transaction.atomic():
@@ -117,6 +122,11 @@ def start_run(
 def run_dependent(run: Run) -> tuple[tuple[str, ...], ...]:
     """The groups of lists ``run`` modelled as dependent (none for runs from before)."""
     return tuple(tuple(g) for g in run.parameters.get("dependent") or ())
+
+
+def run_dependent_auto(run: Run) -> bool:
+    """Whether ``run`` chose its dependent lists from the data (``auto``)."""
+    return bool(run.parameters.get("dependent_auto"))
 
 
 def sources_for_repeat(run: Run) -> list[Source]:
@@ -266,6 +276,7 @@ def _count(
         progress=say,
         decisions=decisions,
         dependent=run_dependent(run),
+        dependent_auto=run_dependent_auto(run),
     )
 
 

@@ -17,7 +17,13 @@ from recuento.web.accounts.permissions import requires
 from recuento.web.audit.log import record
 from recuento.web.runs.forms import RunForm
 from recuento.web.runs.models import Run
-from recuento.web.runs.services import RunError, run_dependent, sources_for_repeat, start_run
+from recuento.web.runs.services import (
+    RunError,
+    run_dependent,
+    run_dependent_auto,
+    sources_for_repeat,
+    start_run,
+)
 from recuento.web.runs.stages import stage_text
 
 
@@ -67,6 +73,7 @@ def run_list(request: HttpRequest, fmt: str = "html") -> HttpResponse:
                 seed=form.cleaned_data["seed"],
                 lang=_lang(),
                 dependent=form.cleaned_data["dependent"],
+                dependent_auto=form.cleaned_data["dependent_auto"],
             )
         except RunError as e:
             form.add_error(None, str(e))
@@ -117,6 +124,7 @@ def repeat(request: HttpRequest, pk: int) -> HttpResponse:
             lang=_lang(),
             repeats=earlier,
             dependent=run_dependent(earlier),
+            dependent_auto=run_dependent_auto(earlier),
         )
     except RunError as e:
         messages.error(request, str(e))
