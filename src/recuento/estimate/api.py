@@ -285,8 +285,17 @@ def _lcmcr(
     warnings: list[str] = list(notes)
     chosen: dict[str, Any] = {}
     if auto:
-        fit, check, groups, chosen, note = _lcmcr_auto(h, seed, progress, options)
-        warnings.append(note)
+        # --dependent auto: the pair that makes the model fit, chosen from the data.
+        from recuento.estimate import dependent_choice
+
+        choice = dependent_choice.choose_dependent(h.patterns, h.counts)
+        fit = dependent_choice.fit_choice(
+            h.patterns, h.counts, choice, seed=seed, progress=progress, **options
+        )
+        check = choice.chosen_check or choice.check
+        groups = tuple(choice.alternatives[0])
+        chosen = {"dependent_auto": choice.to_dict(h.lists)}
+        warnings.append(dependent_choice.choice_note(choice, h.lists))
     else:
         fit = lcmcr.fit_lcmcr(
             h.patterns, h.counts, seed=seed, progress=progress, dependent=groups, **options
@@ -327,39 +336,6 @@ def _lcmcr(
             **chosen,
         },
         draws=np.asarray(fit.N_draws, dtype=np.float64),
-    )
-
-
-def _lcmcr_auto(
-    h: CaptureHistories,
-    seed: int | None,
-    progress: Progress | None,
-    options: dict[str, Any],
-) -> tuple[Any, Any, tuple[tuple[int, ...], ...], dict[str, Any], Text]:
-    """``--dependent auto``: the fit (draws pooled over the pairs chosen), the fit check
-    of the model used, the first pair chosen (as groups), the diagnostics of the choice
-    and its note for the warnings. ``dependent_auto.alternatives`` lists the models
-    pooled, each as its groups of list names (``[]``: LCMCR as published)."""
-    choice_module = importlib.import_module("recuento.estimate.dependent_choice")
-    choice = choice_module.choose_dependent(h.patterns, h.counts)
-    alternatives = choice.alternatives
-    fit = choice_module.fit_choice(
-        h.patterns, h.counts, choice, seed=seed, progress=progress, **options
-    )
-    used = tuple(alternatives[0])
-    chosen = {
-        "dependent_auto": {
-            "fit_check_without": choice.check.to_dict(),
-            "alternatives": [[[h.lists[j] for j in g] for g in groups] for groups in alternatives],
-        }
-    }
-    check = choice.chosen_check or choice.check
-    return (
-        fit,
-        check,
-        used,
-        chosen,
-        choice_module.choice_note(choice, h.lists),
     )
 
 

@@ -62,6 +62,16 @@ class DependentChoice:
         """The models fitted, each as its ``dependent`` groups (``[]``: as published)."""
         return [[pair] for pair in self.pairs] or [[]]
 
+    def to_dict(self, lists: Sequence[str]) -> dict[str, Any]:
+        """JSON-ready: the check without dependence, and the models pooled, each as its
+        groups of list names (``[[]]``: LCMCR as published)."""
+        return {
+            "fit_check_without": self.check.to_dict(),
+            "alternatives": [
+                [[lists[j] for j in group] for group in groups] for groups in self.alternatives
+            ],
+        }
+
 
 def choose_dependent(patterns: np.ndarray, counts: np.ndarray) -> DependentChoice:
     """Decide, from the observed patterns, which pairs of lists to model as dependent."""
