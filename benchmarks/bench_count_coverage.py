@@ -85,7 +85,7 @@ def main() -> None:
             estimates.append(counted.estimate)
             widths.append((counted.upper or 0) - counted.lower)
         if args.true_histories:
-            true = _true_estimate(sim.capture_histories(), seed, sim.lists, dependent, auto)
+            true = _true_estimate(sim.capture_histories(), seed, sim.list_names, dependent, auto)
             thit = true.lower is not None and true.lower <= truth <= (true.upper or 0)
             true_covered += thit
             print(
@@ -98,7 +98,7 @@ def main() -> None:
             f"(true {sim.documented:,}); with linkage uncertainty {counted.estimate:,.0f} "
             f"[{counted.lower:,.0f}, {counted.upper:,.0f}] {'covers' if hit else 'MISSES'}; "
             f"conditional {c.estimate:,.0f} [{c.lower:,.0f}, {c.upper:,.0f}] "
-            f"{'covers' if chit else 'MISSES'}",
+            f"{'covers' if chit else 'MISSES'}" + _chosen(c.diagnostics),
             flush=True,
         )
     n = args.reps
@@ -110,6 +110,15 @@ def main() -> None:
         + f"; median estimate {np.median(estimates):,.0f}, median width {np.median(widths):,.0f}"
         + f"; {time.perf_counter() - start:.0f} s"
     )
+
+
+def _chosen(diagnostics: dict[str, object] | None) -> str:
+    """With --dependent auto: the pairs the conditional estimate modelled as dependent."""
+    chosen = (diagnostics or {}).get("dependent_auto")
+    if not isinstance(chosen, dict):
+        return ""
+    pairs = ["+".join(g) for groups in chosen["alternatives"] for g in groups]
+    return f"; auto: {' / '.join(pairs) or 'none'}"
 
 
 def _true_estimate(

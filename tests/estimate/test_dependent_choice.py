@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -22,7 +23,14 @@ from recuento.estimate.dependent_choice import (
 from recuento.estimate.fit_check import latent_class_fit_check
 from recuento.estimate.lcmcr import LCMCRFit, fit_lcmcr
 
-from .test_lcmcr_dependent import LAM, LISTS, PI, feeding_table, observed_patterns
+from .test_lcmcr_dependent import (
+    LAM,
+    LISTS,
+    PI,
+    feeding_table,
+    observed_patterns,
+    write_feeding_histories,
+)
 
 FAST = {"K": 5, "chains": 2, "burnin": 500, "samples": 300, "thin": 2, "target_ess": None}
 
@@ -198,12 +206,8 @@ def test_auto_is_one_value_of_dependent_and_cannot_be_mixed_with_names() -> None
         estimate(h, method="lcmcr", lcmcr=both)
 
 
-def test_cli_estimate_dependent_auto(tmp_path) -> None:
-    x, y = feeding_table(3000)
-    table = tmp_path / "histories.csv"
-    lines = ["prensa,ong,fiscalia,familias,count"]
-    lines += [",".join(map(str, p)) + f",{round(c)}" for p, c in zip(x, y, strict=True)]
-    table.write_text("\n".join(lines) + "\n")
+def test_cli_estimate_dependent_auto(tmp_path: Path) -> None:
+    table = write_feeding_histories(tmp_path)
     fast = ["--lcmcr-chains", "2", "--lcmcr-burnin", "500", "--lcmcr-samples", "300"]
     base = ["estimate", "--histories", str(table), "--json", "--seed", "1", "--quiet", *fast]
     run = CliRunner().invoke(cli, [*base, "--dependent", "auto"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -296,12 +297,18 @@ def test_a_log_linear_estimate_says_the_named_lists_were_not_used() -> None:
     assert any("named as dependent were not used" in w for w in result.warnings)
 
 
-def test_cli_estimate_dependent(tmp_path) -> None:
-    x, y = feeding_table(3000)
-    table = tmp_path / "histories.csv"
-    lines = ["prensa,ong,fiscalia,familias,count"]
+def write_feeding_histories(folder: Path, n_total: float = 3000) -> Path:
+    """:func:`feeding_table` written as a histories table (``recuento estimate --histories``)."""
+    x, y = feeding_table(n_total)
+    table = folder / "histories.csv"
+    lines = [",".join(LISTS) + ",count"]
     lines += [",".join(map(str, p)) + f",{round(c)}" for p, c in zip(x, y, strict=True)]
     table.write_text("\n".join(lines) + "\n")
+    return table
+
+
+def test_cli_estimate_dependent(tmp_path: Path) -> None:
+    table = write_feeding_histories(tmp_path)
     fast = ["--lcmcr-chains", "2", "--lcmcr-burnin", "500", "--lcmcr-samples", "300"]
     named = ["--dependent", "ong+familias"]
     run = CliRunner().invoke(
