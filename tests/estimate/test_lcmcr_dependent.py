@@ -339,6 +339,8 @@ def test_the_misfit_warning_names_the_pairs_that_would_fit() -> None:
     (warning,) = [w for w in result.warnings if "does not fit" in w]
     assert "modelled as depending on one another: " in warning
     assert "ong+familias" in warning and "--dependent A+B" in warning
+    assert "let the data choose (--dependent auto)" in warning
+    assert "deje que elijan los datos (--dependent auto)" in warning.es
     assert "ong+familias" in warning.es and "indíquelo" in warning.es
 
 

@@ -425,12 +425,12 @@ def fit_warning(check: FitCheck, *, named: bool = False, pairs: Sequence[str] = 
         hint_en = (
             f" The overlaps fit it when these lists are modelled as depending on one another: "
             f"{fits}. If one of them is known to feed the other, name it "
-            "(recuento count --dependent A+B)."
+            "(recuento count --dependent A+B), or let the data choose (--dependent auto)."
         )
         hint_es = (
             " Las coincidencias se ajustan si se modelan como dependientes entre sí estas "
             f"listas: {' o '.join(pairs)}. Si se sabe que una alimenta a la otra, indíquelo "
-            "(recuento count --dependent A+B)."
+            "(recuento count --dependent A+B), o deje que elijan los datos (--dependent auto)."
         )
     return Text(
         f"the latent-class model does not fit these lists (two-class model: G² = {g2} on "

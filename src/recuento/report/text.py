@@ -482,7 +482,8 @@ TEXT: dict[str, dict[Lang, str]] = {
         "of 10 cases even with perfect linkage (9 of 10 without it). The fit check among "
         "the warnings says when the lists' overlaps show it; then read the estimate as a "
         "likely lower range, or name the lists that feed one another (--dependent), which "
-        "brought those simulations back to 9 of 10.",
+        "brought those simulations back to 9 of 10, as did letting the data choose them "
+        "(--dependent auto).",
         "es": "LCMCR supone que, dentro de un grupo de personas parecidas, las listas las "
         "registran de forma independiente. Cuando unas listas se alimentan de otras (por "
         "ejemplo, familias que denuncian ante una ONG), da una estimación demasiado baja con "
@@ -492,7 +493,8 @@ TEXT: dict[str, dict[Lang, str]] = {
         "ajuste, entre las advertencias, dice cuándo lo muestran las coincidencias entre "
         "listas; entonces lea la estimación como un rango probablemente bajo, o indique las "
         "listas que se alimentan entre sí (--dependent), lo que en esas simulaciones "
-        "devolvió la cobertura a 9 de cada 10.",
+        "devolvió la cobertura a 9 de cada 10, igual que dejar que las elijan los datos "
+        "(--dependent auto).",
     },
     "a_dependent_named": {
         "en": "The lists named as dependent were modelled jointly; every other list is still "
