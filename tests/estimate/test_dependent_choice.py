@@ -49,6 +49,10 @@ def independent_table(n_total: float) -> tuple[np.ndarray, np.ndarray]:
     return x, np.array(counts)
 
 
+def low_fit() -> LCMCRFit:
+    return fit_with(np.full((2, 4), 100.0), 1.01, 500.0, ["few draws"])
+
+
 def fit_with(draws: np.ndarray, rhat: float, ess: float, warnings: list[str]) -> LCMCRFit:
     return LCMCRFit(draws, 100, rhat, ess, warnings, {"thin": 10})
 
@@ -112,7 +116,7 @@ def test_a_misfit_no_pair_mends_is_left_as_published() -> None:
 
 
 def test_pooled_fits_weigh_each_model_equally_with_as_many_draws_as_one() -> None:
-    low = fit_with(np.full((2, 4), 100.0), 1.01, 500.0, ["few draws"])
+    low = low_fit()
     high = fit_with(np.full((2, 4), 200.0), 1.08, 300.0, ["few draws", "chains disagree"])
     pooled = pool_fits([low, high])
     assert pooled.N_draws.shape == (4, 2)
@@ -125,6 +129,9 @@ def test_pooled_fits_weigh_each_model_equally_with_as_many_draws_as_one() -> Non
 def test_pooled_fits_keep_every_draw_when_chains_cannot_be_thinned_evenly() -> None:
     pooled = pool_fits([fit_with(np.ones((2, 3)), 1.0, 1.0, []) for _ in range(2)])
     assert pooled.N_draws.shape == (4, 3)
+    # A fit with no R-hat (one chain) does not hide the other's.
+    pooled = pool_fits([fit_with(np.ones((1, 4)), math.nan, math.nan, []), low_fit()])
+    assert pooled.rhat == 1.01 and pooled.ess == 500.0
 
 
 def test_fit_choice_pools_one_fit_per_pair_with_the_same_seed() -> None:

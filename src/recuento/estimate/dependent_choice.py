@@ -28,6 +28,7 @@ scenario in BENCHMARKS.md ("Session 9").
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -144,8 +145,8 @@ def pool_fits(fits: Sequence[LCMCRFit]) -> LCMCRFit:
     return replace(
         fits[0],
         N_draws=np.concatenate(draws, axis=0),
-        rhat=max(f.rhat for f in fits),
-        ess=min(f.ess for f in fits),
+        rhat=max((f.rhat for f in fits if not math.isnan(f.rhat)), default=math.nan),
+        ess=min((f.ess for f in fits if not math.isnan(f.ess)), default=math.nan),
         warnings=warnings,
         settings={**fits[0].settings, "thin": max(int(f.settings["thin"]) for f in fits)},
     )
