@@ -14,6 +14,15 @@ clustering pretends the linkage is certain. :func:`count_tables` reports two est
   from a Bayesian linkage posterior; drawing configurations from a range of thresholds is
   the simpler, documented approximation the issue allows.
 
+  Known limit (BENCHMARKS.md, "Session 9"): the best clustering uses the loosest of these
+  thresholds, so every other configuration links less and finds more people, and the
+  pooled posterior leans towards a larger N. With the default record errors the
+  configurations differ by a few people and this does not matter; with record errors six
+  times as frequent, when the linkage misses links and the estimate is already too high,
+  the pooled interval covered the truth less often than the conditional one (0.25
+  against 0.40 on ``indep_4lists``). A range on both sides of the best clustering is the
+  next step; it has not been measured on every scenario yet.
+
 The linkage diagnostics include the **blocking recall estimate**
 (:func:`recuento.link.recall.clustered_blocking_recall`, on the best clustering): the
 share of pairs of records put in the same person that some blocking rule compares

@@ -348,17 +348,16 @@ TEXT: dict[str, dict[Lang, str]] = {
         "(--dependent auto). When the two-class latent-class model without dependence did "
         "not fit the overlaps, each pair of lists was tried as dependent, and the pair that "
         "made the model fit best was modelled jointly. With four lists that pair and the "
-        "other two lists fit equally well, so each was modelled in turn and the two "
+        "other two lists fit equally well, so each half was modelled in turn and the two "
         "posteriors were given equal weight. Each table was decided on its own (each "
         "stratum, each linkage configuration).",
         "es": "Las listas que dependen entre sí se eligieron a partir de los datos "
         "(--dependent auto). Cuando el modelo de dos clases latentes sin dependencia no se "
         "ajustó a las coincidencias, se probó cada par de listas como dependiente, y las "
         "listas del par con el que el modelo se ajustó mejor se modelaron juntas. Con cuatro "
-        "listas, "
-        "ese par y las otras dos listas se ajustan igual de bien, así que cada uno se modeló "
-        "por turno y las dos distribuciones a posteriori recibieron el mismo peso. Cada "
-        "tabla se decidió por separado (cada estrato, cada configuración del enlace).",
+        "listas, ese par y las otras dos listas se ajustan igual de bien, así que cada mitad "
+        "se modeló por turno y las dos distribuciones a posteriori recibieron el mismo peso. "
+        "Cada tabla se decidió por separado (cada estrato, cada configuración del enlace).",
     },
     "m_dependent_auto_pairs": {
         "en": "In the estimate conditional on the best clustering: {pairs}.",
