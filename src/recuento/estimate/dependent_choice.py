@@ -35,7 +35,12 @@ from typing import Any
 
 import numpy as np
 
-from recuento.estimate.fit_check import FitCheck, latent_class_fit_check, pairs_that_fit
+from recuento.estimate.fit_check import (
+    FitCheck,
+    latent_class_fit_check,
+    p_value_text,
+    pairs_that_fit,
+)
 from recuento.estimate.lcmcr import LCMCRFit, fit_lcmcr
 from recuento.estimate.messages import Text
 
@@ -157,7 +162,7 @@ def choice_note(choice: DependentChoice, lists: Sequence[str]) -> Text:
     p = choice.check.p_value
     test_en = test_es = ""
     if choice.check.checked and p is not None and choice.check.g2 is not None:
-        p_text = "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+        p_text = p_value_text(p)
         test_en = f" (G² = {choice.check.g2:.1f} on {choice.check.df} degrees of freedom, {p_text})"
         test_es = (
             f" (G² = {choice.check.g2:.1f} con {choice.check.df} grados de libertad, "

@@ -389,7 +389,8 @@ def pairs_that_fit(
     return sorted(out, key=lambda item: item[1].g2 or 0.0)
 
 
-def _p_text(p: float) -> str:
+def p_value_text(p: float) -> str:
+    """``p < 0.001`` or ``p = 0.012``, as the warnings write a p-value."""
     if p < 0.001:
         return "p < 0.001"
     return f"p = {p:.3f}"
@@ -404,7 +405,7 @@ def fit_warning(check: FitCheck, *, named: bool = False, pairs: Sequence[str] = 
     the end of the warning."""
     if not check.rejects or check.p_value is None or check.g2 is None:
         return None
-    p = _p_text(check.p_value)
+    p = p_value_text(check.p_value)
     g2 = f"{check.g2:.1f}"
     if named:
         return Text(
