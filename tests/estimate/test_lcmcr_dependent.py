@@ -297,6 +297,14 @@ def test_a_log_linear_estimate_says_the_named_lists_were_not_used() -> None:
     assert any("named as dependent were not used" in w for w in result.warnings)
 
 
+def test_a_log_linear_estimate_says_no_lists_were_chosen_from_the_data() -> None:
+    x, y = feeding_table(3000)
+    h = CaptureHistories(LISTS, x, np.round(y).astype(np.int64))
+    result = estimate(h, method="loglinear", lcmcr=LCMCRSettings(dependent_auto=True))
+    assert any("no dependent lists were chosen from the data" in w for w in result.warnings)
+    assert not any("named as dependent" in w for w in result.warnings)
+
+
 def write_feeding_histories(folder: Path, n_total: float = 3000) -> Path:
     """:func:`feeding_table` written as a histories table (``recuento estimate --histories``)."""
     x, y = feeding_table(n_total)

@@ -422,13 +422,24 @@ def estimate(
     notes = list(source.notes)
     if chosen == "lcmcr":
         asked["lcmcr"] = asdict(settings)
-    elif settings.dependent or settings.dependent_auto:
+    elif settings.dependent:
         notes.append(
             Text(
                 "the lists named as dependent were not used: they are for LCMCR, and a "
                 "log-linear model chooses its own interactions between lists.",
                 "las listas indicadas como dependientes no se usaron: sirven para LCMCR, y "
                 "un modelo log-lineal elige sus propias interacciones entre listas.",
+            )
+        )
+    elif settings.dependent_auto:
+        notes.append(
+            Text(
+                "no dependent lists were chosen from the data (--dependent auto): that "
+                "choice is for LCMCR, and a log-linear model chooses its own interactions "
+                "between lists.",
+                "no se eligieron listas dependientes a partir de los datos (--dependent "
+                "auto): esa elección es para LCMCR, y un modelo log-lineal elige sus propias "
+                "interacciones entre listas.",
             )
         )
     if not source.strata:
