@@ -14,14 +14,15 @@ clustering pretends the linkage is certain. :func:`count_tables` reports two est
   from a Bayesian linkage posterior; drawing configurations from a range of thresholds is
   the simpler, documented approximation the issue allows.
 
-  Known limit (BENCHMARKS.md, "Session 9"): the best clustering uses the loosest of these
-  thresholds, so every other configuration links less and finds more people, and the
-  pooled posterior leans towards a larger N. With the default record errors the
-  configurations differ by a few people and this does not matter; with record errors six
-  times as frequent, when the linkage misses links and the estimate is already too high,
-  the pooled interval covered the truth less often than the conditional one (0.25
-  against 0.40 on ``indep_4lists``). A range on both sides of the best clustering is the
-  next step; it has not been measured on every scenario yet.
+  The range lies on both sides of the best clustering (:data:`DEFAULT_MIN_EDGE` /
+  :data:`DEFAULT_MIN_AVERAGE`, 0.3/0.3): two looser configurations link more and find
+  fewer people, three stricter ones link less and find more. A first range had the best
+  clustering at its loosest end, so the pooled posterior leaned towards a larger N: with
+  record errors six times as frequent as the default, when the linkage misses links and
+  the estimate is already too high, its interval covered the truth less often than the
+  conditional one (0.25 against 0.40 on ``indep_4lists``). With the range on both sides,
+  0.55 against 0.40, and 0.95 against 0.80 at three times the default errors; with the
+  default errors nothing moved beyond a replicate (BENCHMARKS.md, "Session 10").
 
 The linkage diagnostics include the **blocking recall estimate**
 (:func:`recuento.link.recall.clustered_blocking_recall`, on the best clustering): the
@@ -61,11 +62,12 @@ from recuento.link.api import (
 from recuento.link.cluster import cluster_pairs
 from recuento.link.recall import BlockingRecall
 
-#: (min_edge, min_average) clustering thresholds whose estimates are pooled.
+#: (min_edge, min_average) clustering thresholds whose estimates are pooled: the best
+#: clustering's (DEFAULT_MIN_EDGE, DEFAULT_MIN_AVERAGE), two looser and three stricter.
 LINKAGE_CONFIGURATIONS: tuple[tuple[float, float], ...] = (
+    (0.1, 0.1),
+    (0.2, 0.2),
     (0.3, 0.3),
-    (0.3, 0.4),
-    (0.5, 0.3),
     (0.5, 0.4),
     (0.5, 0.5),
     (0.7, 0.4),
