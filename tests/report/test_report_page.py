@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import pypdf
 import pytest
 
 from recuento.count import CountResult, count_tables
@@ -23,6 +24,7 @@ from recuento.lists.reader import ListResult, read_list
 from recuento.report import ReportError, build_context, render_report, write_report
 from recuento.report import write as write_module
 from recuento.report.html import SECTIONS
+from recuento.report.pdf import pdf_available
 from recuento.report.text import KNOWN_WARNINGS, TEXT
 from recuento.simulate import simulate_lists, simulate_population, write_lists
 
@@ -330,11 +332,20 @@ def test_pdf_without_weasyprint_says_what_to_install(
 
 
 def test_pdf_report_is_a_pdf(counted: Counted, tmp_path: Path) -> None:
-    pytest.importorskip("weasyprint", reason="WeasyPrint (optional, for PDF reports) not installed")
+    if not pdf_available():
+        pytest.skip(
+            "WeasyPrint (for PDF reports) is not installed or cannot load Pango: "
+            "apt install libpango-1.0-0 libpangoft2-1.0-0"
+        )
     result, lists, _ = counted
     target = write_report(tmp_path / "r.pdf", result, lists, lang="es", seed=1)
     data = target.read_bytes()
     assert data.startswith(b"%PDF-") and len(data) > 10_000
+    # The PDF is the page: its text holds the Spanish title and the documented count.
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(target).pages)
+    assert "Informe de conteo" in text
+    assert result.documented < 1000  # no thousands separator to match
+    assert str(result.documented) in text
 
 
 def test_pooled_estimate_is_labelled_lcmcr_even_when_the_conditional_is_loglinear(
