@@ -21,8 +21,9 @@ clustering pretends the linkage is certain. :func:`count_tables` reports two est
   record errors six times as frequent as the default, when the linkage misses links and
   the estimate is already too high, its interval covered the truth less often than the
   conditional one (0.25 against 0.40 on ``indep_4lists``). With the range on both sides,
-  0.55 against 0.40, and 0.95 against 0.80 at three times the default errors; with the
-  default errors nothing moved beyond a replicate (BENCHMARKS.md, "Session 10").
+  0.55 against 0.40; at three times the default errors 0.95 against 0.80, and 0.90
+  against 0.65 on ``hrdag_sim5`` (the first range: 0.55); with the default errors nothing
+  moved beyond a replicate (BENCHMARKS.md, "Session 10"; docs/report.md).
 
 The linkage diagnostics include the **blocking recall estimate**
 (:func:`recuento.link.recall.clustered_blocking_recall`, on the best clustering): the
