@@ -289,6 +289,26 @@ def test_strata_by_year_are_shown_with_their_intervals(counted: Counted) -> None
         ET.fromstring(chart)
 
 
+def test_strata_with_linkage_uncertainty_are_shown_beside_the_conditional_ones(
+    counted: Counted,
+) -> None:
+    result, lists, _ = counted
+    stratified = _by_year(result, lists)
+    strata = stratified.conditional.strata
+    assert len(strata) >= 2
+    # Every stratum but the last carried linkage uncertainty (the last had too few lists).
+    pooled = {s.stratum: (s.estimate + 3.0, s.lower + 1.0, s.upper + 9.0) for s in strata[:-1]}
+    stratified = dataclasses.replace(stratified, strata_with_linkage=pooled)
+    page = render_report(stratified, lists, lang="es")
+    values = _parse(page).values
+    for i, s in enumerate(strata):
+        shown = pooled[s.stratum][0] if s.stratum in pooled else s.estimate
+        assert float(values[f"stratum-{i}"]) == shown
+        assert float(values[f"stratum-{i}-conditional"]) == s.estimate
+    assert TEXT["col_conditional"]["es"] in page
+    assert page.count(TEXT["method_pooled"]["es"].split(",")[1].split("{")[0]) >= len(pooled)
+
+
 def test_report_is_written_atomically(counted: Counted, tmp_path: Path, monkeypatch: Any) -> None:
     result, lists, _ = counted
     target = tmp_path / "report.html"

@@ -51,6 +51,12 @@ TEXT: dict[str, dict[Lang, str]] = {
     },
     "files": {"en": "Synthetic lists written to {folder}", "es": "Listas sintéticas en {folder}"},
     "report": {"en": "Report written to {path}", "es": "Informe escrito en {path}"},
+    "strata_pooled": {
+        "en": "Per stratum, with linkage uncertainty (a stratum that could not carry it shows "
+        "its conditional numbers; see the warnings):",
+        "es": "Por estrato, con la incertidumbre del enlace (un estrato que no pudo incluirla "
+        "muestra sus cifras condicionadas; vea las advertencias):",
+    },
     "strata": {"en": "Per stratum (conditional on the best linkage):",
                "es": "Por estrato (condicionado al mejor enlace):"},
 }  # fmt: skip
@@ -58,6 +64,26 @@ TEXT: dict[str, dict[Lang, str]] = {
 
 def _t(key: str, lang: Lang, **values: Any) -> str:
     return TEXT[key][lang].format(**values)
+
+
+def _with_linkage_view(counted: Any) -> Any:
+    """The conditional result with the numbers that carry linkage uncertainty put in."""
+    from dataclasses import replace
+
+    strata = []
+    for s in counted.conditional.strata:
+        pooled = counted.strata_with_linkage.get(s.stratum)
+        if pooled is not None:
+            s = replace(s, estimate=pooled[0], lower=pooled[1], upper=pooled[2], method="lcmcr")
+        strata.append(s)
+    return replace(
+        counted.conditional,
+        estimate=counted.estimate,
+        lower=counted.lower,
+        upper=counted.upper,
+        method="lcmcr",
+        strata=strata,
+    )
 
 
 def _report(results: list[Any], counted: Any, lang: Lang) -> str:
@@ -98,6 +124,10 @@ def _report(results: list[Any], counted: Any, lang: Lang) -> str:
     if c.strata:
         from recuento.estimate import format_table
 
+        if counted.strata_with_linkage:
+            lines.append(_t("strata_pooled", lang))
+            # The table alone: the method, lists and warnings follow with the conditional one.
+            lines.append(format_table(_with_linkage_view(counted), lang=lang).split("\n\n")[0])
         lines.append(_t("strata", lang))
         lines.append(format_table(c, lang=lang))
     for w in [*counted.warnings, *c.warnings]:

@@ -25,6 +25,9 @@ clustering pretends the linkage is certain. :func:`count_tables` reports two est
   against 0.65 on ``hrdag_sim5`` (the first range: 0.55); with the default errors nothing
   moved beyond a replicate (BENCHMARKS.md, "Session 10"; docs/report.md).
 
+  With ``by``, each stratum's draws are pooled the same way and the total is the sum of
+  the strata's (:mod:`recuento.count.pooling`).
+
 The linkage diagnostics include the **blocking recall estimate**
 (:func:`recuento.link.recall.clustered_blocking_recall`, on the best clustering): the
 share of pairs of records put in the same person that some blocking rule compares
@@ -43,15 +46,16 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from recuento.count.histories import histories_from_persons, stratified_histories
+from recuento.count.pooling import LINKAGE_CONFIGURATIONS, pooled_draws
 from recuento.estimate import (
     CaptureHistories,
     EstimateResult,
     HistoriesInput,
     LCMCRSettings,
     estimate,
-    read_persons,
 )
-from recuento.estimate.dependent import check_auto, check_dependent, resolve_dependent
+from recuento.estimate.dependent import check_auto, check_dependent
 from recuento.estimate.messages import Text
 from recuento.link.api import (
     DEFAULT_MIN_AVERAGE,
@@ -60,19 +64,15 @@ from recuento.link.api import (
     LinkResult,
     link_tables,
 )
-from recuento.link.cluster import cluster_pairs
 from recuento.link.recall import BlockingRecall
 
-#: (min_edge, min_average) clustering thresholds whose estimates are pooled: the best
-#: clustering's (DEFAULT_MIN_EDGE, DEFAULT_MIN_AVERAGE), two looser and three stricter.
-LINKAGE_CONFIGURATIONS: tuple[tuple[float, float], ...] = (
-    (0.1, 0.1),
-    (0.2, 0.2),
-    (0.3, 0.3),
-    (0.5, 0.4),
-    (0.5, 0.5),
-    (0.7, 0.4),
-)
+__all__ = [
+    "LINKAGE_CONFIGURATIONS",
+    "CountResult",
+    "count_tables",
+    "histories_from_persons",
+]
+
 #: A blocking recall estimate below this gets a warning.
 BLOCKING_RECALL_WARN_BELOW = 0.95
 
@@ -91,6 +91,11 @@ class CountResult:
         blocking_recall: the blocking recall estimate on the best clustering (the share of
             pairs of records in one person that some blocking rule compares directly; an
             optimistic upper bound), None when linkage did not run (a single record).
+        strata_with_linkage: with ``by``, stratum label -> (estimate, lower, upper) with
+            linkage uncertainty, for the strata every configuration could fit; the others
+            have only their conditional estimate.
+        total_from_strata: whether the total with linkage uncertainty is the sum of the
+            strata's (every stratum pooled) rather than the whole table's.
     """
 
     link: LinkResult
@@ -103,6 +108,8 @@ class CountResult:
     warnings: list[str] = field(default_factory=list)
     with_linkage_uncertainty: bool = False
     blocking_recall: BlockingRecall | None = None
+    strata_with_linkage: dict[str, tuple[float, float, float]] = field(default_factory=dict)
+    total_from_strata: bool = False
 
     @property
     def documented(self) -> int:
@@ -129,10 +136,31 @@ class CountResult:
             "blocking_recall": blocking_recall_dict(self.blocking_recall),
             "conditional": conditional,
             **(
-                {"by": conditional["by"], "strata": conditional["strata"]}
+                {
+                    "by": conditional["by"],
+                    "total_from": "strata"
+                    if self.total_from_strata
+                    else ("whole table" if self.with_linkage_uncertainty else None),
+                    "strata": [self._stratum(s) for s in conditional["strata"]],
+                }
                 if "strata" in conditional
                 else {}
             ),
+        }
+
+    def _stratum(self, conditional: dict[str, Any]) -> dict[str, Any]:
+        """A stratum with linkage uncertainty where it was pooled, else its conditional one."""
+        pooled = self.strata_with_linkage.get(conditional["stratum"])
+        if pooled is None:
+            return {**conditional, "with_linkage_uncertainty": False}
+        estimate_, lower, upper = pooled
+        return {
+            **conditional,
+            "estimate": estimate_,
+            "lower": lower,
+            "upper": upper,
+            "method": "lcmcr with linkage uncertainty",
+            "with_linkage_uncertainty": True,
         }
 
 
@@ -186,59 +214,6 @@ def blocking_recall_warning(recall: BlockingRecall | None) -> Text | None:
     )
 
 
-def histories_from_persons(persons: pa.Table, lists: Sequence[str]) -> CaptureHistories:
-    """Capture histories from ``source`` and ``person_id`` columns (one row per record)."""
-    index = {name: j for j, name in enumerate(lists)}
-    on: dict[str, int] = {}
-    for source, person in zip(
-        persons.column("source").to_pylist(), persons.column("person_id").to_pylist(), strict=True
-    ):
-        on[person] = on.get(person, 0) | (1 << index[source])
-    masks, counts = np.unique(np.fromiter(on.values(), np.int64, len(on)), return_counts=True)
-    patterns = (masks[:, None] >> np.arange(len(lists))) & 1
-    return CaptureHistories.from_patterns(list(lists), patterns, counts)
-
-
-def _stratified_histories(tables: Sequence[pa.Table], persons: pa.Table, by: str) -> HistoriesInput:
-    """Capture histories per stratum of a record column (``COLUMN`` or ``COLUMN:BIN``).
-
-    The column is one of the standardised record's (``event_date``, ``birth_date``,
-    ``sex``, ``place``...); a person goes to the stratum most of their records give, as
-    :func:`recuento.estimate.read_persons` does with a persons file.
-    """
-    import tempfile
-    from pathlib import Path
-
-    import pyarrow.csv as pcsv
-
-    from recuento.errors import EstimationError
-
-    column = by.split(":", 1)[0]
-    stacked = pa.concat_tables([t for t in tables if t.num_rows])
-    if column not in stacked.column_names or column in {"warnings", "attributes"}:
-        usable = ", ".join(
-            c for c in stacked.column_names if c not in {"warnings", "attributes", "row"}
-        )
-        raise EstimationError(
-            f"--by {column!r}: no such column in the standardised records; use one of {usable}."
-        )
-    values = stacked.column(column)
-    if not pa.types.is_string(values.type):
-        values = pa.array([None if v is None else str(v) for v in values.to_pylist()])
-    table = pa.table(
-        {
-            "source": persons.column("source"),
-            "id": persons.column("id"),
-            "person_id": persons.column("person_id"),
-            column: values,
-        }
-    )
-    with tempfile.TemporaryDirectory(prefix="recuento-strata-") as folder:
-        path = Path(folder) / "persons.csv"
-        pcsv.write_csv(table, path)
-        return read_persons(path, by=by)
-
-
 def count_tables(
     tables: Sequence[pa.Table],
     lists: Sequence[str],
@@ -259,7 +234,8 @@ def count_tables(
         tables: person tables, one per list (what ``read_list`` returns as ``.table``).
         lists: the lists' names, in order (empty lists included: they are lists too).
         by: estimate per stratum of a record column (``COLUMN`` or ``COLUMN:BIN``, as
-            ``recuento estimate --by``); strata are conditional on the best clustering.
+            ``recuento estimate --by``); each stratum gets an estimate with linkage
+            uncertainty too, and the total is then the sum of the strata's.
         level: the interval's level.
         seed: seed of training and sampling.
         method: estimation method for the conditional estimate (``auto``, ``lcmcr``,
@@ -293,7 +269,7 @@ def count_tables(
     histories = histories_from_persons(linked.persons, lists)
     data: CaptureHistories | HistoriesInput = histories
     if by is not None:
-        data = _stratified_histories(tables, linked.persons, by)
+        data = stratified_histories(tables, linked.persons, by)
     conditional = estimate(
         data,
         method=method,
@@ -305,12 +281,35 @@ def count_tables(
     recall_warning = blocking_recall_warning(linked.blocking_recall)
     if recall_warning is not None:
         warnings.append(recall_warning)
-    pooled, persons_by = _pooled(linked, lists, seed, say, dependent, dependent_auto)
-    if pooled is None or conditional.estimate is None:
-        warnings.append(
-            "The estimate could not carry linkage uncertainty (too few lists or records for "
-            "the latent-class model); the numbers are conditional on the best clustering."
-        )
+    pooled = pooled_draws(
+        linked,
+        tables,
+        lists,
+        seed=seed,
+        say=say,
+        by=by,
+        dependent=dependent,
+        dependent_auto=dependent_auto,
+    )
+    tail = (1 - level) / 2
+
+    def summary(draws: np.ndarray) -> tuple[float, float, float]:
+        lower, median, upper = np.quantile(draws, [tail, 0.5, 1 - tail])
+        return float(median), float(lower), float(upper)
+
+    strata = {label: summary(draws) for label, draws in pooled.strata.items()}
+    # No conditional estimate, no total with linkage uncertainty either. With strata that
+    # means a stratum has no estimate at all, which the estimate's own warning says.
+    total = None if conditional.estimate is None else pooled.total
+    if pooled.strata_left_out:
+        warnings.append(_strata_left_out_warning(pooled.strata_left_out, total is not None))
+    if total is None:
+        if pooled.total is None or by is None:
+            warnings.append(
+                "The estimate could not carry linkage uncertainty (too few lists or records "
+                "for the latent-class model); the numbers are conditional on the best "
+                "clustering."
+            )
         return CountResult(
             linked,
             conditional,
@@ -318,23 +317,43 @@ def count_tables(
             conditional.lower,
             conditional.upper,
             level,
-            persons_by,
+            pooled.persons_by,
             warnings,
             blocking_recall=linked.blocking_recall,
+            strata_with_linkage=strata,
         )
-    tail = (1 - level) / 2
-    lower, median, upper = np.quantile(pooled, [tail, 0.5, 1 - tail])
+    median, lower, upper = summary(total)
     return CountResult(
         linked,
         conditional,
-        float(median),
-        float(lower),
-        float(upper),
+        median,
+        lower,
+        upper,
         level,
-        persons_by,
+        pooled.persons_by,
         warnings,
         with_linkage_uncertainty=True,
         blocking_recall=linked.blocking_recall,
+        strata_with_linkage=strata,
+        total_from_strata=pooled.total_from_strata,
+    )
+
+
+def _strata_left_out_warning(labels: list[str], with_total: bool) -> Text:
+    names = ", ".join(labels)
+    en_total, es_total = (
+        ("; the total with linkage uncertainty comes from the whole table", "; el total con "
+         "incertidumbre del enlace viene de la tabla completa")
+        if with_total
+        else ("", "")
+    )  # fmt: skip
+    return Text(
+        f"Strata that could not carry linkage uncertainty: {names} (fewer than 3 lists with "
+        "records under some clustering); their numbers are conditional on the best "
+        f"clustering{en_total}.",
+        f"Estratos que no pudieron incluir la incertidumbre del enlace: {names} (menos de 3 "
+        "listas con registros con alguna agrupación); sus cifras están "
+        f"condicionadas a la mejor agrupación{es_total}.",  # codespell:ignore
     )
 
 
@@ -352,83 +371,3 @@ def _decision_warnings(linked: LinkResult) -> list[str]:
             "the decisions on these persons again."
         )
     return warnings
-
-
-def _pooled(
-    linked: LinkResult,
-    lists: Sequence[str],
-    seed: int,
-    say: Callable[[str], None],
-    dependent: tuple[tuple[str, ...], ...] = (),
-    dependent_auto: bool = False,
-) -> tuple[np.ndarray | None, dict[str, int]]:
-    from recuento.errors import RecuentoError
-    from recuento.estimate.dependent_choice import choose_dependent, fit_choice
-    from recuento.estimate.lcmcr import fit_lcmcr
-
-    source = linked.persons.column("source").to_pylist()
-    ids = {
-        (s, i): k
-        for k, (s, i) in enumerate(
-            zip(source, linked.persons.column("id").to_pylist(), strict=True)
-        )
-    }
-    pairs = linked.pairs
-    left = np.array(
-        [
-            ids[k]
-            for k in zip(
-                pairs.column("source_l").to_pylist(), pairs.column("id_l").to_pylist(), strict=True
-            )
-        ],
-        dtype=np.int64,
-    )
-    right = np.array(
-        [
-            ids[k]
-            for k in zip(
-                pairs.column("source_r").to_pylist(), pairs.column("id_r").to_pylist(), strict=True
-            )
-        ],
-        dtype=np.int64,
-    )
-    probability = pairs.column("match_probability").to_numpy()
-    draws: list[np.ndarray] = []
-    persons_by: dict[str, int] = {}
-    for k, (edge, average) in enumerate(LINKAGE_CONFIGURATIONS):
-        say(f"linkage configuration {k + 1} of {len(LINKAGE_CONFIGURATIONS)}")
-        clustering = cluster_pairs(
-            len(source),
-            left,
-            right,
-            probability,
-            min_edge=edge,
-            min_average=average,
-            must=linked.must,
-            cannot=linked.cannot,
-        )
-        persons_by[f"{edge}/{average}"] = clustering.n_persons
-        table = pa.table(
-            {
-                "source": source,
-                "person_id": pa.array([str(v) for v in clustering.labels.tolist()]),
-            }
-        )
-        h = histories_from_persons(table, lists)
-        if h.n_lists < 3 or sum(1 for v in h.list_sizes().values() if v) < 3:
-            return None, persons_by
-        groups, _ = resolve_dependent(dependent, h.lists)
-        try:
-            if dependent_auto:
-                choice = choose_dependent(h.patterns, h.counts)
-                fit = fit_choice(
-                    h.patterns, h.counts, choice, chains=2, samples=1000, seed=seed + k
-                )
-            else:
-                fit = fit_lcmcr(
-                    h.patterns, h.counts, chains=2, samples=1000, seed=seed + k, dependent=groups
-                )
-        except RecuentoError:
-            return None, persons_by
-        draws.append(np.asarray(fit.N_draws).ravel())
-    return np.concatenate(draws), persons_by

@@ -32,6 +32,7 @@ from recuento.count.api import (
     blocking_recall_share,
     histories_from_persons,
 )
+from recuento.estimate import StratumEstimate
 from recuento.lists.reader import ListResult
 
 #: Packages whose versions the reproducibility section records.
@@ -89,10 +90,19 @@ class Estimate:
 
 @dataclass(frozen=True)
 class Stratum:
-    """One stratum's estimate (conditional on the best linkage)."""
+    """One stratum's estimates.
+
+    Attributes:
+        label: the stratum.
+        estimate: with linkage uncertainty where it was pooled, else the conditional one.
+        conditional: conditional on the best linkage.
+        with_linkage: whether ``estimate`` carries linkage uncertainty.
+    """
 
     label: str
     estimate: Estimate
+    conditional: Estimate
+    with_linkage: bool = False
 
 
 @dataclass(frozen=True)
@@ -362,6 +372,24 @@ def _linkage(counted: CountResult) -> Linkage:
     )
 
 
+def _stratum(s: StratumEstimate, pooled: tuple[float, float, float] | None) -> Stratum:
+    conditional = Estimate(
+        s.documented,
+        _finite(s.estimate),
+        _finite(s.lower),
+        _finite(s.upper),
+        s.method,
+        _model_name(s.model),
+    )
+    if pooled is None:
+        return Stratum(s.stratum, conditional, conditional)
+    estimate_, lower, upper = pooled
+    with_linkage = Estimate(
+        s.documented, _finite(estimate_), _finite(lower), _finite(upper), "lcmcr"
+    )
+    return Stratum(s.stratum, with_linkage, conditional, with_linkage=True)
+
+
 def _pooled(counted: CountResult) -> bool:
     c = counted.conditional
     if counted.estimate is None:
@@ -460,20 +488,7 @@ def build_context(
     )
     c = counted.conditional
     level = float(counted.level)
-    strata = [
-        Stratum(
-            s.stratum,
-            Estimate(
-                s.documented,
-                _finite(s.estimate),
-                _finite(s.lower),
-                _finite(s.upper),
-                s.method,
-                _model_name(s.model),
-            ),
-        )
-        for s in c.strata
-    ]
+    strata = [_stratum(s, counted.strata_with_linkage.get(s.stratum)) for s in c.strata]
     year_counts, year_unknown = _years(counted, lists)
     by_year = {_year_label(s.label): s.estimate for s in strata}
     year_estimates = bool(strata) and None not in by_year

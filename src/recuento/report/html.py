@@ -361,7 +361,15 @@ class _Page:
                     if s.estimate.estimate is not None
                     else _e(self.t("no_estimate")),
                     _interval(s.estimate, lang),
-                    _e(_method(s.estimate, lang)),
+                    _e(
+                        self.t("method_pooled", method=_method(s.estimate, lang), k=k)
+                        if s.with_linkage
+                        else _method(s.estimate, lang)
+                    ),
+                    _num(s.conditional.estimate, lang, f"stratum-{i}-conditional")
+                    if s.conditional.estimate is not None
+                    else _e(self.t("no_estimate")),
+                    _interval(s.conditional, lang),
                 ]
                 for i, s in enumerate(c.strata)
             ]
@@ -373,9 +381,11 @@ class _Page:
                         self.t("col_estimate"),
                         self.t("col_interval", level=level),
                         self.t("col_method"),
+                        self.t("col_conditional"),
+                        self.t("col_interval", level=level),
                     ],
                     rows,
-                    {1, 2},
+                    {1, 2, 5},
                 )
             )
             if not c.year_estimates:

@@ -164,11 +164,19 @@ TEXT: dict[str, dict[Lang, str]] = {
                        "es": "Documentadas y total estimado"},
     "strata_title": {"en": "By stratum ({by})", "es": "Por estrato ({by})"},
     "strata_intro": {
-        "en": "Each stratum estimated on its own (conditional on the best linkage); the "
-        "total adds them up.",
-        "es": "Cada estrato se estimó por separado (condicionado al mejor enlace); el total "
-        "los suma.",
+        "en": "Each stratum estimated on its own, with linkage uncertainty (its posterior "
+        "draws pooled over the same linkages as the total) where it could carry it, and "
+        "conditional on the best linkage in the last columns. A stratum with fewer than 3 "
+        "lists with records gets only its conditional estimate (the warnings say which). "
+        "The total adds the strata up.",
+        "es": "Cada estrato se estimó por separado, con la incertidumbre del enlace (sus "
+        "extracciones a posteriori combinadas sobre los mismos enlaces que el total) donde "
+        "pudo incluirla, y condicionado al mejor enlace en las últimas columnas. Un estrato "
+        "con menos de 3 listas con registros recibe solo su estimación condicionada (las "
+        "advertencias dicen cuáles). El total suma los estratos.",
     },
+    "col_conditional": {"en": "Conditional on the best linkage",
+                        "es": "Condicionada al mejor enlace"},
     "col_stratum": {"en": "Stratum", "es": "Estrato"},
     "strata_chart": {"en": "Estimate by stratum", "es": "Estimación por estrato"},
     "legend_documented": {"en": "documented", "es": "documentadas"},
