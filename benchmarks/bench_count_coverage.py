@@ -4,6 +4,7 @@ Not a test: run it by hand and record its output in BENCHMARKS.md.
 
     python benchmarks/bench_count_coverage.py [--reps 20] [--people 1500] [--scenario juarez]
         [--dependent ong+familias | --dependent auto] [--error-rate 0.15] [--true-histories]
+        [--by event_date:decade]
 
 Each replicate simulates a population of ``--people`` and its lists with
 ``recuento.simulate`` (known truth), runs ``recuento.count.count_tables`` exactly as
@@ -19,6 +20,12 @@ uncertainty covers the truth in at least 90% of replicates.
 ``--error-rate`` sets the base rate of record errors of ``simulate_lists`` (default 0.05):
 higher rates make the linkage harder, which is where the interval with linkage
 uncertainty should cover more often than the conditional one.
+
+With ``--by event_date:decade`` (or ``:year``) it counts per stratum too, as ``recuento
+count --by`` does, and also reports how often each stratum's interval covers the number
+of people of the population whose true event date falls in it, with linkage uncertainty
+and conditional (a person whose records give a wrong date can land in another stratum:
+that is part of what is measured).
 
 With ``--true-histories`` it also fits LCMCR (``recuento.estimate.estimate``'s defaults) to
 the TRUE capture histories of each replicate (perfect linkage), which tells what the
@@ -51,11 +58,13 @@ def main() -> None:
     parser.add_argument("--true-histories", action="store_true")
     parser.add_argument("--dependent", action="append", default=[], metavar="LIST+LIST")
     parser.add_argument("--error-rate", type=float, default=None)
+    parser.add_argument("--by", default=None, metavar="event_date:decade|event_date:year")
     args = parser.parse_args()
     dependent, auto = parse_dependent_option(args.dependent)
     covered = conditional_covered = true_covered = 0
     estimates: list[float] = []
     widths: list[float] = []
+    strata_seen = strata_covered = strata_conditional_covered = 0
     start = time.perf_counter()
     for r in range(args.reps):
         seed = args.seed + r
@@ -74,8 +83,14 @@ def main() -> None:
             seed=seed,
             dependent=dependent,
             dependent_auto=auto,
+            by=args.by,
         )
         truth = sim.population_size
+        if args.by is not None:
+            seen, hits, chits = _strata_coverage(counted.to_dict(), sim.population, args.by)
+            strata_seen += seen
+            strata_covered += hits
+            strata_conditional_covered += chits
         c = counted.conditional
         hit = counted.lower is not None and counted.lower <= truth <= (counted.upper or 0)
         chit = c.lower is not None and c.lower <= truth <= (c.upper or 0)
@@ -110,6 +125,33 @@ def main() -> None:
         + f"; median estimate {np.median(estimates):,.0f}, median width {np.median(widths):,.0f}"
         + f"; {time.perf_counter() - start:.0f} s"
     )
+    if strata_seen:
+        print(
+            f"per stratum ({args.by}, {strata_seen} strata in all): with linkage uncertainty "
+            f"{strata_covered / strata_seen:.2f}, conditional "
+            f"{strata_conditional_covered / strata_seen:.2f}"
+        )
+
+
+def _strata_coverage(payload: dict, population: object, by: str) -> tuple[int, int, int]:
+    """Strata with an estimate, and how many of their intervals cover the true count."""
+    from collections import Counter
+
+    from recuento.estimate.strata import bin_value
+
+    binning = by.split(":", 1)[1]
+    true = Counter(bin_value(str(d), binning) for d in population.event_date)  # type: ignore[attr-defined]
+    conditional = {s["stratum"]: s for s in payload["conditional"]["strata"]}
+    seen = hits = chits = 0
+    for s in payload["strata"]:
+        c = conditional[s["stratum"]]
+        if s["lower"] is None or c["lower"] is None:
+            continue
+        n = true.get(s["stratum"], 0)
+        seen += 1
+        hits += s["lower"] <= n <= (s["upper"] if s["upper"] is not None else float("inf"))
+        chits += c["lower"] <= n <= (c["upper"] if c["upper"] is not None else float("inf"))
+    return seen, hits, chits
 
 
 def _chosen(diagnostics: dict[str, object] | None) -> str:
