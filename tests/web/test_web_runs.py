@@ -297,6 +297,10 @@ def test_stages_are_translated_with_their_numbers() -> None:
         assert stage_text("linkage configuration 2 of 6") != "linkage configuration 2 of 6"
         assert "2" in stage_text("linkage configuration 2 of 6")
         assert stage_text("clustering") != "clustering"
+        whole = "linkage configurations: the whole table"  # said by recuento.count.pooling
+        assert (
+            stage_text(whole) == "estimando la tabla completa con cada configuración de vinculación"
+        )
     with translation.override("en"):
         assert stage_text("reading list 1 of 3") == "reading list 1 of 3"
         assert stage_text("something new") == "something new"

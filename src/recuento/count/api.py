@@ -67,8 +67,13 @@ from recuento.link.api import (
 from recuento.link.recall import BlockingRecall
 
 __all__ = [
+    "BLOCKING_RECALL_WARN_BELOW",
     "LINKAGE_CONFIGURATIONS",
     "CountResult",
+    "blocking_recall_dict",
+    "blocking_recall_is_low",
+    "blocking_recall_share",
+    "blocking_recall_warning",
     "count_tables",
     "histories_from_persons",
 ]

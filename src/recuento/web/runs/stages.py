@@ -17,6 +17,9 @@ _FIXED = {
     "scoring pairs": gettext_noop("scoring pairs of records"),
     "clustering": gettext_noop("grouping records into persons"),
     "estimating": gettext_noop("estimating the number of persons"),
+    "linkage configurations: the whole table": gettext_noop(
+        "estimating the whole table under each linkage configuration"
+    ),
     "storing results": gettext_noop("storing the results"),
     "done": gettext_noop("done"),
 }
