@@ -21,6 +21,7 @@ import pyarrow as pa
 from recuento.count.histories import histories_from_persons, stratified_histories
 from recuento.errors import RecuentoError
 from recuento.estimate import CaptureHistories
+from recuento.estimate.api import stratum_seed
 from recuento.estimate.dependent import resolve_dependent
 from recuento.link.api import LinkResult
 from recuento.link.cluster import cluster_pairs
@@ -142,9 +143,7 @@ class _Fitter:
             h = h.without_lists(empty)
         if h.n_lists < 3:
             return None
-        seed = self.seed + k
-        if stratum is not None:
-            seed = int(np.random.SeedSequence([seed, stratum]).generate_state(1)[0])
+        seed = self.seed + k if stratum is None else stratum_seed(self.seed + k, stratum)
         try:
             if self.dependent_auto:
                 choice = choose_dependent(h.patterns, h.counts)

@@ -469,7 +469,8 @@ def estimate(
     return _stratified(source, chosen, crit, level, model, seed, settings, progress, asked)
 
 
-def _stratum_seed(seed: int | None, i: int) -> int | None:
+def stratum_seed(seed: int | None, i: int) -> int | None:
+    """The seed of the ``i``-th stratum's fit, derived from the whole estimate's seed."""
     if seed is None:
         return None
     return int(np.random.SeedSequence([seed, i]).generate_state(1)[0])
@@ -514,7 +515,7 @@ def _stratified(
                 criterion=criterion,
                 level=level,
                 model=model,
-                seed=_stratum_seed(seed, i),
+                seed=stratum_seed(seed, i),
                 settings=settings,
                 progress=sub,
             )
